@@ -1,0 +1,166 @@
+"""The v2 Asset API's wire models: the spec'd asset union plus Atelier's documented extensions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
+
+
+def _iso_utc(value: datetime) -> str:
+    # The spec shows "2025-11-16T19:43:00Z": UTC with a Z; we keep milliseconds when present
+    # so that ordering by time survives a round trip (sync compares edit times).
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    if value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+UtcDatetime = Annotated[datetime, PlainSerializer(_iso_utc, return_type=str, when_used="json")]
+
+
+class WireModel(BaseModel):
+    """Base: camelCase on the wire, unknown fields ignored so newer servers stay readable."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class BaseAsset(WireModel):
+    id: str
+    userId: int | None = None
+    clientId: str | None = None
+    campaignId: str | None = None
+    name: str
+    url: str
+    size: int | None = None
+    uploadedAt: UtcDatetime
+    tags: list[str] | None = None
+    format: str
+
+
+class ImageAsset(BaseAsset):
+    type: Literal["image"] = "image"
+    width: int
+    height: int
+
+
+class VideoAsset(BaseAsset):
+    type: Literal["video"] = "video"
+    width: int
+    height: int
+    duration: int
+    thumbnailUrl: str | None = None
+
+
+class AudioAsset(BaseAsset):
+    type: Literal["audio"] = "audio"
+    duration: int
+    waveformUrl: str | None = None
+
+
+class DocumentAsset(BaseAsset):
+    type: Literal["document"] = "document"
+    pageCount: int | None = None
+    thumbnailUrl: str | None = None
+
+
+AssetRead = Annotated[
+    Union[ImageAsset, VideoAsset, AudioAsset, DocumentAsset], Field(discriminator="type")
+]
+asset_adapter: TypeAdapter[AssetRead] = TypeAdapter(AssetRead)
+asset_list_adapter: TypeAdapter[list[AssetRead]] = TypeAdapter(list[AssetRead])
+
+
+class DeleteResult(WireModel):
+    success: bool = True
+    message: str
+
+
+class ErrorDetail(WireModel):
+    detail: str
+
+
+# --- Documented extensions (see README "API extensions") -------------------------------
+
+
+class AssetUpdate(WireModel):
+    """PATCH /api/v2/assets/{id}: only the fields present are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=255)
+    tags: list[str] | None = None
+    clientId: str | None = None
+    campaignId: str | None = None
+
+
+class ClientRead(WireModel):
+    id: str
+    name: str
+    createdAt: UtcDatetime
+    updatedAt: UtcDatetime
+    assetCount: int = 0
+
+
+class ClientCreate(WireModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ClientUpdate(WireModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class CampaignRead(WireModel):
+    id: str
+    clientId: str
+    name: str
+    createdAt: UtcDatetime
+    updatedAt: UtcDatetime
+    assetCount: int = 0
+
+
+class CampaignCreate(WireModel):
+    clientId: str
+    name: str = Field(min_length=1, max_length=200)
+
+
+class CampaignUpdate(WireModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    clientId: str | None = None
+
+
+class LoginRequest(WireModel):
+    username: str
+    password: str
+
+
+class TokenRead(WireModel):
+    token: str
+    tokenType: Literal["bearer"] = "bearer"
+    username: str
+    userId: int
+
+
+class AssetState(WireModel):
+    """An asset in the change feed: the spec'd asset plus what sync needs to compare."""
+
+    asset: AssetRead
+    sha256: str
+    updatedAt: UtcDatetime
+    clientName: str | None = None
+    campaignName: str | None = None
+
+
+class DeletedAsset(WireModel):
+    id: str
+    deletedAt: UtcDatetime
+
+
+class ChangeFeed(WireModel):
+    """GET /api/v2/changes?cursor=N: what changed after cursor N, oldest first."""
+
+    cursor: int
+    hasMore: bool
+    assets: list[AssetState]
+    deleted: list[DeletedAsset]

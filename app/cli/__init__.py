@@ -1,0 +1,1 @@
+"""The `atelier` command line: one module per group of commands, registered in main."""

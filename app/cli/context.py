@@ -1,0 +1,53 @@
+"""Opening the library a command works on, from --data-dir / --db-url / ATELIER_DATA_DIR."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.core.formats import DEFAULT_MAX_BYTES
+from app.core.paths import default_data_dir
+from app.library.errors import NotFound
+from app.library.records import CampaignRecord, ClientRecord
+from app.library.service import LibraryService
+
+
+def open_library(args: argparse.Namespace) -> LibraryService:
+    data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+    max_mb = getattr(args, "max_size_mb", None)
+    return LibraryService(
+        data_dir,
+        getattr(args, "db_url", None),
+        max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+    )
+
+
+def resolve_client(lib: LibraryService, ref: str, *, create: bool = False) -> ClientRecord:
+    """A client by id or by name (case-insensitive); optionally created when missing."""
+    for c in lib.list_clients():
+        if c.id == ref:
+            return c
+    found = lib.find_client(ref)
+    if found is not None:
+        return found
+    if create:
+        return lib.create_client(ref)
+    raise NotFound(f"No client named {ref!r} (see `atelier clients`)")
+
+
+def resolve_campaign(
+    lib: LibraryService, ref: str, client: ClientRecord | None, *, create: bool = False
+) -> CampaignRecord:
+    campaigns = lib.list_campaigns(client.id if client else None)
+    for c in campaigns:
+        if c.id == ref:
+            return c
+    matches = [c for c in campaigns if c.name.casefold() == ref.strip().casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise NotFound(f"Several clients have a campaign named {ref!r}: add --client")
+    if create and client is not None:
+        return lib.create_campaign(client.id, ref)
+    where = f" for {client.name}" if client else ""
+    raise NotFound(f"No campaign named {ref!r}{where} (see `atelier campaigns`)")

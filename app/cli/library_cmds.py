@@ -1,0 +1,369 @@
+"""Library commands: import, list, show, edit, delete, clients, campaigns, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli.context import open_library, resolve_campaign, resolve_client
+from app.cli.output import confirm, human_duration, human_size, print_json, table
+from app.core.formats import ASSET_TYPES
+from app.library.records import UNSET, AssetChanges, AssetQuery, ImportProgress
+from app.library.wire import asset_read
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", help="import files and folders into the library")
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders (recursive)")
+    p.add_argument("--client", help="file under this client (created if missing)")
+    p.add_argument("--campaign", help="file under this campaign of the client (created if missing)")
+    p.add_argument("--tag", action="append", default=[], help="add a tag (repeatable)")
+    p.add_argument("--allow-duplicates", action="store_true", help="import exact duplicates too")
+    p.add_argument("--workers", type=int, help="processes to use (default: every core)")
+    p.add_argument("--json", action="store_true", help="machine-readable report")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", help="list assets")
+    p.add_argument("--type", choices=ASSET_TYPES)
+    p.add_argument("--client")
+    p.add_argument("--campaign")
+    p.add_argument("--unassigned", action="store_true", help="only assets without client/campaign")
+    p.add_argument("--search", help="text in name or tags")
+    p.add_argument("--sort", choices=["newest", "oldest", "name", "size", "type"], default="newest")
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="show every field of an asset")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("edit", help="rename, tag or refile an asset")
+    p.add_argument("id")
+    p.add_argument("--name")
+    p.add_argument("--tags", help="comma-separated; replaces the tags ('' clears)")
+    p.add_argument("--client", help="client name or id ('' to unassign)")
+    p.add_argument("--campaign", help="campaign name or id ('' to unassign)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser("delete", help="delete assets (file and thumbnail too)")
+    p.add_argument("ids", nargs="+")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("clients", help="list, add, rename or delete clients")
+    csub = p.add_subparsers(dest="action")
+    p.set_defaults(func=cmd_clients, action="list")
+    p.add_argument("--json", action="store_true")
+    a = csub.add_parser("add", help="create a client")
+    a.add_argument("name")
+    a = csub.add_parser("rename", help="rename a client")
+    a.add_argument("client")
+    a.add_argument("new_name")
+    a = csub.add_parser("delete", help="delete a client, its campaigns and their assets")
+    a.add_argument("client")
+    a.add_argument("--yes", "-y", action="store_true")
+
+    p = sub.add_parser("campaigns", help="list, add, rename or delete campaigns")
+    p.add_argument("--client", help="only this client's campaigns")
+    p.add_argument("--json", action="store_true")
+    csub = p.add_subparsers(dest="action")
+    p.set_defaults(func=cmd_campaigns, action="list")
+    a = csub.add_parser("add", help="create a campaign under a client")
+    a.add_argument("client")
+    a.add_argument("name")
+    a = csub.add_parser("rename", help="rename a campaign")
+    a.add_argument("campaign")
+    a.add_argument("new_name")
+    a = csub.add_parser("delete", help="delete a campaign and its assets")
+    a.add_argument("campaign")
+    a.add_argument("--yes", "-y", action="store_true")
+
+    p = sub.add_parser("check", help="check the library's integrity")
+    p.add_argument("--repair", action="store_true", help="fix what can be fixed")
+    p.add_argument("--quick", action="store_true", help="skip re-hashing every file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+
+def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
+    def show(p: ImportProgress) -> None:
+        if enabled and p.total:
+            sys.stderr.write(
+                f"\r{p.done}/{p.total}  imported {p.imported}  duplicates {p.duplicates}"
+                f"  rejected {p.rejected}  {p.current[:40]:<40}"
+            )
+            sys.stderr.flush()
+
+    return show
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"No such file or folder: {missing[0]}")
+    with open_library(args) as lib:
+        client = resolve_client(lib, args.client, create=True) if args.client else None
+        if args.campaign and client is None:
+            raise ValueError("--campaign needs --client")
+        campaign = resolve_campaign(lib, args.campaign, client, create=True) if args.campaign else None
+        target = lib.default_target(
+            client_id=client.id if client else None,
+            campaign_id=campaign.id if campaign else None,
+            tags=tuple(args.tag),
+        )
+        interactive = sys.stderr.isatty() and not args.json
+        report = lib.import_paths(
+            args.paths,
+            target,
+            allow_duplicates=args.allow_duplicates,
+            progress=_progress_printer(interactive),
+            workers=args.workers,
+        )
+        if interactive:
+            sys.stderr.write("\n")
+    if args.json:
+        print_json(
+            {
+                "imported": [{"id": r.id, "name": r.name, "type": r.asset_type} for r in report.imported],
+                "duplicates": [
+                    {"path": str(d.path), "duplicateOf": d.existing_id or None, "name": d.existing_name}
+                    for d in report.duplicates
+                ],
+                "rejected": [{"path": str(r.path), "reason": r.reason} for r in report.rejected],
+                "ignored": [str(p) for p in report.ignored],
+            }
+        )
+    else:
+        print(
+            f"Imported {len(report.imported)}, skipped {len(report.duplicates)} duplicate(s), "
+            f"rejected {len(report.rejected)}."
+        )
+        for d in report.duplicates:
+            print(f"  duplicate  {d.path}: same file as {d.existing_name!r} {d.existing_id}".rstrip())
+        for r in report.rejected:
+            print(f"  rejected   {r.path}: {r.reason}")
+    return 1 if report.rejected else 0
+
+
+def _query(args: argparse.Namespace, lib) -> AssetQuery:  # type: ignore[no-untyped-def]
+    client = resolve_client(lib, args.client) if args.client else None
+    campaign = resolve_campaign(lib, args.campaign, client) if args.campaign else None
+    return AssetQuery(
+        user_id=lib.local_user_id,
+        client_id=client.id if client else None,
+        campaign_id=campaign.id if campaign else None,
+        asset_type=args.type,
+        text=args.search,
+        unassigned=args.unassigned,
+        sort=args.sort,
+    )
+
+
+def _dimensions(r) -> str:  # type: ignore[no-untyped-def]
+    if r.width and r.height:
+        return f"{r.width}x{r.height}"
+    if r.page_count:
+        return f"{r.page_count} p."
+    return ""
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        query = _query(args, lib)
+        rows = lib.list_assets(query, limit=args.limit, offset=args.offset)
+        total = lib.count_assets(query)
+    if args.json:
+        print_json([asset_read(r).model_dump(mode="json") for r in rows])
+        return 0
+    table(
+        ["ID", "NAME", "TYPE", "FORMAT", "SIZE", "DIMENSIONS", "DURATION", "CLIENT", "CAMPAIGN"],
+        [
+            (
+                r.id,
+                r.name if len(r.name) <= 40 else r.name[:39] + "…",
+                r.asset_type,
+                r.format,
+                human_size(r.size),
+                _dimensions(r),
+                human_duration(r.duration),
+                r.client_name or "",
+                r.campaign_name or "",
+            )
+            for r in rows
+        ],
+    )
+    print(f"{len(rows)} of {total} asset(s)")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        r = lib.get_asset(args.id)
+        wire = asset_read(r).model_dump(mode="json")
+        extra = {
+            "sha256": r.sha256,
+            "mime": r.mime,
+            "updatedAt": wire["uploadedAt"] if r.updated_at == r.uploaded_at else r.updated_at.isoformat(),
+            "clientName": r.client_name,
+            "campaignName": r.campaign_name,
+            "path": str(lib.file_path(r)),
+            "thumbnailPath": str(lib.thumb_path(r)),
+        }
+    if args.json:
+        print_json({**wire, **extra})
+        return 0
+    width = max(len(k) for k in [*wire, *extra])
+    for key, value in [*wire.items(), *extra.items()]:
+        print(f"{key.ljust(width)}  {'' if value is None else value}")
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        client_id: object = UNSET
+        campaign_id: object = UNSET
+        client = None
+        if args.client is not None:
+            client = resolve_client(lib, args.client) if args.client else None
+            client_id = client.id if client else None
+        if args.campaign is not None:
+            campaign = resolve_campaign(lib, args.campaign, client) if args.campaign else None
+            campaign_id = campaign.id if campaign else None
+        tags: object = UNSET
+        if args.tags is not None:
+            tags = [t.strip() for t in args.tags.split(",") if t.strip()] or None
+        record = lib.update_asset(
+            args.id,
+            AssetChanges(
+                name=args.name if args.name is not None else UNSET,
+                tags=tags,  # type: ignore[arg-type]
+                client_id=client_id,  # type: ignore[arg-type]
+                campaign_id=campaign_id,  # type: ignore[arg-type]
+            ),
+        )
+    if args.json:
+        print_json(asset_read(record).model_dump(mode="json"))
+    else:
+        print(f"Updated {record.name} ({record.id})")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        records = [lib.get_asset(i) for i in args.ids]
+        names = ", ".join(r.name for r in records[:3]) + ("…" if len(records) > 3 else "")
+        if not confirm(f"Delete {len(records)} asset(s) ({names}) and their files?", args.yes):
+            print("Nothing deleted (use --yes to confirm without a prompt).", file=sys.stderr)
+            return 1
+        count = lib.delete_assets([r.id for r in records])
+    print(f"Deleted {count} asset(s).")
+    return 0
+
+
+def cmd_clients(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        if args.action == "add":
+            c = lib.create_client(args.name)
+            print(f"Created client {c.name} ({c.id})")
+        elif args.action == "rename":
+            c = lib.rename_client(resolve_client(lib, args.client).id, args.new_name)
+            print(f"Renamed client to {c.name}")
+        elif args.action == "delete":
+            c = resolve_client(lib, args.client)
+            count = lib.client_asset_count(c.id)
+            campaigns = len(lib.list_campaigns(c.id))
+            question = (
+                f"Delete client {c.name!r}, its {campaigns} campaign(s) and {count} asset(s)? "
+                "The files are deleted too."
+            )
+            if not confirm(question, args.yes):
+                print("Nothing deleted (use --yes to confirm without a prompt).", file=sys.stderr)
+                return 1
+            lib.delete_client(c.id)
+            print(f"Deleted client {c.name} and {count} asset(s).")
+        else:
+            rows = lib.list_clients()
+            if args.json:
+                print_json([{"id": c.id, "name": c.name, "assetCount": c.asset_count} for c in rows])
+            else:
+                table(["ID", "NAME", "ASSETS"], [(c.id, c.name, c.asset_count) for c in rows])
+    return 0
+
+
+def cmd_campaigns(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        if args.action == "add":
+            client = resolve_client(lib, args.client)
+            c = lib.create_campaign(client.id, args.name)
+            print(f"Created campaign {c.name} for {client.name} ({c.id})")
+            return 0
+        scope = resolve_client(lib, args.client) if args.client else None
+        if args.action == "rename":
+            c = resolve_campaign(lib, args.campaign, scope)
+            c = lib.rename_campaign(c.id, args.new_name)
+            print(f"Renamed campaign to {c.name}")
+        elif args.action == "delete":
+            c = resolve_campaign(lib, args.campaign, scope)
+            question = f"Delete campaign {c.name!r} and its {c.asset_count} asset(s)? The files are deleted too."
+            if not confirm(question, args.yes):
+                print("Nothing deleted (use --yes to confirm without a prompt).", file=sys.stderr)
+                return 1
+            count = lib.delete_campaign(c.id)
+            print(f"Deleted campaign {c.name} and {count} asset(s).")
+        else:
+            clients = {c.id: c.name for c in lib.list_clients()}
+            rows = lib.list_campaigns(scope.id if scope else None)
+            if args.json:
+                print_json(
+                    [
+                        {"id": c.id, "clientId": c.client_id, "client": clients.get(c.client_id),
+                         "name": c.name, "assetCount": c.asset_count}
+                        for c in rows
+                    ]
+                )
+            else:
+                table(
+                    ["ID", "CLIENT", "NAME", "ASSETS"],
+                    [(c.id, clients.get(c.client_id, ""), c.name, c.asset_count) for c in rows],
+                )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    interactive = sys.stderr.isatty() and not args.json
+
+    def show(done: int, total: int) -> None:
+        if interactive:
+            sys.stderr.write(f"\rchecked {done}/{total}")
+
+    with open_library(args) as lib:
+        report = lib.check(repair=args.repair, verify_hashes=not args.quick, progress=show)
+    if interactive:
+        sys.stderr.write("\n")
+    if args.json:
+        print_json(
+            {
+                "checked": report.checked,
+                "clean": report.clean,
+                "issues": [
+                    {"kind": i.kind, "assetId": i.asset_id, "path": str(i.path) if i.path else None,
+                     "detail": i.detail}
+                    for i in report.issues
+                ],
+                "repaired": report.repaired,
+            }
+        )
+    else:
+        print(f"Checked {report.checked} asset(s): " + ("no problems." if report.clean else f"{len(report.issues)} problem(s)."))
+        for i in report.issues:
+            print(f"  {i.kind:<18} {i.detail}")
+        for line in report.repaired:
+            print(f"  repaired: {line}")
+        if report.issues and not args.repair:
+            print("Run `atelier check --repair` to fix them.")
+    return 0 if report.clean or args.repair else 1

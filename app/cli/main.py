@@ -1,0 +1,68 @@
+"""Entry point of the `atelier` command: parses arguments and turns errors into one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from app import __app_name__, __version__
+from app.core.errors import AtelierError
+
+# Each module adds its commands with register(subparsers); front ends that are not
+# installed (no server or GUI extras in a frozen build) are skipped quietly.
+COMMAND_MODULES = [
+    "app.cli.library_cmds",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="atelier",
+        description=f"{__app_name__}: an asset manager for designers. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{__app_name__} {__version__}")
+    parser.add_argument("--data-dir", help="library folder (default: ATELIER_DATA_DIR or the per-user data folder)")
+    parser.add_argument("--db-url", help="database URL instead of the library's SQLite file")
+    parser.add_argument("--max-size-mb", type=float, help="largest file accepted, in MB (default 50)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        module.register(sub)
+    return parser
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    try:
+        from app.gui.app import run_gui
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_gui(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _open_window(args)
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("atelier: interrupted", file=sys.stderr)
+        return 130
+    except (AtelierError, OSError, ValueError) as exc:
+        message = str(exc) or exc.__class__.__name__
+        if isinstance(exc, OSError) and exc.filename and exc.strerror:
+            message = f"{exc.strerror}: {exc.filename}"
+        print(f"atelier: error: {message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Validation, probing, metadata and thumbnails: no Qt, no web, no SQL."""

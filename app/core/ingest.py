@@ -1,0 +1,55 @@
+"""The whole check of one incoming file: stage, probe, thumbnail; nothing kept on failure."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.formats import DEFAULT_MAX_BYTES
+from app.core.probe import MediaInfo, probe
+from app.core.staging import StagedFile, stage_file
+from app.core.tempfiles import THUMB_PREFIX, THUMB_SUFFIX, new_temp
+from app.core.thumbnails import make_thumbnail
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """A file that passed every check, waiting in the work dir to be moved into place."""
+
+    staged: StagedFile
+    info: MediaInfo
+    thumb_path: Path
+
+    def discard(self) -> None:
+        """Remove both temp files, e.g. when the caller decides not to keep the asset."""
+        self.staged.path.unlink(missing_ok=True)
+        self.thumb_path.unlink(missing_ok=True)
+
+
+def analyze(staged: StagedFile, timeout: float = 30.0) -> Ingested:
+    """Probe a staged file and make its thumbnail beside it.
+
+    On any failure both temp files are removed and the error (a RejectedFile for
+    anything wrong with the file) propagates.
+    """
+    thumb: Path | None = None
+    try:
+        info = probe(staged.path, staged.asset_type, staged.format, staged.mime, timeout)
+        # Reserve a unique name now; make_thumbnail replaces it atomically.
+        fd, thumb = new_temp(staged.path.parent, THUMB_PREFIX, THUMB_SUFFIX)
+        os.close(fd)
+        make_thumbnail(staged.path, info, thumb, timeout)
+        return Ingested(staged, info, thumb)
+    except BaseException:
+        staged.path.unlink(missing_ok=True)
+        if thumb is not None:
+            thumb.unlink(missing_ok=True)
+        raise
+
+
+def ingest_path(
+    src: Path, work_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 30.0
+) -> Ingested:
+    """stage_file then analyze; a plain function of picklable values, for process pools."""
+    return analyze(stage_file(src, work_dir, max_bytes), timeout)

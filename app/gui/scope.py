@@ -1,0 +1,60 @@
+"""What the sidebar selects (all, unassigned, a client, a campaign) and what that means for queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.library.records import AssetQuery, SortKey
+from app.library.service import Target
+
+ScopeKind = Literal["all", "unassigned", "client", "campaign"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    kind: ScopeKind = "all"
+    id: str | None = None
+    client_id: str | None = None  # for a campaign: its client
+    name: str = "All assets"
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.kind, self.id)
+
+    def target(self, user_id: int) -> Target:
+        """Where files dropped while this scope is selected are filed."""
+        if self.kind == "client":
+            return Target(user_id=user_id, client_id=self.id)
+        if self.kind == "campaign":
+            return Target(user_id=user_id, client_id=self.client_id, campaign_id=self.id)
+        return Target(user_id=user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Everything above the grid that narrows or orders it."""
+
+    scope: Scope = field(default_factory=Scope)
+    asset_type: str | None = None
+    purpose: str | None = None
+    text: str = ""
+    sort: SortKey = "newest"
+
+    def query(self, user_id: int, *, with_type: bool = True) -> AssetQuery:
+        s = self.scope
+        return AssetQuery(
+            user_id=user_id,
+            client_id=s.id if s.kind == "client" else None,
+            campaign_id=s.id if s.kind == "campaign" else None,
+            unassigned=s.kind == "unassigned",
+            asset_type=self.asset_type if with_type else None,
+            purpose=self.purpose,
+            text=self.text.strip() or None,
+            sort=self.sort,
+        )
+
+    @property
+    def narrowed(self) -> bool:
+        """True when something besides the scope hides assets (for the empty-state text)."""
+        return bool(self.asset_type or self.purpose or self.text.strip())

@@ -1,0 +1,1 @@
+"""The local library: SQLAlchemy models, file storage and the LibraryService every front end uses."""

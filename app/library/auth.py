@@ -1,0 +1,146 @@
+"""Users, password hashing (scrypt) and tokens stored only as their sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.library.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from app.library.models import ApiToken, User, utcnow
+from app.library.records import TokenRecord, UserRecord
+from app.library.repository import as_utc
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+TOKEN_KINDS = ("bearer", "apikey")
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(_utf8(password), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def _utf8(text: str) -> bytes:
+    # A password that arrived as JSON may hold lone surrogates; hash them rather than crash.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt_hex, digest_hex = stored.split("$", 2)
+    digest = hashlib.scrypt(_utf8(password), salt=bytes.fromhex(salt_hex), dklen=32, **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def to_user_record(user: User) -> UserRecord:
+    return UserRecord(id=user.id, username=user.username, created_at=user.created_at)
+
+
+def user_by_name(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"No user named {username!r}")
+    return user
+
+
+def create_user(session: Session, username: str, password: str | None) -> User:
+    username = username.strip()
+    if not username or len(username) > 100 or not username.isprintable() or any(
+        c.isspace() for c in username
+    ):
+        raise InvalidInput("A user name is 1-100 characters without spaces")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"A user named {username!r} already exists")
+    user = User(username=username, password_hash=hash_password(password) if password else None)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    # No stored name has control characters or lone surrogates; some databases cannot
+    # even compare them, so such a name fails here instead of in the query.
+    if not username.isprintable():
+        raise AuthenticationFailed("Wrong user name or password")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not check_password(password, user.password_hash):
+        raise AuthenticationFailed("Wrong user name or password")
+    return user
+
+
+def create_token(session: Session, user: User, kind: str = "bearer", label: str | None = None) -> str:
+    if kind not in TOKEN_KINDS:
+        raise InvalidInput(f"Unknown token kind {kind!r}")
+    prefix = "atk_" if kind == "bearer" else "akey_"
+    token = prefix + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, kind=kind, token_hash=token_hash(token), label=label))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str, kind: str = "bearer") -> User:
+    row = session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == token_hash(token),
+            ApiToken.kind == kind,
+            ApiToken.revoked_at.is_(None),
+        )
+    )
+    if row is None:
+        raise AuthenticationFailed("Invalid or revoked token")
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise AuthenticationFailed("Invalid or revoked token")
+    return user
+
+
+def revoke_tokens(session: Session, user: User, kind: str | None = None) -> int:
+    rows = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    count = 0
+    for row in rows:
+        if kind is None or row.kind == kind:
+            row.revoked_at = utcnow()
+            count += 1
+    return count
+
+
+def list_tokens(session: Session, user: User, kind: str | None = None) -> list[TokenRecord]:
+    stmt = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    if kind is not None:
+        stmt = stmt.where(ApiToken.kind == kind)
+    return [
+        TokenRecord(
+            id=t.id,
+            user_id=t.user_id,
+            kind=t.kind,
+            label=t.label,
+            created_at=as_utc(t.created_at),
+            revoked_at=as_utc(t.revoked_at) if t.revoked_at else None,
+        )
+        for t in session.scalars(stmt)
+    ]
+
+
+def revoke_token_id(session: Session, token_id: int, kind: str | None = None) -> None:
+    row = session.get(ApiToken, token_id)
+    if row is None or row.revoked_at is not None or (kind is not None and row.kind != kind):
+        raise NotFound("No such active token")
+    row.revoked_at = utcnow()
+
+
+def revoke_token(session: Session, token: str) -> None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        raise NotFound("No such active token")
+    row.revoked_at = utcnow()

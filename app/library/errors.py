@@ -1,0 +1,23 @@
+"""Domain errors of the library; each front end maps them to its own way of saying so."""
+
+from app.core.errors import AtelierError
+
+
+class NotFound(AtelierError):
+    """No such asset, client, campaign, user or token."""
+
+
+class PermissionDenied(AtelierError):
+    """The object exists but belongs to another user."""
+
+
+class Conflict(AtelierError):
+    """The change contradicts existing data (a duplicate name, a campaign of another client)."""
+
+
+class InvalidInput(AtelierError):
+    """A malformed id or value."""
+
+
+class AuthenticationFailed(AtelierError):
+    """Wrong user name, password or token."""

@@ -1,0 +1,309 @@
+"""Every query the library runs: filters, sorting, keyset pages, counts and the change feed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
+
+from app.library.models import Asset, Campaign, Client, Counter, Tombstone
+from app.library.records import (
+    AssetQuery,
+    AssetRecord,
+    CampaignRecord,
+    ChangeSet,
+    ClientRecord,
+    PageCursor,
+)
+
+_CampaignAlias = aliased(Campaign)
+
+
+def as_utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def decode_tags(raw: str | None) -> list[str] | None:
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return [str(t) for t in value] if isinstance(value, list) else None
+
+
+def encode_tags(tags: Sequence[str] | None) -> str | None:
+    if tags is None:
+        return None
+    seen: dict[str, None] = {}
+    for tag in tags:
+        # Control characters and lone surrogates cannot be stored (or typed): drop them.
+        printable = "".join(c for c in str(tag) if c.isprintable() or c.isspace())
+        cleaned = " ".join(printable.split())[:100]
+        if cleaned:
+            seen.setdefault(cleaned, None)
+    return json.dumps(list(seen), ensure_ascii=False)
+
+
+def to_record(
+    a: Asset, client_name: str | None = None, campaign_name: str | None = None
+) -> AssetRecord:
+    return AssetRecord(
+        id=a.id,
+        user_id=a.user_id,
+        client_id=a.client_id,
+        campaign_id=a.campaign_id,
+        name=a.name,
+        asset_type=a.asset_type,
+        format=a.format,
+        mime=a.mime,
+        size=a.size,
+        uploaded_at=as_utc(a.uploaded_at),
+        updated_at=as_utc(a.updated_at),
+        tags=decode_tags(a.tags),
+        width=a.width,
+        height=a.height,
+        duration=a.duration,
+        page_count=a.page_count,
+        sha256=a.sha256,
+        change_seq=a.change_seq,
+        purpose=a.purpose,
+        description=a.description,
+        client_name=client_name,
+        campaign_name=campaign_name,
+    )
+
+
+def client_record(c: Client, count: int = 0) -> ClientRecord:
+    return ClientRecord(
+        id=c.id,
+        user_id=c.user_id,
+        name=c.name,
+        created_at=as_utc(c.created_at),
+        updated_at=as_utc(c.updated_at),
+        asset_count=count,
+    )
+
+
+def campaign_record(c: Campaign, count: int = 0) -> CampaignRecord:
+    return CampaignRecord(
+        id=c.id,
+        client_id=c.client_id,
+        name=c.name,
+        created_at=as_utc(c.created_at),
+        updated_at=as_utc(c.updated_at),
+        asset_count=count,
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filters(q: AssetQuery) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if q.user_id is not None:
+        conds.append(Asset.user_id == q.user_id)
+    if q.client_id is not None:
+        # An asset filed under one of the client's campaigns belongs to the client too.
+        conds.append(
+            or_(
+                Asset.client_id == q.client_id,
+                Asset.campaign_id.in_(select(Campaign.id).where(Campaign.client_id == q.client_id)),
+            )
+        )
+    if q.campaign_id is not None:
+        conds.append(Asset.campaign_id == q.campaign_id)
+    if q.unassigned:
+        conds.append(and_(Asset.client_id.is_(None), Asset.campaign_id.is_(None)))
+    if q.asset_type is not None:
+        conds.append(Asset.asset_type == q.asset_type)
+    if q.purpose is not None:
+        conds.append(Asset.purpose == q.purpose)
+    if q.has_purpose:
+        conds.append(Asset.purpose.is_not(None))
+    if q.text:
+        pattern = f"%{_escape_like(q.text.strip())}%"
+        conds.append(
+            or_(Asset.name.ilike(pattern, escape="\\"), Asset.tags.ilike(pattern, escape="\\"))
+        )
+    return conds
+
+
+def _sort_columns(q: AssetQuery) -> tuple[ColumnElement, bool]:
+    """The sort column and whether it descends (id breaks ties in the same direction)."""
+    if q.sort == "oldest":
+        return Asset.uploaded_at, False
+    if q.sort == "name":
+        return Asset.name, False
+    if q.sort == "size":
+        return Asset.size, True
+    if q.sort == "type":
+        return Asset.asset_type, False
+    return Asset.uploaded_at, True
+
+
+def ordered(stmt: Select, q: AssetQuery, after: PageCursor | None = None) -> Select:
+    col, desc = _sort_columns(q)
+    if after is not None:
+        key = tuple_(col, Asset.id)
+        stmt = stmt.where(key < (after.value, after.id) if desc else key > (after.value, after.id))
+    if desc:
+        return stmt.order_by(col.desc(), Asset.id.desc())
+    return stmt.order_by(col.asc(), Asset.id.asc())
+
+
+def cursor_for(record: AssetRecord, q: AssetQuery) -> PageCursor:
+    value: object = {
+        "oldest": record.uploaded_at,
+        "name": record.name,
+        "size": record.size,
+        "type": record.asset_type,
+    }.get(q.sort, record.uploaded_at)
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+    return PageCursor(value=value, id=record.id)
+
+
+def list_assets(
+    s: Session, q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None
+) -> list[AssetRecord]:
+    stmt = (
+        select(Asset, Client.name, _CampaignAlias.name)
+        .outerjoin(Client, Client.id == Asset.client_id)
+        .outerjoin(_CampaignAlias, _CampaignAlias.id == Asset.campaign_id)
+        .where(*filters(q))
+    )
+    stmt = ordered(stmt, q, after).limit(limit).offset(offset)
+    return [to_record(a, cn, pn) for a, cn, pn in s.execute(stmt)]
+
+
+def asset_ids(
+    s: Session, q: AssetQuery, limit: int | None = None, offset: int = 0
+) -> list[str]:
+    stmt = ordered(select(Asset.id).where(*filters(q)), q).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(s.scalars(stmt))
+
+
+def assets_by_ids(s: Session, ids: Sequence[str]) -> dict[str, AssetRecord]:
+    out: dict[str, AssetRecord] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        stmt = (
+            select(Asset, Client.name, _CampaignAlias.name)
+            .outerjoin(Client, Client.id == Asset.client_id)
+            .outerjoin(_CampaignAlias, _CampaignAlias.id == Asset.campaign_id)
+            .where(Asset.id.in_(chunk))
+        )
+        for a, cn, pn in s.execute(stmt):
+            out[a.id] = to_record(a, cn, pn)
+    return out
+
+
+def count_assets(s: Session, q: AssetQuery) -> int:
+    return int(s.scalar(select(func.count()).select_from(Asset).where(*filters(q))) or 0)
+
+
+def counts_by_type(s: Session, q: AssetQuery) -> dict[str, int]:
+    stmt = select(Asset.asset_type, func.count()).where(*filters(q)).group_by(Asset.asset_type)
+    return {t: int(n) for t, n in s.execute(stmt)}
+
+
+def clients_with_counts(s: Session, user_id: int | None) -> list[ClientRecord]:
+    direct = dict(
+        s.execute(
+            select(Asset.client_id, func.count())
+            .where(Asset.user_id == user_id, Asset.client_id.is_not(None))
+            .group_by(Asset.client_id)
+        ).all()
+    )
+    # Assets filed only under a campaign still count for the campaign's client.
+    via_campaign = dict(
+        s.execute(
+            select(Campaign.client_id, func.count())
+            .join(Asset, Asset.campaign_id == Campaign.id)
+            .where(Asset.user_id == user_id, Asset.client_id.is_(None))
+            .group_by(Campaign.client_id)
+        ).all()
+    )
+    rows = s.scalars(
+        select(Client).where(Client.user_id == user_id).order_by(func.lower(Client.name))
+    ).all()
+    return [client_record(c, direct.get(c.id, 0) + via_campaign.get(c.id, 0)) for c in rows]
+
+
+def campaigns_with_counts(
+    s: Session, user_id: int | None, client_id: str | None = None
+) -> list[CampaignRecord]:
+    counts = dict(
+        s.execute(
+            select(Asset.campaign_id, func.count())
+            .where(Asset.user_id == user_id, Asset.campaign_id.is_not(None))
+            .group_by(Asset.campaign_id)
+        ).all()
+    )
+    stmt = select(Campaign).join(Client).where(Client.user_id == user_id)
+    if client_id is not None:
+        stmt = stmt.where(Campaign.client_id == client_id)
+    rows = s.scalars(stmt.order_by(func.lower(Campaign.name))).all()
+    return [campaign_record(c, counts.get(c.id, 0)) for c in rows]
+
+
+def next_seq(s: Session, n: int = 1) -> int:
+    """Reserve n change numbers; returns the last. The row lock serialises writers on PostgreSQL."""
+    value = s.scalar(
+        update(Counter)
+        .where(Counter.name == "changes")
+        .values(value=Counter.value + n)
+        .returning(Counter.value)
+    )
+    if value is None:
+        s.add(Counter(name="changes", value=n))
+        s.flush()
+        return n
+    return int(value)
+
+
+def changes_since(s: Session, user_id: int | None, cursor: int, limit: int) -> ChangeSet:
+    assets = s.execute(
+        select(Asset, Client.name, _CampaignAlias.name)
+        .outerjoin(Client, Client.id == Asset.client_id)
+        .outerjoin(_CampaignAlias, _CampaignAlias.id == Asset.campaign_id)
+        .where(Asset.user_id == user_id, Asset.change_seq > cursor)
+        .order_by(Asset.change_seq)
+        .limit(limit + 1)
+    ).all()
+    tombs = s.scalars(
+        select(Tombstone)
+        .where(Tombstone.user_id == user_id, Tombstone.change_seq > cursor)
+        .order_by(Tombstone.change_seq)
+        .limit(limit + 1)
+    ).all()
+    merged: list[tuple[int, object]] = sorted(
+        [(a.change_seq, (a, cn, pn)) for a, cn, pn in assets]
+        + [(t.change_seq, t) for t in tombs],
+        key=lambda item: item[0],
+    )
+    has_more = len(merged) > limit
+    merged = merged[:limit]
+    new_cursor = merged[-1][0] if merged else cursor
+    out_assets: list[AssetRecord] = []
+    out_deleted: list[tuple[str, datetime]] = []
+    for _, item in merged:
+        if isinstance(item, Tombstone):
+            out_deleted.append((item.asset_id, as_utc(item.deleted_at)))
+        else:
+            a, cn, pn = item  # type: ignore[misc]
+            out_assets.append(to_record(a, cn, pn))
+    return ChangeSet(cursor=new_cursor, has_more=has_more, assets=out_assets, deleted=out_deleted)
+
+
+def current_seq(s: Session) -> int:
+    return int(s.scalar(select(Counter.value).where(Counter.name == "changes")) or 0)

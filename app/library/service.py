@@ -1,0 +1,776 @@
+"""LibraryService: the one thread-safe library API that the GUI, CLI, server and sync all use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
+from app.core.ingest import Ingested, analyze
+from app.core.names import safe_display_name
+from app.core.staging import stage_stream
+from app.library import auth, repository as repo
+from app.library.db import make_engine, migrate, sqlite_url
+from app.library.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.library.models import (
+    Asset,
+    Campaign,
+    Client,
+    IdempotencyKey,
+    PendingFile,
+    Setting,
+    Tombstone,
+    User,
+    utcnow,
+)
+from app.library.records import (
+    UNSET,
+    AssetChanges,
+    AssetQuery,
+    AssetRecord,
+    CampaignRecord,
+    CancelToken,
+    ChangeSet,
+    ClientRecord,
+    ImportProgress,
+    ImportReport,
+    IntegrityReport,
+    PageCursor,
+    TokenRecord,
+    UserRecord,
+)
+from app.library.storage import Storage, UnsafePath, new_id, validate_uuid
+
+LOCAL_USER = "local"
+PURPOSES = ("face", "template")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where imported assets are filed and whom they belong to."""
+
+    user_id: int | None = None
+    client_id: str | None = None
+    campaign_id: str | None = None
+    tags: tuple[str, ...] = ()
+    purpose: str | None = None
+    description: str | None = None
+
+
+class LibraryService:
+    """A library folder (files + database). Every method is safe to call from any thread."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        db_url: str | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        probe_timeout: float = 60.0,
+        workers: int | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir).expanduser()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.storage = Storage(self.data_dir)
+        self.max_bytes = max_bytes
+        self.probe_timeout = probe_timeout
+        self.workers = workers
+        self.db_url = db_url or sqlite_url(self.data_dir / "library.db")
+        self._reader = make_engine(self.db_url)
+        self._writer = make_engine(self.db_url, writer=True)
+        migrate(self._writer)
+        self._read = sessionmaker(self._reader, expire_on_commit=False)
+        self._write = sessionmaker(self._writer, expire_on_commit=False)
+        # One writer at a time inside this process; other processes wait on SQLite's lock.
+        self._write_lock = threading.RLock()
+        self._local_user_id: int | None = None
+        self.recover()
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        with self._write_lock, self._write.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self._reader.dispose()
+        self._writer.dispose()
+
+    def __enter__(self) -> LibraryService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def recover(self) -> None:
+        """Settle what a crash left: temp files go; half-placed or half-removed files go."""
+        self.storage.clear_staging()
+        with self.writing() as s:
+            pending = s.scalars(select(PendingFile)).all()
+            for p in pending:
+                if s.get(Asset, p.asset_id) is None:
+                    self.storage.remove(p.asset_id, p.format)
+                s.delete(p)
+
+    @property
+    def local_user_id(self) -> int:
+        """The desktop's own user: everything imported from the window or CLI belongs to it."""
+        if self._local_user_id is None:
+            with self.writing() as s:
+                user = s.scalar(select(User).where(User.username == LOCAL_USER))
+                if user is None:
+                    user = auth.create_user(s, LOCAL_USER, None)
+                self._local_user_id = user.id
+        return self._local_user_id
+
+    def default_target(self, **kw: object) -> Target:
+        kw.setdefault("user_id", self.local_user_id)
+        return Target(**kw)  # type: ignore[arg-type]
+
+    # --- settings ----------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        with self.reading() as s:
+            row = s.get(Setting, key)
+            return row.value if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.writing() as s:
+            row = s.get(Setting, key)
+            if value is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+    # --- import ------------------------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Sequence[Path],
+        target: Target | None = None,
+        *,
+        allow_duplicates: bool = False,
+        progress: Callable[[ImportProgress], None] | None = None,
+        cancel: CancelToken | None = None,
+        workers: int | None = None,
+    ) -> ImportReport:
+        """Import files and folders (recursively), using every core; see ImportSession."""
+        from app.library.importer import ImportSession
+
+        session = ImportSession(
+            self,
+            paths,
+            target or self.default_target(),
+            allow_duplicates=allow_duplicates,
+            progress=progress,
+            cancel=cancel,
+            workers=workers if workers is not None else self.workers,
+        )
+        return session.run()
+
+    def import_stream(
+        self,
+        chunks: Iterable[bytes] | BinaryIO,
+        filename: str,
+        target: Target,
+        *,
+        name: str | None = None,
+        asset_id: str | None = None,
+        uploaded_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> AssetRecord:
+        """Validate and store one streamed file (server uploads, sync downloads)."""
+        if idempotency_key and target.user_id is not None:
+            earlier = self._idempotent_result(target.user_id, idempotency_key)
+            if earlier is not None:
+                return earlier
+        self._check_target(target)
+        ingested = self.receive_stream(chunks)
+        return self.file_received(
+            ingested,
+            filename,
+            target,
+            name=name,
+            asset_id=asset_id,
+            uploaded_at=uploaded_at,
+            idempotency_key=idempotency_key,
+        )
+
+    def receive_stream(self, chunks: Iterable[bytes] | BinaryIO) -> Ingested:
+        """Stage and analyse a streamed file without filing it yet.
+
+        For callers that learn where the file goes only after its bytes (a multipart
+        upload whose form fields follow the file); finish with file_received().
+        """
+        staged = stage_stream(chunks, self.storage.staging_dir, self.max_bytes)
+        return analyze(staged, timeout=self.probe_timeout)
+
+    def file_received(
+        self,
+        ingested: Ingested,
+        filename: str,
+        target: Target,
+        *,
+        name: str | None = None,
+        asset_id: str | None = None,
+        uploaded_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> AssetRecord:
+        """Check the target and commit a file from receive_stream(); it is discarded on failure."""
+        try:
+            if idempotency_key and target.user_id is not None:
+                # Two concurrent retries: the second to arrive returns the first's asset.
+                earlier = self._idempotent_result(target.user_id, idempotency_key)
+                if earlier is not None:
+                    ingested.discard()
+                    return earlier
+            self._check_target(target)
+            [record] = self.commit_ingested(
+                [(ingested, name or filename, asset_id, uploaded_at)],
+                target,
+                idempotency_key=idempotency_key,
+            )
+            return record
+        except BaseException:
+            ingested.discard()
+            raise
+
+    def idempotent_result(self, user_id: int, key: str) -> AssetRecord | None:
+        """The asset an earlier upload with this Idempotency-Key made, if it still exists."""
+        return self._idempotent_result(user_id, key)
+
+    def _idempotent_result(self, user_id: int, key: str) -> AssetRecord | None:
+        with self.reading() as s:
+            row = s.scalar(
+                select(IdempotencyKey).where(
+                    IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
+                )
+            )
+            if row is None:
+                return None
+            found = repo.assets_by_ids(s, [row.asset_id])
+            return found.get(row.asset_id)
+
+    def find_duplicate(self, sha256: str, user_id: int | None) -> AssetRecord | None:
+        with self.reading() as s:
+            a = s.scalar(
+                select(Asset).where(Asset.user_id == user_id, Asset.sha256 == sha256).limit(1)
+            )
+            return repo.to_record(a) if a else None
+
+    def commit_ingested(
+        self,
+        items: Sequence[tuple[Ingested, str, str | None, datetime | None]],
+        target: Target,
+        *,
+        idempotency_key: str | None = None,
+    ) -> list[AssetRecord]:
+        """Place analysed files and insert their rows, crash-safely, in one batch.
+
+        Order: journal the ids (commit), rename files into place, then insert the rows and
+        clear the journal in one transaction. Recovery removes journalled files without rows.
+        """
+        if not items:
+            return []
+        ids = [validate_uuid(asset_id) if asset_id else new_id() for _, _, asset_id, _ in items]
+        with self.writing() as s:
+            for asset_id, (ing, _, _, _) in zip(ids, items):
+                if s.get(Asset, asset_id) is not None:
+                    raise Conflict(f"An asset with id {asset_id} already exists")
+                s.merge(PendingFile(asset_id=asset_id, format=ing.info.format, action="place"))
+        for asset_id, (ing, _, _, _) in zip(ids, items):
+            self.storage.place(ing.staged.path, asset_id, ing.info.format, ing.thumb_path)
+        self.storage.sync_dir()
+        now = utcnow()
+        tags = repo.encode_tags(target.tags) if target.tags else None
+        with self.writing() as s:
+            last = repo.next_seq(s, len(items))
+            first = last - len(items) + 1
+            for offset, (asset_id, (ing, display, _, uploaded_at)) in enumerate(zip(ids, items)):
+                info = ing.info
+                s.add(
+                    Asset(
+                        id=asset_id,
+                        user_id=target.user_id,
+                        client_id=target.client_id,
+                        campaign_id=target.campaign_id,
+                        name=safe_display_name(display),
+                        asset_type=info.asset_type,
+                        url=f"/api/v2/assets/{asset_id}",
+                        size=ing.staged.size,
+                        uploaded_at=uploaded_at or now,
+                        format=info.format,
+                        tags=tags,
+                        width=info.width,
+                        height=info.height,
+                        duration=info.duration,
+                        thumbnail_url=f"/api/v2/assets/{asset_id}/thumbnail",
+                        waveform_url=(
+                            f"/api/v2/assets/{asset_id}/waveform"
+                            if info.asset_type == "audio"
+                            else None
+                        ),
+                        page_count=info.page_count,
+                        mime=info.mime,
+                        sha256=ing.staged.sha256,
+                        updated_at=now,
+                        change_seq=first + offset,
+                        purpose=target.purpose,
+                        description=target.description,
+                    )
+                )
+                s.execute(delete(Tombstone).where(Tombstone.asset_id == asset_id))
+            s.execute(delete(PendingFile).where(PendingFile.asset_id.in_(ids)))
+            if idempotency_key and target.user_id is not None:
+                # A key whose asset was deleted since is reused: replace it, never clash.
+                s.execute(
+                    delete(IdempotencyKey).where(
+                        IdempotencyKey.user_id == target.user_id,
+                        IdempotencyKey.key == idempotency_key,
+                    )
+                )
+                s.add(IdempotencyKey(user_id=target.user_id, key=idempotency_key, asset_id=ids[0]))
+            s.flush()
+            found = repo.assets_by_ids(s, ids)
+        return [found[i] for i in ids]
+
+    def _check_target(self, target: Target) -> None:
+        if target.purpose is not None and target.purpose not in PURPOSES:
+            raise InvalidInput(f"Unknown purpose {target.purpose!r}")
+        with self.reading() as s:
+            if target.client_id is not None:
+                self._owned_client(s, target.client_id, target.user_id)
+            if target.campaign_id is not None:
+                campaign = self._owned_campaign(s, target.campaign_id, target.user_id)
+                if target.client_id is not None and campaign.client_id != target.client_id:
+                    raise Conflict("The campaign belongs to another client")
+
+    # --- reading -----------------------------------------------------------------------
+
+    def list_assets(
+        self,
+        query: AssetQuery | None = None,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        after: PageCursor | None = None,
+    ) -> list[AssetRecord]:
+        q = query or AssetQuery()
+        with self.reading() as s:
+            return repo.list_assets(s, q, limit, offset, after)
+
+    def iter_assets(self, query: AssetQuery | None = None, page: int = 500) -> Iterator[AssetRecord]:
+        """Every matching asset, page by page through keyset cursors (cheap at any depth)."""
+        q = query or AssetQuery()
+        after: PageCursor | None = None
+        while True:
+            rows = self.list_assets(q, limit=page, after=after)
+            yield from rows
+            if len(rows) < page:
+                return
+            after = repo.cursor_for(rows[-1], q)
+
+    def cursor_for(self, record: AssetRecord, query: AssetQuery) -> PageCursor:
+        return repo.cursor_for(record, query)
+
+    def asset_ids(
+        self, query: AssetQuery | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[str]:
+        with self.reading() as s:
+            return repo.asset_ids(s, query or AssetQuery(), limit, offset)
+
+    def get_assets(self, ids: Sequence[str]) -> dict[str, AssetRecord]:
+        with self.reading() as s:
+            return repo.assets_by_ids(s, list(ids))
+
+    def count_assets(self, query: AssetQuery | None = None) -> int:
+        with self.reading() as s:
+            return repo.count_assets(s, query or AssetQuery())
+
+    def counts_by_type(self, query: AssetQuery | None = None) -> dict[str, int]:
+        with self.reading() as s:
+            counts = repo.counts_by_type(s, query or AssetQuery())
+        return {t: counts.get(t, 0) for t in ASSET_TYPES}
+
+    def get_asset(self, asset_id: str, user_id: int | None = None) -> AssetRecord:
+        """The asset, or NotFound (also for another user's asset, so nothing leaks)."""
+        try:
+            asset_id = validate_uuid(asset_id)
+        except UnsafePath:
+            raise NotFound("Asset not found") from None
+        with self.reading() as s:
+            found = repo.assets_by_ids(s, [asset_id]).get(asset_id)
+        if found is None or (user_id is not None and found.user_id != user_id):
+            raise NotFound("Asset not found")
+        return found
+
+    def file_path(self, record: AssetRecord) -> Path:
+        return self.storage.asset_path(record.id, record.format)
+
+    def thumb_path(self, record: AssetRecord) -> Path:
+        return self.storage.thumb_path(record.id)
+
+    # --- editing -----------------------------------------------------------------------
+
+    def update_asset(
+        self, asset_id: str, changes: AssetChanges, user_id: int | None = None
+    ) -> AssetRecord:
+        asset_id = self._valid_asset_id(asset_id)
+        with self.writing() as s:
+            a = s.get(Asset, asset_id)
+            if a is None:
+                raise NotFound("Asset not found")
+            if user_id is not None and a.user_id != user_id:
+                raise PermissionDenied("You don't have permission to modify this asset")
+            if changes.name is not UNSET:
+                name = safe_display_name(str(changes.name)) if str(changes.name).strip() else ""
+                if not name:
+                    raise InvalidInput("A name cannot be empty")
+                a.name = name
+            if changes.tags is not UNSET:
+                a.tags = repo.encode_tags(changes.tags)  # type: ignore[arg-type]
+            if changes.client_id is not UNSET:
+                if changes.client_id is not None:
+                    self._owned_client(s, str(changes.client_id), a.user_id)
+                a.client_id = changes.client_id  # type: ignore[assignment]
+            if changes.campaign_id is not UNSET:
+                if changes.campaign_id is not None:
+                    campaign = self._owned_campaign(s, str(changes.campaign_id), a.user_id)
+                    if a.client_id is not None and a.client_id != campaign.client_id:
+                        if changes.client_id is not UNSET:
+                            raise Conflict("The campaign belongs to another client")
+                        # Moving to another client's campaign moves the asset to that client.
+                        a.client_id = campaign.client_id
+                a.campaign_id = changes.campaign_id  # type: ignore[assignment]
+            elif changes.client_id is not UNSET and a.campaign_id is not None:
+                campaign = s.get(Campaign, a.campaign_id)
+                if campaign is not None and campaign.client_id != a.client_id:
+                    a.campaign_id = None
+            if changes.purpose is not UNSET:
+                if changes.purpose is not None and changes.purpose not in PURPOSES:
+                    raise InvalidInput(f"Unknown purpose {changes.purpose!r}")
+                a.purpose = changes.purpose  # type: ignore[assignment]
+            if changes.description is not UNSET:
+                a.description = changes.description  # type: ignore[assignment]
+            a.updated_at = utcnow()
+            a.change_seq = repo.next_seq(s)
+            s.flush()
+            return repo.assets_by_ids(s, [asset_id])[asset_id]
+
+    def delete_asset(self, asset_id: str, user_id: int | None = None) -> None:
+        """Delete the row, then its file and thumbnail (journalled, so a crash finishes on open)."""
+        asset_id = self._valid_asset_id(asset_id)
+        with self.writing() as s:
+            a = s.get(Asset, asset_id)
+            if a is None:
+                raise NotFound("Asset not found")
+            if user_id is not None and a.user_id != user_id:
+                raise PermissionDenied("You don't have permission to delete this asset")
+            self._delete_rows(s, [a])
+        self._finish_removals([(asset_id, a.format)])
+
+    def delete_assets(self, ids: Sequence[str], user_id: int | None = None) -> int:
+        valid = [self._valid_asset_id(i) for i in ids]
+        with self.writing() as s:
+            rows = s.scalars(select(Asset).where(Asset.id.in_(valid))).all()
+            if user_id is not None and any(a.user_id != user_id for a in rows):
+                raise PermissionDenied("You don't have permission to delete this asset")
+            gone = [(a.id, a.format) for a in rows]
+            self._delete_rows(s, list(rows))
+        self._finish_removals(gone)
+        return len(gone)
+
+    def _delete_rows(self, s: Session, assets: Sequence[Asset]) -> None:
+        if not assets:
+            return
+        last = repo.next_seq(s, len(assets))
+        first = last - len(assets) + 1
+        now = utcnow()
+        for offset, a in enumerate(assets):
+            s.merge(PendingFile(asset_id=a.id, format=a.format, action="remove"))
+            s.merge(
+                Tombstone(
+                    asset_id=a.id,
+                    user_id=a.user_id,
+                    sha256=a.sha256,
+                    deleted_at=now,
+                    change_seq=first + offset,
+                )
+            )
+            s.delete(a)
+
+    def _finish_removals(self, gone: Sequence[tuple[str, str]]) -> None:
+        for asset_id, fmt in gone:
+            self.storage.remove(asset_id, fmt)
+        if gone:
+            with self.writing() as s:
+                s.execute(delete(PendingFile).where(PendingFile.asset_id.in_([g[0] for g in gone])))
+
+    @staticmethod
+    def _valid_asset_id(asset_id: str) -> str:
+        try:
+            return validate_uuid(asset_id)
+        except UnsafePath:
+            raise NotFound("Asset not found") from None
+
+    # --- clients and campaigns ---------------------------------------------------------
+
+    def _owned_client(self, s: Session, client_id: str, user_id: int | None) -> Client:
+        c = s.get(Client, client_id)
+        if c is None or (user_id is not None and c.user_id != user_id):
+            raise NotFound("Client not found")
+        return c
+
+    def _owned_campaign(self, s: Session, campaign_id: str, user_id: int | None) -> Campaign:
+        c = s.get(Campaign, campaign_id)
+        if c is None:
+            raise NotFound("Campaign not found")
+        if user_id is not None and c.client.user_id != user_id:
+            raise NotFound("Campaign not found")
+        return c
+
+    def list_clients(self, user_id: int | None = None) -> list[ClientRecord]:
+        uid = self.local_user_id if user_id is None else user_id
+        with self.reading() as s:
+            return repo.clients_with_counts(s, uid)
+
+    def list_campaigns(
+        self, client_id: str | None = None, user_id: int | None = None
+    ) -> list[CampaignRecord]:
+        uid = self.local_user_id if user_id is None else user_id
+        with self.reading() as s:
+            return repo.campaigns_with_counts(s, uid, client_id)
+
+    def get_client(self, client_id: str, user_id: int | None = None) -> ClientRecord:
+        with self.reading() as s:
+            return repo.client_record(self._owned_client(s, client_id, user_id))
+
+    def get_campaign(self, campaign_id: str, user_id: int | None = None) -> CampaignRecord:
+        with self.reading() as s:
+            return repo.campaign_record(self._owned_campaign(s, campaign_id, user_id))
+
+    def find_client(self, name: str, user_id: int | None = None) -> ClientRecord | None:
+        uid = self.local_user_id if user_id is None else user_id
+        key = name.strip().casefold()
+        return next((c for c in self.list_clients(uid) if c.name.casefold() == key), None)
+
+    def find_campaign(self, client_id: str, name: str) -> CampaignRecord | None:
+        key = name.strip().casefold()
+        with self.reading() as s:
+            rows = s.scalars(select(Campaign).where(Campaign.client_id == client_id)).all()
+            found = next((c for c in rows if c.name.casefold() == key), None)
+            return repo.campaign_record(found) if found else None
+
+    @staticmethod
+    def _clean_name(name: str, what: str) -> str:
+        cleaned = " ".join(name.split())
+        if not cleaned:
+            raise InvalidInput(f"A {what} name cannot be empty")
+        if not cleaned.isprintable():
+            raise InvalidInput(f"A {what} name cannot contain control characters")
+        if len(cleaned) > 200:
+            raise InvalidInput(f"A {what} name is at most 200 characters")
+        return cleaned
+
+    def create_client(
+        self, name: str, user_id: int | None = None, client_id: str | None = None
+    ) -> ClientRecord:
+        uid = self.local_user_id if user_id is None else user_id
+        name = self._clean_name(name, "client")
+        if self.find_client(name, uid) is not None:
+            raise Conflict(f"A client named {name!r} already exists")
+        with self.writing() as s:
+            c = Client(id=validate_uuid(client_id) if client_id else new_id(), user_id=uid, name=name)
+            s.add(c)
+            s.flush()
+            return repo.client_record(c)
+
+    def rename_client(self, client_id: str, name: str, user_id: int | None = None) -> ClientRecord:
+        name = self._clean_name(name, "client")
+        with self.writing() as s:
+            c = self._owned_client(s, client_id, user_id)
+            clash = self.find_client(name, c.user_id)
+            if clash is not None and clash.id != c.id:
+                raise Conflict(f"A client named {name!r} already exists")
+            c.name = name
+            c.updated_at = utcnow()
+            self._touch_assets(s, or_(Asset.client_id == c.id, Asset.campaign_id.in_(
+                select(Campaign.id).where(Campaign.client_id == c.id))))
+            return repo.client_record(c)
+
+    def client_asset_count(self, client_id: str) -> int:
+        return self.count_assets(AssetQuery(client_id=client_id))
+
+    def delete_client(self, client_id: str, user_id: int | None = None) -> int:
+        """Delete a client, its campaigns and every asset filed under them; returns the asset count."""
+        with self.writing() as s:
+            c = self._owned_client(s, client_id, user_id)
+            campaign_ids = select(Campaign.id).where(Campaign.client_id == c.id)
+            assets = s.scalars(
+                select(Asset).where(
+                    or_(Asset.client_id == c.id, Asset.campaign_id.in_(campaign_ids))
+                )
+            ).all()
+            gone = [(a.id, a.format) for a in assets]
+            self._delete_rows(s, list(assets))
+            s.flush()
+            s.delete(c)
+        self._finish_removals(gone)
+        return len(gone)
+
+    def create_campaign(
+        self,
+        client_id: str,
+        name: str,
+        user_id: int | None = None,
+        campaign_id: str | None = None,
+    ) -> CampaignRecord:
+        name = self._clean_name(name, "campaign")
+        with self.writing() as s:
+            client = self._owned_client(s, client_id, user_id)
+            if self.find_campaign(client.id, name) is not None:
+                raise Conflict(f"{client.name} already has a campaign named {name!r}")
+            c = Campaign(
+                id=validate_uuid(campaign_id) if campaign_id else new_id(),
+                client_id=client.id,
+                name=name,
+            )
+            s.add(c)
+            s.flush()
+            return repo.campaign_record(c)
+
+    def update_campaign(
+        self,
+        campaign_id: str,
+        *,
+        name: str | None = None,
+        client_id: str | None = None,
+        user_id: int | None = None,
+    ) -> CampaignRecord:
+        with self.writing() as s:
+            c = self._owned_campaign(s, campaign_id, user_id)
+            if client_id is not None and client_id != c.client_id:
+                self._owned_client(s, client_id, user_id)
+                c.client_id = client_id
+                # The campaign's assets follow it to the new client.
+                for a in s.scalars(select(Asset).where(Asset.campaign_id == c.id)):
+                    if a.client_id is not None:
+                        a.client_id = client_id
+            if name is not None:
+                name = self._clean_name(name, "campaign")
+                clash = self.find_campaign(c.client_id, name)
+                if clash is not None and clash.id != c.id:
+                    raise Conflict(f"That client already has a campaign named {name!r}")
+                c.name = name
+            c.updated_at = utcnow()
+            self._touch_assets(s, Asset.campaign_id == c.id)
+            s.flush()
+            return repo.campaign_record(c)
+
+    def rename_campaign(self, campaign_id: str, name: str, user_id: int | None = None) -> CampaignRecord:
+        return self.update_campaign(campaign_id, name=name, user_id=user_id)
+
+    def delete_campaign(self, campaign_id: str, user_id: int | None = None) -> int:
+        """Delete a campaign and every asset filed under it; returns the asset count."""
+        with self.writing() as s:
+            c = self._owned_campaign(s, campaign_id, user_id)
+            assets = s.scalars(select(Asset).where(Asset.campaign_id == c.id)).all()
+            gone = [(a.id, a.format) for a in assets]
+            self._delete_rows(s, list(assets))
+            s.flush()
+            s.delete(c)
+        self._finish_removals(gone)
+        return len(gone)
+
+    def _touch_assets(self, s: Session, condition: object) -> None:
+        """Renaming a client or campaign changes how its assets look to sync: bump them."""
+        rows = s.scalars(select(Asset).where(condition)).all()  # type: ignore[arg-type]
+        if rows:
+            last = repo.next_seq(s, len(rows))
+            for offset, a in enumerate(rows):
+                a.change_seq = last - len(rows) + 1 + offset
+
+    # --- users and tokens --------------------------------------------------------------
+
+    def create_user(self, username: str, password: str | None) -> UserRecord:
+        with self.writing() as s:
+            return auth.to_user_record(auth.create_user(s, username, password))
+
+    def list_users(self) -> list[UserRecord]:
+        with self.reading() as s:
+            return [auth.to_user_record(u) for u in s.scalars(select(User).order_by(User.id))]
+
+    def get_user(self, username: str) -> UserRecord:
+        with self.reading() as s:
+            return auth.to_user_record(auth.user_by_name(s, username))
+
+    def set_password(self, username: str, password: str) -> None:
+        with self.writing() as s:
+            auth.user_by_name(s, username).password_hash = auth.hash_password(password)
+
+    def authenticate(self, username: str, password: str) -> UserRecord:
+        with self.reading() as s:
+            return auth.to_user_record(auth.authenticate(s, username, password))
+
+    def create_token(self, username: str, kind: str = "bearer", label: str | None = None) -> str:
+        with self.writing() as s:
+            return auth.create_token(s, auth.user_by_name(s, username), kind, label)
+
+    def user_for_token(self, token: str, kind: str = "bearer") -> UserRecord:
+        with self.reading() as s:
+            return auth.to_user_record(auth.user_for_token(s, token, kind))
+
+    def revoke_tokens(self, username: str, kind: str | None = None) -> int:
+        with self.writing() as s:
+            return auth.revoke_tokens(s, auth.user_by_name(s, username), kind)
+
+    def revoke_token(self, token: str) -> None:
+        with self.writing() as s:
+            auth.revoke_token(s, token)
+
+    def list_tokens(self, username: str, kind: str | None = None) -> list[TokenRecord]:
+        with self.reading() as s:
+            return auth.list_tokens(s, auth.user_by_name(s, username), kind)
+
+    def revoke_token_id(self, token_id: int, kind: str | None = None) -> None:
+        """Revoke by the number `list_tokens` shows (the secret itself is not kept)."""
+        with self.writing() as s:
+            auth.revoke_token_id(s, token_id, kind)
+
+    # --- change feed and integrity -----------------------------------------------------
+
+    def changes_since(self, cursor: int, user_id: int | None, limit: int = 500) -> ChangeSet:
+        with self.reading() as s:
+            return repo.changes_since(s, user_id, cursor, limit)
+
+    def current_cursor(self) -> int:
+        with self.reading() as s:
+            return repo.current_seq(s)
+
+    def check(
+        self,
+        *,
+        repair: bool = False,
+        verify_hashes: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IntegrityReport:
+        from app.library.integrity import check_library
+
+        return check_library(self, repair=repair, verify_hashes=verify_hashes, progress=progress)

@@ -1,0 +1,73 @@
+"""Records to the v2 wire models: the one place that decides what the API shows of an asset."""
+
+from __future__ import annotations
+
+from app.api.schemas import (
+    AssetRead,
+    AssetState,
+    AudioAsset,
+    CampaignRead,
+    ClientRead,
+    DocumentAsset,
+    ImageAsset,
+    VideoAsset,
+)
+from app.library.records import AssetRecord, CampaignRecord, ClientRecord
+
+
+def asset_read(r: AssetRecord, base_url: str = "") -> AssetRead:
+    """The spec's discriminated union; base_url makes urls absolute (e.g. https://host)."""
+    base = base_url.rstrip("/")
+    url = f"{base}/api/v2/assets/{r.id}"
+    common = dict(
+        id=r.id,
+        userId=r.user_id,
+        clientId=r.client_id,
+        campaignId=r.campaign_id,
+        name=r.name,
+        url=url,
+        size=r.size,
+        uploadedAt=r.uploaded_at,
+        tags=r.tags,
+        format=r.format,
+    )
+    if r.asset_type == "image":
+        return ImageAsset(width=r.width or 0, height=r.height or 0, **common)
+    if r.asset_type == "video":
+        return VideoAsset(
+            width=r.width or 0,
+            height=r.height or 0,
+            duration=r.duration or 0,
+            thumbnailUrl=f"{url}/thumbnail",
+            **common,
+        )
+    if r.asset_type == "audio":
+        return AudioAsset(duration=r.duration or 0, waveformUrl=f"{url}/waveform", **common)
+    return DocumentAsset(pageCount=r.page_count, thumbnailUrl=f"{url}/thumbnail", **common)
+
+
+def asset_state(r: AssetRecord, base_url: str = "") -> AssetState:
+    return AssetState(
+        asset=asset_read(r, base_url),
+        sha256=r.sha256,
+        updatedAt=r.updated_at,
+        clientName=r.client_name,
+        campaignName=r.campaign_name,
+    )
+
+
+def client_read(c: ClientRecord) -> ClientRead:
+    return ClientRead(
+        id=c.id, name=c.name, createdAt=c.created_at, updatedAt=c.updated_at, assetCount=c.asset_count
+    )
+
+
+def campaign_read(c: CampaignRecord) -> CampaignRead:
+    return CampaignRead(
+        id=c.id,
+        clientId=c.client_id,
+        name=c.name,
+        createdAt=c.created_at,
+        updatedAt=c.updated_at,
+        assetCount=c.asset_count,
+    )

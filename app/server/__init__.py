@@ -1,0 +1,1 @@
+"""The asset server: the v2 Asset API (plus documented extensions) over a LibraryService."""

@@ -1,0 +1,31 @@
+"""Shared fixtures: offscreen Qt, a real library on a temporary folder, generated media."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests never touch the user's real library.
+os.environ.pop("ATELIER_DATA_DIR", None)
+
+from app.library.service import LibraryService  # noqa: E402
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[LibraryService]:
+    lib = LibraryService(tmp_path / "library", workers=2)
+    try:
+        yield lib
+    finally:
+        lib.close()
+
+
+@pytest.fixture
+def media_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "media"
+    path.mkdir()
+    return path
