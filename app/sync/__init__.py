@@ -1,0 +1,1 @@
+"""Two-way sync between a desktop library and an asset server."""
