@@ -17,13 +17,12 @@ from typing import Final
 import pypdf
 from PIL import Image, ImageDraw
 
-from app.core.formats import AssetType
+from app.core.formats import DEFAULT_MAX_BYTES, AssetType
 
 RED: Final[tuple[int, int, int]] = (220, 30, 30)
 GREEN: Final[tuple[int, int, int]] = (30, 200, 60)
 BLUE: Final[tuple[int, int, int]] = (30, 60, 220)
 GIF_FRAME_COLORS: Final[tuple[tuple[int, int, int], ...]] = (RED, GREEN, BLUE)
-DEFAULT_LIMIT: Final[int] = 50 * 1024 * 1024
 
 # What libmagic 5.44 calls the files these generators write.
 MIME: Final[dict[str, str]] = {
@@ -283,7 +282,7 @@ _FTYP: Final[bytes] = struct.pack(">I", 32) + b"ftypisom" + struct.pack(">I", 0x
 _INVALID = "Invalid file type: "
 
 
-def bad_corpus(folder: Path, limit: int = DEFAULT_LIMIT) -> list[tuple[Path, str]]:
+def bad_corpus(folder: Path, limit: int = DEFAULT_MAX_BYTES) -> list[tuple[Path, str]]:
     """Files that must be rejected, each with a substring of the expected error."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20240611)  # fixed, so a failure reproduces

@@ -23,10 +23,10 @@ class MediaInfo:
     asset_type: AssetType
     format: str
     mime: str
-    width: int | None = None
+    width: int | None = None  # images and videos, as displayed (after rotation)
     height: int | None = None
-    duration: int | None = None
-    page_count: int | None = None
+    duration: int | None = None  # videos and audio, whole seconds
+    page_count: int | None = None  # documents
 
 
 def probe(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import BinaryIO, Final
 
 import magic
 
-from app.core.errors import EmptyFile, FileTooLarge
+from app.core.errors import EmptyFile, FileTooLarge, UnreadableFile
 from app.core.formats import DEFAULT_MAX_BYTES, AssetType, classify
 from app.core.tempfiles import new_temp
 
@@ -20,6 +21,8 @@ CHUNK_SIZE: Final[int] = 1024 * 1024
 # frames after a long ID3 tag); always judging exactly this much keeps the verdict the
 # same however the caller happens to chunk the stream.
 SNIFF_BYTES: Final[int] = 64 * 1024
+_O_NONBLOCK: Final[int] = getattr(os, "O_NONBLOCK", 0)
+_O_BINARY: Final[int] = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,34 @@ def stage_stream(
 
 
 def stage_file(src: Path, dest_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> StagedFile:
-    """Copy a local file into a temp file in dest_dir, with the same checks as stage_stream."""
-    with src.open("rb") as f:
-        declared = os.fstat(f.fileno()).st_size
-        return _stage(_iter_chunks(f), dest_dir, max_bytes, declared_size=declared)
+    """Copy a local file into a temp file in dest_dir, with the same checks as stage_stream.
+
+    A source that cannot be opened or read is an UnreadableFile; errors writing dest_dir
+    (a full disk) are not the file's fault and propagate as they are.
+    """
+    try:
+        # Non-blocking, so that opening a FIFO returns at once instead of waiting for a writer.
+        fd = os.open(src, os.O_RDONLY | _O_NONBLOCK | _O_BINARY)
+    except OSError as exc:
+        raise UnreadableFile(f"Cannot open file: {exc.strerror or exc}") from None
+    info = os.fstat(fd)
+    # A folder, FIFO or device would fail, block or never end; only plain files are imported.
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise UnreadableFile("Not a regular file")
+    with os.fdopen(fd, "rb") as f:
+        return _stage(_read_source(f), dest_dir, max_bytes, declared_size=info.st_size)
+
+
+def _read_source(f: BinaryIO) -> Iterator[bytes]:
+    while True:
+        try:
+            chunk = f.read(CHUNK_SIZE)
+        except OSError as exc:
+            raise UnreadableFile(f"Cannot read file: {exc.strerror or exc}") from None
+        if not chunk:
+            return
+        yield chunk
 
 
 def _iter_chunks(source: Iterable[bytes] | BinaryIO) -> Iterator[bytes]:
@@ -80,17 +107,18 @@ class _Sink:
 
     def feed(self, chunk: bytes) -> None:
         self.size += len(chunk)
-        self.digest.update(chunk)
         if self.kind is None:
             self.head += chunk
             # The type verdict comes before the size verdict, so a too-large HTML page
             # is "Invalid file type" whichever way it arrives.
-            if False:
+            if len(self.head) >= SNIFF_BYTES or self.size > self.max_bytes:
                 self._decide()
-        elif self.out is not None:
+        elif self.size <= self.max_bytes:
+            assert self.out is not None
             self.out.write(chunk)
         if self.size > self.max_bytes:
             raise FileTooLarge(self.max_bytes)
+        self.digest.update(chunk)
 
     def finish(self) -> StagedFile:
         if self.size == 0:
@@ -115,7 +143,7 @@ class _Sink:
         asset_type, fmt = classify(mime)
         self.kind = (mime, asset_type, fmt)
         # A local file's size is known up front: refuse it before copying anything.
-        if self.declared_size is not None and self.declared_size > self.max_bytes:
+        if max(self.size, self.declared_size or 0) > self.max_bytes:
             raise FileTooLarge(self.max_bytes)
         fd, self.path = new_temp(self.dest_dir)
         self.out = os.fdopen(fd, "wb")

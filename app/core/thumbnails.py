@@ -38,7 +38,10 @@ _TRANSPOSES: Final[dict[int, Image.Transpose]] = {
 def make_thumbnail(src: Path, info: MediaInfo, dest: Path, timeout: float = 30.0) -> None:
     """Write src's thumbnail to dest as a JPEG no larger than THUMB_MAX on either side.
 
-    dest appears complete or not at all; any failure raises UnreadableFile.
+    dest appears complete or not at all. Media that cannot be decoded raises UnreadableFile;
+    an error writing dest (a full disk) propagates as it is. timeout bounds each ffmpeg
+    run; images and PDFs are decoded in-process, behind Pillow's pixel limit and a page
+    size derived from THUMB_MAX.
     """
     try:
         picture = _render(src, info, timeout)
@@ -69,8 +72,10 @@ def _image(src: Path, format: str) -> Image.Image:
         turn = _TRANSPOSES.get(orientation(im))
         if format == "jpg":
             # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo decodes in a
-            # fraction of the time and memory, still at least twice the thumbnail size.
-            im.draft("RGB", (THUMB_MAX * 2, THUMB_MAX * 2))
+            # fraction of the memory, still at least twice the thumbnail's size. The box
+            # follows the picture's shape, so panoramas are reduced too.
+            scale = min(1.0, THUMB_MAX / max(im.size))
+            im.draft("RGB", (round(im.width * scale * 2), round(im.height * scale * 2)))
         try:
             im.load()  # decodes the first frame only; a truncated body fails here
         except Exception as exc:
@@ -140,7 +145,8 @@ def _pdf_page(src: Path) -> Image.Image:
                     scale = THUMB_MAX / max(width, height)
                     bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
                     # to_pil() shares PDFium's buffer; copy before the page is closed.
-                    return bitmap.to_pil().convert("RGB")
+                    picture: Image.Image = bitmap.to_pil().convert("RGB")
+                    return picture
                 finally:
                     page.close()
             finally:

@@ -22,8 +22,8 @@ _PADDING: Final[int] = 12
 # turn hiss into a loud-looking waveform.
 _SILENCE: Final[int] = 64
 # Enough samples for a few hundred per column (short clips keep their full rate, so
-# peaks are not lost between samples) without holding an
-# hour of PCM in memory; never below 1 kHz, where voices would flatten out.
+# peaks are not lost between samples) without holding an hour of PCM in memory; never
+# below 1 kHz, where voices would flatten out.
 _SAMPLE_BUDGET: Final[int] = 2_000_000
 _MAX_RATE: Final[int] = 44100
 _MIN_RATE: Final[int] = 1000

@@ -45,7 +45,9 @@ def test_every_bad_file_is_rejected_and_nothing_is_kept(
         assert not work.exists() or list(work.iterdir()) == [], path.name
 
 
-def test_rejections_have_the_spec_messages(bad_files: list[tuple[Path, str]], work_dir: Path) -> None:
+def test_rejections_have_the_spec_messages(
+    bad_files: list[tuple[Path, str]], work_dir: Path
+) -> None:
     by_name = {path.name: path for path, _ in bad_files}
     with pytest.raises(InvalidFileType) as invalid:
         ingest_path(by_name["page.png"], work_dir)
@@ -100,7 +102,8 @@ def test_analyze_removes_the_staged_file_on_failure(
 
 
 def test_errors_survive_pickling() -> None:
-    for error in (InvalidFileType("text/html"), FileTooLarge(1024), EmptyFile(), UnreadableFile("x")):
+    errors = (InvalidFileType("text/html"), FileTooLarge(1024), EmptyFile(), UnreadableFile("x"))
+    for error in errors:
         copy = pickle.loads(pickle.dumps(error))
         assert type(copy) is type(error) and str(copy) == str(error)
         assert copy.__dict__ == error.__dict__

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.core.errors import EmptyFile, FileTooLarge, InvalidFileType
+from app.core.errors import EmptyFile, FileTooLarge, InvalidFileType, UnreadableFile
 from app.core.hashing import sha256_file
 from app.core.staging import SNIFF_BYTES, StagedFile, stage_file, stage_stream
 from tests.media import Sample, make_jpeg
@@ -173,3 +174,19 @@ def test_small_file_below_sniff_size_is_judged_at_the_end(tmp_path: Path, work_d
     assert len(data) < SNIFF_BYTES
     staged = stage_stream([data[:10], data[10:]], work_dir)
     assert staged.format == "jpg" and staged.path.read_bytes() == data
+
+
+def test_unopenable_sources_are_unreadable(tmp_path: Path, work_dir: Path) -> None:
+    with pytest.raises(UnreadableFile, match="^Cannot open file: "):
+        stage_file(tmp_path / "missing.jpg", work_dir)
+    with pytest.raises(UnreadableFile):
+        stage_file(tmp_path, work_dir)  # a folder dropped by mistake
+    assert list(work_dir.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this OS")
+def test_fifo_is_refused_without_blocking(tmp_path: Path, work_dir: Path) -> None:
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)
+    with pytest.raises(UnreadableFile, match="^Not a regular file$"):
+        stage_file(fifo, work_dir)
