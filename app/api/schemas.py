@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    WithJsonSchema,
+)
 
 
 def _iso_utc(value: datetime) -> str:
@@ -38,6 +45,9 @@ class BaseAsset(WireModel):
     size: int | None = None
     uploadedAt: UtcDatetime
     tags: list[str] | None = None
+    # Declared here only for its place: fields serialize in the spec's order (tags, type,
+    # format); each subclass narrows it to its literal.
+    type: str
     format: str
 
 
@@ -79,11 +89,31 @@ class DeleteResult(WireModel):
     message: str
 
 
+class CascadeDeleteResult(DeleteResult):
+    """Extension: deleting a client or campaign also reports how many assets went with it."""
+
+    deletedAssets: int
+
+
 class ErrorDetail(WireModel):
     detail: str
 
 
 # --- Documented extensions (see README "API extensions") -------------------------------
+
+# Ids are UUID strings (documented as such; the server answers 400 for anything else).
+UuidStr = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
+# A client or campaign name: something visible, no control characters (whitespace runs
+# become one space).
+_NAME_CHAR = r"[^\x00-\x08\x0e-\x1f\x7f-\x9f]"
+Name = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=rf"^{_NAME_CHAR}*[^\s\x00-\x1f\x7f-\x9f]{_NAME_CHAR}*$",
+    ),
+]
 
 
 class AssetUpdate(WireModel):
@@ -91,8 +121,8 @@ class AssetUpdate(WireModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=255)
     tags: list[str] | None = None
-    clientId: str | None = None
-    campaignId: str | None = None
+    clientId: UuidStr | None = None
+    campaignId: UuidStr | None = None
 
 
 class ClientRead(WireModel):
@@ -104,11 +134,11 @@ class ClientRead(WireModel):
 
 
 class ClientCreate(WireModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class ClientUpdate(WireModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class CampaignRead(WireModel):
@@ -121,13 +151,13 @@ class CampaignRead(WireModel):
 
 
 class CampaignCreate(WireModel):
-    clientId: str
-    name: str = Field(min_length=1, max_length=200)
+    clientId: UuidStr
+    name: Name
 
 
 class CampaignUpdate(WireModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    clientId: str | None = None
+    name: Name | None = None
+    clientId: UuidStr | None = None
 
 
 class LoginRequest(WireModel):

@@ -14,6 +14,10 @@ from app.core.errors import AtelierError
 # installed (no server or GUI extras in a frozen build) are skipped quietly.
 COMMAND_MODULES = [
     "app.cli.library_cmds",
+    "app.cli.keys_cmds",
+    "app.cli.server_cmds",
+    "app.cli.sync_cmds",
+    "app.cli.update_cmds",
 ]
 
 
@@ -27,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="library folder (default: ATELIER_DATA_DIR or the per-user data folder)")
     parser.add_argument("--db-url", help="database URL instead of the library's SQLite file")
     parser.add_argument("--max-size-mb", type=float, help="largest file accepted, in MB (default 50)")
+    parser.add_argument("--self-test", action="store_true", help="check that this installation works, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -50,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.self_test:
+            from app.cli.selftest_cmds import run_self_test
+
+            return run_self_test(args)
         if args.command is None:
             return _open_window(args)
         return int(args.func(args) or 0)

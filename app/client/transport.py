@@ -248,6 +248,8 @@ class Transport:
             raise ServerUnreachable(f"{self.base_url} did not answer in time") from exc
         except requests.exceptions.ConnectionError as exc:
             raise ServerUnreachable(f"Cannot reach {self.base_url}: {_reason(exc)}") from exc
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise ServerUnreachable(f"The connection to {self.base_url} broke mid-answer") from exc
         except requests.exceptions.RequestException as exc:
             raise ApiError(f"Request to {self.base_url} failed: {_reason(exc)}") from exc
 

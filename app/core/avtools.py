@@ -10,10 +10,12 @@ from typing import Any, Final
 
 import ffmpeg
 
+from app.core.bundled import tool_path
 from app.core.errors import UnreadableFile
 
-FFPROBE: Final[str] = "ffprobe"
-FFMPEG: Final[str] = "ffmpeg"
+# A frozen build runs the copies it carries; from source, whatever PATH finds.
+FFPROBE: Final[str] = tool_path("ffprobe")
+FFMPEG: Final[str] = tool_path("ffmpeg")
 
 # Forcing the demuxer that matches the libmagic verdict stops ffmpeg from sniffing the
 # bytes as something else (an HLS playlist, a concat script) that could reach other files.

@@ -20,8 +20,9 @@ class _Relay(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, on_success: Callback | None, on_failure: Callback | None) -> None:
-        super().__init__()
+    def __init__(self, on_success: Callback | None, on_failure: Callback | None, parent: QObject) -> None:
+        # Parented to Tasks: when the window goes, pending results are dropped with it.
+        super().__init__(parent)
         self._on_success = on_success
         self._on_failure = on_failure
         self.succeeded.connect(self._deliver_success)
@@ -84,7 +85,7 @@ class Tasks(QObject):
         *,
         lane: Lane = "read",
     ) -> None:
-        relay = _Relay(on_success, on_failure or self.task_failed.emit)
+        relay = _Relay(on_success, on_failure or self.task_failed.emit, self)
         self._relays.add(relay)
         relay.destroyed.connect(lambda *_: self._relays.discard(relay))
         self._pools[lane].start(_Job(fn, relay))

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.core.paths import resource_dir
+
 
 @dataclass(frozen=True, slots=True)
 class Theme:
@@ -117,6 +119,7 @@ def _palette(t: Theme) -> QPalette:
 
 def _stylesheet(t: Theme) -> str:
     # Only what the palette cannot say: surfaces, rounded inputs, the pill filters.
+    arrow = (resource_dir() / "icons" / f"combo-arrow-{'dark' if t.dark else 'light'}.svg").as_posix()
     return f"""
     QMainWindow, QDialog {{ background: {t.window}; }}
     #Sidebar {{ background: {t.sidebar}; border: none; }}
@@ -133,6 +136,12 @@ def _stylesheet(t: Theme) -> str:
         padding: 4px 8px; selection-background-color: {t.accent};
     }}
     QLineEdit:focus, QComboBox:focus {{ border: 1px solid {t.accent}; }}
+    QComboBox::drop-down {{ border: none; width: 22px; }}
+    QComboBox::down-arrow {{ image: url("{arrow}"); width: 12px; height: 12px; }}
+    QComboBox::down-arrow:disabled {{ image: none; }}
+    QComboBox QAbstractItemView {{
+        background: {t.raised}; border: 1px solid {t.border}; selection-background-color: {t.accent};
+    }}
     QLineEdit:read-only {{ background: {t.tile}; }}
     #SearchBox {{ border-radius: 14px; padding: 4px 10px; min-width: 180px; }}
     QPushButton {{
@@ -147,8 +156,8 @@ def _stylesheet(t: Theme) -> str:
     QToolButton:hover {{ background: {t.hover}; }}
     QToolButton::menu-indicator {{ image: none; width: 0; }}
     #TypePill {{
-        border: 1px solid transparent; border-radius: 13px; padding: 4px 12px;
-        color: {t.muted};
+        background: transparent; border: 1px solid transparent; border-radius: 13px;
+        padding: 4px 11px; color: {t.muted};
     }}
     #TypePill:hover {{ background: {t.hover}; color: {t.text}; }}
     #TypePill:checked {{ background: {t.accent}; color: {t.accent_text}; }}
@@ -178,7 +187,9 @@ def _stylesheet(t: Theme) -> str:
         background: {t.window}; color: {t.muted}; border: none;
         border-bottom: 1px solid {t.border}; padding: 4px 6px;
     }}
-    QTreeWidget {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 6px; }}
+    QTreeWidget {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 8px; }}
+    #ReportTable {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 8px; }}
+    #ReportTable::item {{ padding: 6px 8px; border-bottom: 1px solid {t.border}; }}
     """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
@@ -43,8 +44,8 @@ def encode_tags(tags: Sequence[str] | None) -> str | None:
     seen: dict[str, None] = {}
     for tag in tags:
         # Control characters and lone surrogates cannot be stored (or typed): drop them.
-        printable = "".join(c for c in str(tag) if c.isprintable() or c.isspace())
-        cleaned = " ".join(printable.split())[:100]
+        spaced = " ".join(str(tag).split())
+        cleaned = "".join(c for c in spaced if unicodedata.category(c) not in ("Cc", "Cs"))[:100]
         if cleaned:
             seen.setdefault(cleaned, None)
     return json.dumps(list(seen), ensure_ascii=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from app.library.models import (
     User,
     utcnow,
 )
+from app.library.oslock import OpenersLock
 from app.library.records import (
     UNSET,
     AssetChanges,
@@ -92,7 +94,10 @@ class LibraryService:
         # One writer at a time inside this process; other processes wait on SQLite's lock.
         self._write_lock = threading.RLock()
         self._local_user_id: int | None = None
-        self.recover()
+        self._openers = OpenersLock(self.data_dir)
+        if self._openers.only_opener():
+            self.recover()
+        self._openers.share()
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -109,6 +114,7 @@ class LibraryService:
     def close(self) -> None:
         self._reader.dispose()
         self._writer.dispose()
+        self._openers.close()
 
     def __enter__(self) -> LibraryService:
         return self
@@ -560,11 +566,15 @@ class LibraryService:
 
     def get_client(self, client_id: str, user_id: int | None = None) -> ClientRecord:
         with self.reading() as s:
-            return repo.client_record(self._owned_client(s, client_id, user_id))
+            c = self._owned_client(s, client_id, user_id)
+            count = repo.count_assets(s, AssetQuery(user_id=c.user_id, client_id=c.id))
+            return repo.client_record(c, count)
 
     def get_campaign(self, campaign_id: str, user_id: int | None = None) -> CampaignRecord:
         with self.reading() as s:
-            return repo.campaign_record(self._owned_campaign(s, campaign_id, user_id))
+            c = self._owned_campaign(s, campaign_id, user_id)
+            count = repo.count_assets(s, AssetQuery(user_id=c.client.user_id, campaign_id=c.id))
+            return repo.campaign_record(c, count)
 
     def find_client(self, name: str, user_id: int | None = None) -> ClientRecord | None:
         uid = self.local_user_id if user_id is None else user_id
@@ -583,7 +593,7 @@ class LibraryService:
         cleaned = " ".join(name.split())
         if not cleaned:
             raise InvalidInput(f"A {what} name cannot be empty")
-        if not cleaned.isprintable():
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in cleaned):
             raise InvalidInput(f"A {what} name cannot contain control characters")
         if len(cleaned) > 200:
             raise InvalidInput(f"A {what} name is at most 200 characters")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -46,11 +47,20 @@ def error_response(request: Request, status: int, detail: str) -> JSONResponse:
     headers: dict[str, str] = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    # An upload refused before its body was read: stop the connection rather than read
-    # (and throw away) the rest of a possibly huge body.
-    if getattr(request.state, "close_connection", False):
-        headers["Connection"] = "close"
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists for this path (Starlette names only one route's)."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = []
+        for template, operations in request.app.openapi().get("paths", {}).items():
+            pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template))
+            table.append((re.compile(f"^{pattern}$"), sorted(m.upper() for m in operations)))
+        request.app.state.allowed_methods = table
+    path = request.url.path
+    return next((methods for regex, methods in table if regex.match(path)), [])
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -82,6 +92,8 @@ def install(app: FastAPI) -> None:
         response = error_response(request, exc.status_code, str(exc.detail))
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(Exception)

@@ -22,6 +22,7 @@ class ServerSettings:
     max_bytes: int = DEFAULT_MAX_BYTES
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     probe_timeout: float = 60.0
+    bucket_ttl: float = 24 * 3600.0  # seconds a v1 "bucket" upload stays reachable
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
@@ -30,6 +31,8 @@ class ServerSettings:
             if not url.startswith(("http://", "https://")):
                 raise ValueError(f"The public URL must start with http:// or https://: {url!r}")
             object.__setattr__(self, "public_base_url", url)
+        if self.bucket_ttl <= 0:
+            raise ValueError("The bucket lifetime must be positive")
         if self.max_bytes < 1:
             raise ValueError("The upload size limit must be at least one byte")
         object.__setattr__(self, "cors_origins", tuple(self.cors_origins))

@@ -1,0 +1,218 @@
+"""Server commands: users, Bearer tokens, and `serve` (the asset server on uvicorn)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from app.cli.context import open_library
+from app.cli.output import print_json, table
+from app.core.formats import DEFAULT_MAX_BYTES
+from app.core.paths import default_data_dir
+from app.library.errors import InvalidInput, NotFound
+
+KIND = "bearer"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("users", help="server users: add, list, change a password")
+    usub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = usub.add_parser("add", help="create a user (asks for a password)")
+    a.add_argument("name")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    a.set_defaults(func=cmd_users_add)
+    a = usub.add_parser("list", help="list users")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_users_list)
+    a = usub.add_parser("passwd", help="set a user's password")
+    a.add_argument("name")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    a.set_defaults(func=cmd_users_passwd)
+
+    p = sub.add_parser("tokens", help="Bearer tokens for the v2 API: create, list, revoke")
+    tsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = tsub.add_parser("create", help="create a token for a user and print it (shown only once)")
+    a.add_argument("name", help="user name")
+    a.add_argument("--label", help="a note to tell tokens apart")
+    a.set_defaults(func=cmd_tokens_create)
+    a = tsub.add_parser("list", help="list a user's tokens (the secrets themselves are not stored)")
+    a.add_argument("name")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_tokens_list)
+    a = tsub.add_parser("revoke", help="revoke a token, given the token itself or its number")
+    a.add_argument("token")
+    a.set_defaults(func=cmd_tokens_revoke)
+    a = tsub.add_parser("revoke-all", help="revoke every token of a user")
+    a.add_argument("name")
+    a.set_defaults(func=cmd_tokens_revoke_all)
+
+    p = sub.add_parser("serve", help="run the asset server (v2 Asset API)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument(
+        "--public-url",
+        help="base of the absolute URLs in responses, e.g. https://assets.example.com "
+        "(default: the URL each request came to)",
+    )
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--cors-origin", action="append", default=[], help="allow browser pages from this origin"
+    )
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument(
+        "--bucket-ttl-hours",
+        type=float,
+        default=24.0,
+        help="how long a v1 'bucket' upload stays reachable before it is removed (default 24)",
+    )
+    p.set_defaults(func=cmd_serve)
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            raise InvalidInput("No terminal to ask for a password: use --password-stdin")
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat it: ") != password:
+            raise InvalidInput("The passwords do not match")
+    if not password:
+        raise InvalidInput("A password cannot be empty")
+    return password
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    password = _read_password(args.password_stdin)
+    with open_library(args) as lib:
+        user = lib.create_user(args.name, password)
+    print(f"Created user {user.username}")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        users = lib.list_users()
+    if args.json:
+        print_json([{"id": u.id, "username": u.username, "createdAt": u.created_at.isoformat()} for u in users])
+    else:
+        table(["ID", "USER", "CREATED"], [[u.id, u.username, u.created_at.strftime("%Y-%m-%d %H:%M")] for u in users])
+    return 0
+
+
+def cmd_users_passwd(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        lib.get_user(args.name)  # a missing user is reported before asking anything
+        lib.set_password(args.name, _read_password(args.password_stdin))
+    print(f"Password of {args.name} changed")
+    return 0
+
+
+# --- tokens ------------------------------------------------------------------------------
+
+
+def cmd_tokens_create(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        token = lib.create_token(args.name, kind=KIND, label=args.label)
+    print(token)
+    if sys.stdout.isatty():
+        print("Keep it now: only its hash is stored, it cannot be shown again.", file=sys.stderr)
+    return 0
+
+
+def cmd_tokens_list(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        tokens = lib.list_tokens(args.name, kind=KIND)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "label": t.label,
+                    "createdAt": t.created_at.isoformat(),
+                    "revokedAt": t.revoked_at.isoformat() if t.revoked_at else None,
+                }
+                for t in tokens
+            ]
+        )
+    else:
+        table(
+            ["ID", "LABEL", "CREATED", "STATUS"],
+            [
+                [
+                    t.id,
+                    t.label or "",
+                    t.created_at.strftime("%Y-%m-%d %H:%M"),
+                    "revoked" if t.revoked_at else "active",
+                ]
+                for t in tokens
+            ],
+        )
+    return 0
+
+
+def cmd_tokens_revoke(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        if args.token.isdigit():
+            lib.revoke_token_id(int(args.token), kind=KIND)
+        else:
+            try:
+                lib.user_for_token(args.token, kind=KIND)
+            except Exception:
+                raise NotFound("No such active token") from None
+            lib.revoke_token(args.token)
+    print("Token revoked")
+    return 0
+
+
+def cmd_tokens_revoke_all(args: argparse.Namespace) -> int:
+    with open_library(args) as lib:
+        count = lib.revoke_tokens(args.name, kind=KIND)
+    print(f"Revoked {count} token(s) of {args.name}")
+    return 0
+
+
+# --- serve -------------------------------------------------------------------------------
+
+
+def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app.server.runner import serve
+    from app.server.settings import ServerSettings
+
+    if not 0 <= args.port <= 65535:
+        raise ValueError(f"No such port: {args.port}")
+    if args.workers < 1:
+        raise ValueError("--workers must be at least 1")
+    max_mb = getattr(args, "max_size_mb", None)
+    settings = ServerSettings(
+        data_dir=Path(args.data_dir).expanduser() if args.data_dir else default_data_dir(),
+        db_url=args.db_url,
+        public_base_url=args.public_url,
+        max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+        cors_origins=tuple(args.cors_origin),
+        bucket_ttl=args.bucket_ttl_hours * 3600,
+    )
+
+    def ready(url: str) -> None:
+        print(f"Serving on {url}", flush=True)
+        print(f"API documentation: {url}/docs  (Ctrl+C stops)", flush=True)
+
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises it: end quietly, not killed.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        serve(settings, args.host, args.port, workers=args.workers, log_level=args.log_level, on_ready=ready)
+    except KeyboardInterrupt:
+        pass
+    print("Server stopped", flush=True)
+    return 0

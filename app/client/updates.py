@@ -1,0 +1,123 @@
+"""Checking a configured address for a newer release; Atelier never updates itself.
+
+The address serves a small JSON document, {"version": "1.2.0", "url": "https://..."},
+where url is the page to download it from. Checks are off unless an address is set
+(ATELIER_UPDATE_URL, or the library setting "update_url").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import requests
+
+from app import __app_name__, __version__
+from app.core.errors import AtelierError
+
+ENV_VAR: Final[str] = "ATELIER_UPDATE_URL"
+SETTING_KEY: Final[str] = "update_url"
+TIMEOUT: Final[tuple[float, float]] = (5.0, 10.0)
+MAX_BYTES: Final[int] = 64 * 1024  # a release note, not a download
+
+_VERSION: Final[re.Pattern[str]] = re.compile(
+    r"^v?(\d+(?:\.\d+)*)(?:[-._]?(a|alpha|b|beta|rc|c)[-._]?(\d*))?$", re.IGNORECASE
+)
+_PRE_ORDER: Final[dict[str, int]] = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "rc": 2, "c": 2}
+
+
+class UpdateCheckFailed(AtelierError):
+    """The address could not be reached or did not answer with a release document."""
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """What the address says is the newest release, compared with the running one."""
+
+    version: str
+    url: str
+    current: str = __version__
+
+    @property
+    def is_newer(self) -> bool:
+        return version_key(self.version) > version_key(self.current)
+
+    def message(self) -> str:
+        if self.is_newer:
+            return f"{__app_name__} {self.version} is available (you have {self.current}): {self.url}"
+        return f"{__app_name__} {self.current} is up to date."
+
+
+def version_key(text: str) -> tuple[tuple[int, ...], int, int]:
+    """A sortable key for "1.2", "1.2.0", "v1.3.0rc1": releases sort after their pre-releases."""
+    match = _VERSION.match(text.strip())
+    if match is None:
+        raise ValueError(f"Not a version number: {text!r}")
+    numbers = [int(part) for part in match.group(1).split(".")]
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()  # 1.2 == 1.2.0
+    if match.group(2) is None:
+        return tuple(numbers), 3, 0
+    return tuple(numbers), _PRE_ORDER[match.group(2).lower()], int(match.group(3) or 0)
+
+
+def configured_url(setting: str | None = None) -> str | None:
+    """The address to check: the environment first, then the setting; None means checks are off."""
+    for candidate in (os.environ.get(ENV_VAR), setting):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    return None
+
+
+def parse_release(data: Any, current: str = __version__) -> Release:
+    """The release a document describes; UpdateCheckFailed when it is not one."""
+    if not isinstance(data, dict):
+        raise UpdateCheckFailed("The update address did not answer with a release document")
+    version, url = data.get("version"), data.get("url")
+    if not isinstance(version, str) or not isinstance(url, str):
+        raise UpdateCheckFailed('The release document needs "version" and "url" strings')
+    try:
+        version_key(version)
+    except ValueError:
+        raise UpdateCheckFailed(f"The release document names no version: {version[:40]!r}") from None
+    # The link is shown to the user to click: only web pages, never file: or script: links.
+    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+        raise UpdateCheckFailed("The release document's download link is not a web address")
+    return Release(version=version.strip(), url=url.strip(), current=current)
+
+
+def check(url: str, current: str = __version__, session: requests.Session | None = None) -> Release:
+    """Fetch the release document at url; UpdateCheckFailed on any failure."""
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise UpdateCheckFailed(f"The update address must start with http:// or https://: {url}")
+    http = session or requests.Session()
+    try:
+        with http.get(
+            url,
+            timeout=TIMEOUT,
+            stream=True,
+            headers={"Accept": "application/json", "User-Agent": f"{__app_name__}/{__version__}"},
+        ) as response:
+            if response.status_code != 200:
+                raise UpdateCheckFailed(f"The update address answered HTTP {response.status_code}")
+            body = b""
+            for chunk in response.iter_content(16 * 1024):
+                body += chunk
+                if len(body) > MAX_BYTES:
+                    break
+    except requests.RequestException as exc:
+        raise UpdateCheckFailed(f"Could not reach the update address: {type(exc).__name__}") from None
+    finally:
+        if session is None:
+            http.close()
+    if len(body) > MAX_BYTES:
+        raise UpdateCheckFailed("The update address answered with far more than a release document")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise UpdateCheckFailed("The update address did not answer with JSON") from None
+    return parse_release(data, current)

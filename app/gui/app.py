@@ -1,0 +1,62 @@
+"""run_gui: open the library and show the window (or say in one line why there is no window)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+NO_DISPLAY = (
+    "atelier: no display found; run `atelier serve` for the server or `atelier --help` "
+    "for the command line"
+)
+
+
+def has_display() -> bool:
+    """False on a Linux/BSD box with no X11 or Wayland (unless a Qt platform is forced)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    env = os.environ
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    # Qt is imported only once we know there is somewhere to draw.
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app import __app_name__, __version__
+    from app.core.formats import DEFAULT_MAX_BYTES
+    from app.core.paths import default_data_dir
+    from app.gui import icons, theme
+    from app.gui.main_window import MainWindow
+    from app.library.service import LibraryService
+
+    QCoreApplication.setOrganizationName(__app_name__)
+    QCoreApplication.setOrganizationDomain("atelier.app")
+    QCoreApplication.setApplicationName(__app_name__)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName(__app_name__)
+    app.setDesktopFileName("atelier")
+    app.setWindowIcon(icons.app_icon())
+    theme.apply(app)
+
+    data_dir = Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
+    max_mb = getattr(args, "max_size_mb", None)
+    library = LibraryService(
+        data_dir,
+        getattr(args, "db_url", None),
+        max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+    )
+    try:
+        window = MainWindow(library, db_url=getattr(args, "db_url", None))
+        window.show()
+        return int(app.exec())
+    finally:
+        library.close()

@@ -1,0 +1,283 @@
+"""AssetListModel: holds the ids of a query, loaded in pages; records fetched for what is shown."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
+
+from app.gui.tasks import Tasks
+from app.gui.thumbnails import ThumbnailCache
+from app.library.records import AssetQuery, AssetRecord
+from app.library.service import LibraryService
+
+ASSET_IDS_MIME = "application/x-atelier-asset-ids"
+ID_PAGE = 2000  # ids are cheap: one page covers many screens
+RECORD_BATCH = 300
+RECORD_CACHE = 20_000
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class AssetRole(IntEnum):
+    Id = Qt.ItemDataRole.UserRole + 1
+    Record = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    """What a (re)load brings back from the worker in one piece."""
+
+    generation: int
+    count: int
+    pages: dict[int, list[str]]
+    records: dict[str, AssetRecord]
+
+
+class AssetListModel(QAbstractListModel):
+    """Rows are the assets of one AssetQuery. data() is a dictionary lookup, never a query.
+
+    Missing id pages and records are queued by data() and fetched by one background task
+    per batch; rows fill in (dataChanged) when they arrive.
+    """
+
+    query_loaded = Signal(int)  # the new row count, after set_query() or refresh()
+    rows_loaded = Signal()
+
+    def __init__(
+        self,
+        library: LibraryService,
+        tasks: Tasks,
+        thumbnails: ThumbnailCache,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.tasks = tasks
+        self.thumbnails = thumbnails
+        self._query = AssetQuery(user_id=library.local_user_id)
+        self._generation = 0
+        self._last_row = 0
+        self._count = 0
+        self._loaded = False
+        self._pages: dict[int, list[str]] = {}
+        self._rows: dict[str, int] = {}
+        self._records: OrderedDict[str, AssetRecord] = OrderedDict()
+        self._want_pages: set[int] = set()
+        self._pages_in_flight: set[int] = set()
+        self._want_records: set[str] = set()
+        self._records_in_flight: set[str] = set()
+        self._fetch_timer = QTimer(self)
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(0)
+        self._fetch_timer.timeout.connect(self._fetch_missing)
+        self.thumbnails.thumbnail_ready.connect(self._on_thumbnail)
+        self.thumbnails.thumbnail_failed.connect(self._on_thumbnail)
+
+    # --- loading ---------------------------------------------------------------------
+
+    @property
+    def query(self) -> AssetQuery:
+        return self._query
+
+    @property
+    def loaded(self) -> bool:
+        """True once the current query's count is known (the empty state may show)."""
+        return self._loaded
+
+    def set_query(self, query: AssetQuery) -> None:
+        self._query = query
+        self._load(keep_records=False)
+
+    def refresh(self) -> None:
+        """Reload the same query (after imports and edits), keeping the pages already seen."""
+        self._load(keep_records=True)
+
+    def _load(self, *, keep_records: bool) -> None:
+        self._generation += 1
+        generation, query, lib = self._generation, self._query, self.library
+        pages = [0]
+        if keep_records and self._pages:
+            # The pages around where the user is looking; the rest load again on demand.
+            near = self._last_row // ID_PAGE
+            pages = sorted(sorted(self._pages, key=lambda p: abs(p - near))[:3])
+        shown = list(self._records)[-RECORD_BATCH:] if keep_records else []
+
+        def work() -> _Snapshot:
+            count = lib.count_assets(query)
+            got = {p: lib.asset_ids(query, limit=ID_PAGE, offset=p * ID_PAGE) for p in pages}
+            first = got.get(0, [])[:RECORD_BATCH]
+            wanted = set(first) | (set(shown) & {i for ids in got.values() for i in ids})
+            return _Snapshot(generation, count, got, lib.get_assets(list(wanted)))
+
+        self.tasks.run(work, self._apply_snapshot)
+
+    def _apply_snapshot(self, snap: _Snapshot) -> None:
+        if snap.generation != self._generation:
+            return  # a newer query was asked for meanwhile
+        self.beginResetModel()
+        self._count = snap.count
+        self._pages = snap.pages
+        self._rows = {i: p * ID_PAGE + n for p, ids in snap.pages.items() for n, i in enumerate(ids)}
+        self._records = OrderedDict(snap.records)
+        self._want_pages.clear()
+        self._want_records.clear()
+        self._pages_in_flight.clear()
+        self._records_in_flight.clear()
+        self._loaded = True
+        self.endResetModel()
+        self.query_loaded.emit(self._count)
+
+    def _fetch_missing(self) -> None:
+        generation, query, lib = self._generation, self._query, self.library
+        pages = sorted(self._want_pages - self._pages_in_flight)
+        self._want_pages.clear()
+        for page in pages:
+            self._pages_in_flight.add(page)
+            self.tasks.run(
+                lambda p=page: (generation, p, lib.asset_ids(query, limit=ID_PAGE, offset=p * ID_PAGE)),
+                self._apply_page,
+            )
+        ids = [i for i in self._want_records if i not in self._records_in_flight]
+        self._want_records.clear()
+        for start in range(0, len(ids), RECORD_BATCH):
+            batch = ids[start : start + RECORD_BATCH]
+            self._records_in_flight.update(batch)
+            self.tasks.run(lambda b=batch: (generation, b, lib.get_assets(b)), self._apply_records)
+
+    def _apply_page(self, result: tuple[int, int, list[str]]) -> None:
+        generation, page, ids = result
+        if generation != self._generation:
+            return
+        self._pages_in_flight.discard(page)
+        self._pages[page] = ids
+        base = page * ID_PAGE
+        for n, asset_id in enumerate(ids):
+            self._rows[asset_id] = base + n
+        last = min(self._count, base + len(ids)) - 1
+        if last >= base:
+            self.dataChanged.emit(self.index(base), self.index(last))
+        self.rows_loaded.emit()
+
+    def _apply_records(self, result: tuple[int, list[str], dict[str, AssetRecord]]) -> None:
+        generation, asked, found = result
+        if generation != self._generation:
+            return
+        self._records_in_flight.difference_update(asked)
+        self._records.update(found)
+        while len(self._records) > RECORD_CACHE:
+            self._records.popitem(last=False)
+        rows = [self._rows[i] for i in found if i in self._rows]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+        self.rows_loaded.emit()
+
+    @Slot(str)
+    def _on_thumbnail(self, asset_id: str) -> None:
+        row = self._rows.get(asset_id)
+        if row is not None and row < self._count:
+            idx = self.index(row)
+            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+
+    # --- lookups ---------------------------------------------------------------------
+
+    def asset_id(self, row: int) -> str | None:
+        if not 0 <= row < self._count:
+            return None
+        self._last_row = row
+        page = self._pages.get(row // ID_PAGE)
+        if page is None:
+            self._want_page(row // ID_PAGE)
+            return None
+        offset = row % ID_PAGE
+        return page[offset] if offset < len(page) else None
+
+    def record(self, row: int) -> AssetRecord | None:
+        asset_id = self.asset_id(row)
+        if asset_id is None:
+            return None
+        rec = self._records.get(asset_id)
+        if rec is None:
+            self._want_record(asset_id)
+        return rec
+
+    def cached_record(self, asset_id: str) -> AssetRecord | None:
+        return self._records.get(asset_id)
+
+    def row_of(self, asset_id: str) -> int | None:
+        return self._rows.get(asset_id)
+
+    def update_record(self, record: AssetRecord) -> None:
+        """Show an edit at once, before the refresh that follows it arrives."""
+        if record.id in self._records:
+            self._records[record.id] = record
+            row = self._rows.get(record.id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row), self.index(row))
+
+    def _want_page(self, page: int) -> None:
+        if page not in self._pages_in_flight:
+            self._want_pages.add(page)
+            self._fetch_timer.start()
+
+    def _want_record(self, asset_id: str) -> None:
+        if asset_id not in self._records_in_flight:
+            self._want_records.add(asset_id)
+            self._fetch_timer.start()
+
+    # --- Qt model API ----------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= self._count:
+            return None
+        if role == AssetRole.Id:
+            return self.asset_id(index.row())
+        if role in (AssetRole.Record, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            rec = self.record(index.row())
+            if rec is None or role == AssetRole.Record:
+                return rec
+            if role == Qt.ItemDataRole.DisplayRole:
+                return rec.name
+            return f"{rec.name}\n{rec.asset_type.capitalize()} · {rec.format.upper()}"
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list", ASSET_IDS_MIME]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        # Copy only: another application must never take the library's own file away.
+        return Qt.DropAction.CopyAction
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        records = [r for r in (self.record(i.row()) for i in indexes if i.isValid()) if r]
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(self.library.file_path(r))) for r in records])
+        mime.setData(ASSET_IDS_MIME, "\n".join(r.id for r in records).encode("ascii"))
+        return mime

@@ -1,0 +1,48 @@
+"""The operating system's side: open with the default app, show in the file manager, copy files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QProcess, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+
+def open_with_default_app(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def show_in_file_manager(path: Path) -> bool:
+    """Reveal the file selected where the platform can; otherwise open its folder."""
+    if sys.platform == "darwin":
+        return QProcess.startDetached("open", ["-R", str(path)])[0]
+    if sys.platform == "win32":
+        return QProcess.startDetached("explorer.exe", [f"/select,{path}"])[0]
+    # freedesktop file managers (Nautilus, Dolphin, Nemo, ...) implement FileManager1.ShowItems.
+    uri = QUrl.fromLocalFile(str(path)).toString()
+    started = QProcess.startDetached(
+        "dbus-send",
+        [
+            "--session",
+            "--dest=org.freedesktop.FileManager1",
+            "--type=method_call",
+            "/org/freedesktop/FileManager1",
+            "org.freedesktop.FileManager1.ShowItems",
+            f"array:string:{uri}",
+            "string:",
+        ],
+    )[0]
+    return started or QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
+def copy_files(paths: list[Path]) -> QMimeData:
+    """Put the files on the clipboard, so a file manager or mail app can paste them."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    mime.setText("\n".join(str(p) for p in paths))
+    # GNOME file managers paste files from this format, not from text/uri-list.
+    gnome = "copy\n" + "\n".join(QUrl.fromLocalFile(str(p)).toString() for p in paths)
+    mime.setData("x-special/gnome-copied-files", gnome.encode("utf-8"))
+    QGuiApplication.clipboard().setMimeData(mime)
+    return mime

@@ -1,0 +1,223 @@
+"""Above the grid: the scope's title, search, type filters with counts, purpose, sort and zoom."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.formats import ASSET_TYPES
+from app.gui import formatting, icons
+from app.gui.grid import DEFAULT_EDGE, MAX_EDGE, MIN_EDGE
+from app.library.records import SortKey
+
+SORTS: list[tuple[SortKey, str]] = [
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("name", "Name"),
+    ("size", "Largest first"),
+    ("type", "Type"),
+]
+SORT_SHORT = {"newest": "Newest", "oldest": "Oldest", "name": "Name", "size": "Largest", "type": "Type"}
+PURPOSES: list[tuple[str | None, str]] = [(None, "Any purpose"), ("face", "Face"), ("template", "Template")]
+PURPOSE_SHORT = {None: "Purpose", "face": "Face", "template": "Template"}
+SEARCH_DELAY_MS = 200
+
+
+class FilterBar(QWidget):
+    type_changed = Signal(object)  # str | None
+    purpose_changed = Signal(object)  # str | None
+    search_changed = Signal(str)
+    sort_changed = Signal(str)
+    zoom_changed = Signal(int)
+    import_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("FilterBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._build()
+        self._connect()
+
+    def _build(self) -> None:
+        self.title = QLabel("All assets")
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.45)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(font)
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("Muted")
+        self.search = QLineEdit()
+        self.search.setObjectName("SearchBox")
+        self.search.setPlaceholderText("Search names and tags")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.import_button = QPushButton(icons.icon("import", "#FFFFFF"), "  Import")
+        self.import_button.setObjectName("Primary")
+        self.import_button.setToolTip("Import files (Ctrl+O)")
+
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        top.addLayout(titles)
+        top.addStretch(1)
+        top.addWidget(self.search)
+        top.addWidget(self.import_button)
+
+        self.type_group = QButtonGroup(self)
+        self.type_group.setExclusive(True)
+        self.type_buttons: dict[str | None, QPushButton] = {}
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        for kind in (None, *ASSET_TYPES):
+            button = QPushButton(self._type_label(kind, None))
+            button.setObjectName("TypePill")
+            button.setCheckable(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            self.type_group.addButton(button)
+            self.type_buttons[kind] = button
+            row.addWidget(button)
+        self.type_buttons[None].setChecked(True)
+        row.addStretch(1)
+
+        self.purpose_button = self._menu_button("filter", PURPOSE_SHORT[None])
+        self.purpose_button.setToolTip("Show only assets with this purpose")
+        self.purpose_actions = self._exclusive_menu(self.purpose_button, PURPOSES, None)
+        self.sort_button = self._menu_button("sort", SORT_SHORT["newest"])
+        self.sort_button.setToolTip("Sort order")
+        self.sort_actions = self._exclusive_menu(self.sort_button, SORTS, "newest")
+        row.addWidget(self.purpose_button)
+        row.addWidget(self.sort_button)
+
+        # The zoom lives in the status bar, bottom right, where photo tools keep it.
+        self.zoom_box = QWidget()
+        small = QLabel()
+        small.setPixmap(icons.pixmap("zoom-small", 14, None, self.devicePixelRatioF()))
+        large = QLabel()
+        large.setPixmap(icons.pixmap("zoom-large", 14, None, self.devicePixelRatioF()))
+        self.zoom = QSlider(Qt.Orientation.Horizontal)
+        self.zoom.setRange(MIN_EDGE, MAX_EDGE)
+        self.zoom.setValue(DEFAULT_EDGE)
+        self.zoom.setFixedWidth(120)
+        self.zoom.setToolTip("Thumbnail size (Ctrl+= / Ctrl+-)")
+        self.zoom_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        zoom_row = QHBoxLayout(self.zoom_box)
+        zoom_row.setContentsMargins(0, 0, 10, 0)
+        zoom_row.setSpacing(6)
+        zoom_row.addWidget(small)
+        zoom_row.addWidget(self.zoom)
+        zoom_row.addWidget(large)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 14, 14, 10)
+        outer.setSpacing(10)
+        outer.addLayout(top)
+        outer.addLayout(row)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+
+    def minimumSizeHint(self) -> QSize:
+        # Let the splitter make the centre narrow; the right end of the rows is clipped then.
+        return QSize(420, super().minimumSizeHint().height())
+
+    def _menu_button(self, icon_name: str, text: str) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(icons.icon(icon_name))
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setMenu(QMenu(button))
+        return button
+
+    def _exclusive_menu(self, button: QToolButton, choices: list, current: object) -> dict[object, QAction]:  # type: ignore[type-arg]
+        group = QActionGroup(button)
+        group.setExclusive(True)
+        actions: dict[object, QAction] = {}
+        for value, label in choices:
+            action = button.menu().addAction(label)
+            action.setCheckable(True)
+            action.setChecked(value == current)
+            action.setData(value)
+            group.addAction(action)
+            actions[value] = action
+        return actions
+
+    def _connect(self) -> None:
+        self.type_group.buttonClicked.connect(self._on_type_clicked)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self._search_timer.timeout.connect(self._on_search_settled)
+        for action in self.sort_actions.values():
+            action.triggered.connect(self._on_sort_triggered)
+        for action in self.purpose_actions.values():
+            action.triggered.connect(self._on_purpose_triggered)
+        self.zoom.valueChanged.connect(self.zoom_changed)
+        self.import_button.clicked.connect(self.import_clicked)
+
+    @staticmethod
+    def _type_label(kind: str | None, count: int | None) -> str:
+        label = "All" if kind is None else formatting.PLURAL_LABELS[kind]
+        return label if count is None else f"{label}  {count}"
+
+    # --- state in ----------------------------------------------------------------------
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        self.type_buttons[None].setText(self._type_label(None, sum(counts.values())))
+        for kind in ASSET_TYPES:
+            self.type_buttons[kind].setText(self._type_label(kind, counts.get(kind, 0)))
+
+    def set_scope_title(self, title: str, subtitle: str) -> None:
+        self.title.setText(title)
+        self.subtitle.setText(subtitle)
+
+    def set_type(self, kind: str | None) -> None:
+        self.type_buttons[kind].setChecked(True)
+
+    def set_sort(self, sort: str) -> None:
+        action = self.sort_actions.get(sort)
+        if action is not None:
+            action.setChecked(True)
+            self.sort_button.setText(SORT_SHORT[sort])
+
+    # --- state out ---------------------------------------------------------------------
+
+    def current_type(self) -> str | None:
+        return next((k for k, b in self.type_buttons.items() if b.isChecked()), None)
+
+    @Slot()
+    def _on_type_clicked(self) -> None:
+        self.type_changed.emit(self.current_type())
+
+    @Slot()
+    def _on_search_settled(self) -> None:
+        self.search_changed.emit(self.search.text())
+
+    @Slot()
+    def _on_sort_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.sort_button.setText(SORT_SHORT[action.data()])
+            self.sort_changed.emit(action.data())
+
+    @Slot()
+    def _on_purpose_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.purpose_button.setText(PURPOSE_SHORT[action.data()])
+            self.purpose_changed.emit(action.data())

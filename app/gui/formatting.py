@@ -1,0 +1,68 @@
+"""How the window writes sizes, durations, dates and one-line summaries of an asset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.library.records import AssetRecord
+
+TYPE_LABELS = {"image": "Image", "video": "Video", "audio": "Audio", "document": "Document"}
+PLURAL_LABELS = {"image": "Images", "video": "Videos", "audio": "Audio", "document": "Documents"}
+PURPOSE_LABELS = {None: "None", "face": "Face", "template": "Template"}
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "—"
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+def duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    h, rest = divmod(int(seconds), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def pages(count: int | None) -> str:
+    if count is None:
+        return "—"
+    return "1 page" if count == 1 else f"{count} pages"
+
+
+def dimensions(record: AssetRecord) -> str:
+    if record.width and record.height:
+        return f"{record.width} × {record.height}"
+    return "—"
+
+
+def when(moment: datetime) -> str:
+    """Local time, the way a person reads it: 12 Mar 2025, 14:05."""
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def tile_caption(record: AssetRecord) -> str:
+    """The second line under a thumbnail."""
+    if record.asset_type in ("image", "video") and record.width and record.height:
+        lead = f"{record.width} × {record.height}"
+    elif record.asset_type == "document":
+        lead = pages(record.page_count)
+    else:
+        lead = TYPE_LABELS.get(record.asset_type, record.asset_type)
+    return f"{lead}  ·  {human_size(record.size)}"
+
+
+def corner_badge(record: AssetRecord) -> str | None:
+    """Duration for time-based media, page count for documents, nothing for images."""
+    if record.asset_type in ("video", "audio") and record.duration is not None:
+        return duration(record.duration)
+    if record.asset_type == "document" and record.page_count is not None:
+        return f"{record.page_count} p" if record.page_count != 1 else "1 p"
+    return None

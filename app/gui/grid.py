@@ -1,0 +1,228 @@
+"""AssetGridView: a wrapping QListView of uniform tiles; drags real files out, takes files in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from app.gui import icons, theme
+from app.gui.asset_model import AssetListModel, AssetRole
+from app.gui.delegate import PAD, AssetDelegate
+
+MIN_EDGE, MAX_EDGE, DEFAULT_EDGE = 96, 320, 176
+SPACING = 3
+
+
+def local_files(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+    """The local files a drag carries (URLs from a file manager), in order."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+
+class AssetGridView(QListView):
+    files_dropped = Signal(list)  # list[Path]
+    quick_look_requested = Signal()
+    delete_requested = Signal()
+    open_requested = Signal()
+
+    def __init__(self, model: AssetListModel, delegate: AssetDelegate, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AssetGrid")
+        self.asset_model = model
+        self.asset_delegate = delegate
+        self.setModel(model)
+        self.setItemDelegate(delegate)
+        # calibre's recipe for a fast cover grid: list mode flowing left to right, wrapping,
+        # every item the same size, laid out in batches.
+        self.setViewMode(QListView.ViewMode.ListMode)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(500)
+        self.setMovement(QListView.Movement.Static)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionRectVisible(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMouseTracking(True)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setFrameShape(QListView.Shape.NoFrame)
+        self.empty_title = "Drop files here to import"
+        self.empty_hint = "or press Ctrl+O to choose files"
+        self._drop_hint: str | None = None
+        self.drop_target_name = "All assets"
+        self._zoom = DEFAULT_EDGE
+        self.set_edge(DEFAULT_EDGE)
+        self.verticalScrollBar().setSingleStep(24)
+
+    # --- zoom and layout ---------------------------------------------------------------
+
+    @property
+    def edge(self) -> int:
+        """The zoom: the thumbnail width asked for (tiles stretch a little to fill each row)."""
+        return self._zoom
+
+    def set_edge(self, edge: int) -> None:
+        self._zoom = max(MIN_EDGE, min(MAX_EDGE, int(edge)))
+        self._fit_columns()
+        self.verticalScrollBar().setSingleStep(max(24, self._zoom // 4))
+
+    def _fit_columns(self) -> None:
+        # As many columns of about the zoomed size as fit; the tiles then grow to fill the row
+        # exactly, so there is no ragged right edge and the gaps stay small and even.
+        pad = 2 * PAD
+        # Always leave room for the scroll bar, so its coming and going cannot re-flow the grid.
+        width = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+        per_tile = self._zoom + pad + 2 * SPACING  # QListView puts spacing on both sides
+        cols = max(1, round((width - 2 * SPACING) / per_tile))
+        edge = (width - 2 * SPACING) // cols - 2 * SPACING - pad
+        if edge < self._zoom * 0.8 and cols > 1:  # rounding up squeezed them too much
+            cols -= 1
+            edge = (width - 2 * SPACING) // cols - 2 * SPACING - pad
+        edge = max(MIN_EDGE // 2, edge)
+        edge = min(edge, round(self._zoom * 1.5))
+        if self.spacing() != SPACING:
+            self.setSpacing(SPACING)
+        if edge != self.asset_delegate.edge:
+            self.asset_delegate.set_edge(edge)
+            self.scheduleDelayedItemsLayout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_columns()
+
+    # --- selection helpers -------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
+        ids = (self.asset_model.asset_id(r) for r in rows)
+        return [i for i in ids if i]
+
+    def current_id(self) -> str | None:
+        idx = self.currentIndex()
+        return self.asset_model.asset_id(idx.row()) if idx.isValid() else None
+
+    def select_ids(self, ids: list[str], current: str | None = None) -> None:
+        model, sel = self.asset_model, QItemSelection()
+        for asset_id in ids:
+            row = model.row_of(asset_id)
+            if row is not None and row < model.rowCount():
+                sel.select(model.index(row), model.index(row))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.selectionModel().select(sel, flags)
+        row = model.row_of(current) if current else None
+        if row is not None and row < model.rowCount():
+            self.selectionModel().setCurrentIndex(model.index(row), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    # --- keys --------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Space and not event.modifiers():
+            self.quick_look_requested.emit()
+            return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selectionModel().hasSelection():
+            self.delete_requested.emit()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selectionModel().hasSelection():
+            self.open_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    # --- drops from outside --------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.source() is not self and local_files(event):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self._drop_hint = f"Drop to import into {self.drop_target_name}"
+            self.viewport().update()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.source() is not self and local_files(event):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._drop_hint = None
+        self.viewport().update()
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._drop_hint = None
+        self.viewport().update()
+        paths = local_files(event)
+        if event.source() is self or not paths:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.files_dropped.emit(paths)
+
+    # --- empty state and drop highlight ---------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._drop_hint is None and (self.asset_model.rowCount() or not self.asset_model.loaded):
+            return
+        t = theme.current()
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        area = self.viewport().rect()
+        if self._drop_hint is not None:
+            painter.setPen(t.color("accent"))
+            pen = painter.pen()
+            pen.setWidthF(2.0)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(t.color("accent", 0.07))
+            painter.drawRoundedRect(area.adjusted(8, 8, -8, -8), 14, 14)
+            title, hint = self._drop_hint, ""
+        else:
+            title, hint = self.empty_title, self.empty_hint
+        size = 56
+        glyph = icons.pixmap("drop", size, t.faint, self.devicePixelRatioF())
+        top = area.center().y() - 60
+        painter.drawPixmap(area.center().x() - size // 2, top, glyph)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        painter.setPen(t.color("text"))
+        line = QRect(area.left(), top + size + 14, area.width(), 30)
+        painter.drawText(line, Qt.AlignmentFlag.AlignCenter, title)
+        if hint:
+            painter.setFont(self.font())
+            painter.setPen(t.color("muted"))
+            painter.drawText(line.translated(QPoint(0, 28)), Qt.AlignmentFlag.AlignCenter, hint)
+        painter.end()
+
+    def record_at(self, pos: QPoint) -> object:
+        idx = self.indexAt(pos)
+        return idx.data(AssetRole.Record) if idx.isValid() else None

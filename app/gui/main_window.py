@@ -1,0 +1,542 @@
+"""MainWindow: sidebar, filters and grid, details; wires the pieces and remembers its layout."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import AtelierError
+from app.gui import icons, menus, theme
+from app.gui.asset_model import AssetListModel
+from app.gui.commands import Commands
+from app.gui.delegate import AssetDelegate
+from app.gui.details import DetailsPane
+from app.gui.filter_bar import FilterBar
+from app.gui.grid import AssetGridView, local_files
+from app.gui.imports import ImportBar, ImportController, ImportJob, ImportSummaryDialog, summary_line
+from app.gui.prompts import Prompts
+from app.gui.quicklook import QuickLookDialog
+from app.gui.scope import Filters, Scope
+from app.gui.server import ServerController, ServerDialog, ServerState
+from app.gui.sidebar import SidebarData, SidebarView
+from app.gui.tasks import Tasks
+from app.gui.thumbnails import ThumbnailCache
+from app.library.records import AssetRecord, CampaignRecord, ClientRecord, ImportReport
+from app.library.service import LibraryService
+
+log = logging.getLogger(__name__)
+REFRESH_DELAY_MS = 80
+IMPORT_REFRESH_MS = 700
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        library: LibraryService,
+        *,
+        settings: QSettings | None = None,
+        prompts: Prompts | None = None,
+        db_url: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.uid = library.local_user_id
+        self.settings = settings or QSettings()
+        self.prompts = prompts or Prompts()
+        self.filters = Filters()
+        self.tasks = Tasks(self)
+        self.thumbnails = ThumbnailCache(library, self)
+        self.model = AssetListModel(library, self.tasks, self.thumbnails, self)
+        self.commands = Commands(self)
+        self.imports = ImportController(library, self.tasks, self)
+        self.server = ServerController(library, self.tasks, db_url, self)
+        self.import_summary: ImportSummaryDialog | None = None
+        self.server_dialog: ServerDialog | None = None
+        self.quick_look_dialog: QuickLookDialog | None = None
+        self._clients: list[tuple[ClientRecord, list[CampaignRecord]]] = []
+        self._pending_scope: tuple[str, str | None] | None = None
+        self.sidebar_loaded = False
+        self._splitter_restored = False
+        self.setWindowTitle("Atelier")
+        self.setWindowIcon(icons.app_icon())
+        self.setAcceptDrops(True)
+        self._build()
+        self.actions_by_name = menus.build_menu_bar(self)
+        self._timers()
+        self._connect()
+        self._restore_settings()
+        self.sidebar.select_scope("all", None)
+        self.apply_filters()
+        self.refresh_sidebar()
+
+    # --- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.sidebar = SidebarView()
+        brand = QLabel("Atelier")
+        font = QFont(brand.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setWeight(QFont.Weight.Bold)
+        brand.setFont(font)
+        logo = QLabel()
+        logo.setPixmap(icons.app_icon().pixmap(22, 22))
+        head = QHBoxLayout()
+        head.setContentsMargins(14, 14, 10, 6)
+        head.addWidget(logo)
+        head.addWidget(brand)
+        head.addStretch(1)
+        self.new_client_button = QToolButton()
+        self.new_client_button.setIcon(icons.icon("plus"))
+        self.new_client_button.setToolTip("New client")
+        head.addWidget(self.new_client_button)
+        self.server_button = QToolButton()
+        self.server_button.setIcon(icons.icon("server"))
+        self.server_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.server_button.setText("Server off")
+        self.server_button.setToolTip("Start or stop the built-in server")
+        foot = QHBoxLayout()
+        foot.setContentsMargins(8, 6, 8, 10)
+        foot.addWidget(self.server_button)
+        foot.addStretch(1)
+        sidebar_panel = QWidget()
+        sidebar_panel.setObjectName("Sidebar")
+        sidebar_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        side = QVBoxLayout(sidebar_panel)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addLayout(head)
+        side.addWidget(self.sidebar, 1)
+        side.addLayout(foot)
+
+        self.filter_bar = FilterBar()
+        self.grid = AssetGridView(self.model, AssetDelegate(self.thumbnails))
+        self.import_bar = ImportBar()
+        center = QWidget()
+        center.setObjectName("Center")
+        center.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        middle = QVBoxLayout(center)
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.setSpacing(0)
+        middle.addWidget(self.filter_bar)
+        middle.addWidget(self.grid, 1)
+        middle.addWidget(self.import_bar)
+
+        self.details = DetailsPane(self.library, self.tasks)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setHandleWidth(1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(sidebar_panel)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(1, 1)
+        sidebar_panel.setMinimumWidth(190)
+        self.details.setMinimumWidth(280)
+        self.splitter.setSizes([240, 820, 340])
+        self.setCentralWidget(self.splitter)
+        self.statusBar().setSizeGripEnabled(False)
+        self.statusBar().addPermanentWidget(self.filter_bar.zoom_box)
+
+    def _timers(self) -> None:
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._import_refresh_timer = QTimer(self, singleShot=True, interval=IMPORT_REFRESH_MS)
+        self._import_refresh_timer.timeout.connect(self.refresh)
+        self._details_timer = QTimer(self, singleShot=True, interval=0)
+        self._details_timer.timeout.connect(self._show_selection)
+
+    def _connect(self) -> None:
+        self.sidebar.selectionModel().currentChanged.connect(self._on_scope_picked)
+        self.sidebar.customContextMenuRequested.connect(self._on_sidebar_menu)
+        self.sidebar.files_dropped.connect(self.import_paths)
+        self.sidebar.assets_dropped.connect(self.commands.refile)
+        self.new_client_button.clicked.connect(self.commands.new_client)
+        self.server_button.clicked.connect(self.show_server_dialog)
+        fb = self.filter_bar
+        fb.type_changed.connect(lambda kind: self._set_filters(asset_type=kind))
+        fb.purpose_changed.connect(lambda purpose: self._set_filters(purpose=purpose))
+        fb.search_changed.connect(lambda text: self._set_filters(text=text))
+        fb.sort_changed.connect(lambda sort: self._set_filters(sort=sort))
+        fb.zoom_changed.connect(self.grid.set_edge)
+        fb.import_clicked.connect(self.import_files_dialog)
+        self.grid.files_dropped.connect(lambda paths: self.import_paths(paths, None))
+        self.grid.selectionModel().selectionChanged.connect(lambda *_: self._details_timer.start())
+        self.grid.customContextMenuRequested.connect(self._on_grid_menu)
+        self.grid.quick_look_requested.connect(self.quick_look)
+        self.grid.delete_requested.connect(self.delete_selected)
+        self.grid.open_requested.connect(lambda: self.commands.open_assets(self.selected_records()))
+        self.grid.doubleClicked.connect(lambda _i: self.commands.open_assets(self.selected_records()))
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
+        self.model.query_loaded.connect(self._on_query_loaded)
+        self.model.rows_loaded.connect(self._details_timer.start)
+        self.details.changes_requested.connect(self.commands.update_asset)
+        self.commands.library_changed.connect(self.schedule_refresh)
+        self.commands.asset_updated.connect(self._on_asset_updated)
+        self.commands.assets_deleted.connect(self.thumbnails.forget)
+        self.imports.import_started.connect(self.import_bar.started)
+        self.imports.import_progressed.connect(self.import_bar.progressed)
+        self.imports.assets_committed.connect(lambda _n: self._import_refresh_timer.start())
+        self.imports.import_finished.connect(self._on_import_finished)
+        self.imports.import_failed.connect(self._on_import_failed)
+        self.import_bar.cancel_clicked.connect(self.cancel_import)
+        self.server.state_changed.connect(self._on_server_state)
+        self.server.server_failed.connect(lambda message: self.notify(f"Server: {message}"))
+        self.tasks.task_failed.connect(self.show_error)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme)
+
+    # --- filters and loading -------------------------------------------------------------
+
+    def filters_for(self, scope: Scope) -> Filters:
+        return replace(self.filters, scope=scope)
+
+    def _set_filters(self, **changes: object) -> None:
+        self.filters = replace(self.filters, **changes)  # type: ignore[arg-type]
+        if "sort" in changes:
+            self.settings.setValue("grid/sort", changes["sort"])
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        self.grid.drop_target_name = self.filters.scope.name
+        self.grid.empty_title = (
+            "No assets match" if self.filters.narrowed else "Drop files here to import"
+        )
+        self.grid.empty_hint = (
+            "Try another search or filter" if self.filters.narrowed else "or press Ctrl+O to choose files"
+        )
+        self.model.set_query(self.filters.query(self.uid))
+        self._load_type_counts()
+        self._update_title()
+
+    def _load_type_counts(self) -> None:
+        query, lib = self.filters.query(self.uid, with_type=False), self.library
+        self.tasks.run(lambda: lib.counts_by_type(query), self.filter_bar.set_counts)
+
+    def _update_title(self, count: int | None = None) -> None:
+        scope = self.filters.scope
+        subtitle = ""
+        if scope.kind == "campaign":
+            client = next((c.name for c, _ in self._clients if c.id == scope.client_id), "")
+            subtitle = f"Campaign of {client}" if client else "Campaign"
+        elif scope.kind == "client":
+            subtitle = "Client"
+        if count is not None:
+            shown = f"{count:,} asset" + ("" if count == 1 else "s")
+            subtitle = f"{subtitle}  ·  {shown}" if subtitle else shown
+        self.filter_bar.set_scope_title(scope.name, subtitle)
+
+    @Slot(int)
+    def _on_query_loaded(self, count: int) -> None:
+        self._update_title(count)
+        self._details_timer.start()
+
+    def schedule_refresh(self) -> None:
+        self._refresh_timer.start()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload counts, the sidebar and the grid after the library changed."""
+        self.model.refresh()
+        self._load_type_counts()
+        self.refresh_sidebar()
+
+    def refresh_sidebar(self) -> None:
+        lib, uid = self.library, self.uid
+
+        def work() -> SidebarData:
+            from app.library.records import AssetQuery
+
+            return SidebarData(
+                lib.count_assets(AssetQuery(user_id=uid)),
+                lib.count_assets(AssetQuery(user_id=uid, unassigned=True)),
+                lib.list_clients(uid),
+                lib.list_campaigns(None, uid),
+            )
+
+        self.tasks.run(work, self._show_sidebar)
+
+    def _show_sidebar(self, data: SidebarData) -> None:
+        key = self._pending_scope or self.filters.scope.key
+        self._pending_scope = None
+        self.sidebar_loaded = True
+        selection = self.sidebar.selectionModel()
+        selection.blockSignals(True)
+        rebuilt = self.sidebar.sidebar_model.populate(data)
+        if rebuilt:
+            self.sidebar.expandAll()
+        found = self.sidebar.select_scope(*key)
+        selection.blockSignals(False)
+        self.sidebar.viewport().update()
+        by_client = {c.id: [p for p in data.campaigns if p.client_id == c.id] for c in data.clients}
+        self._clients = [(c, by_client[c.id]) for c in data.clients]
+        self.details.set_clients(data.clients, data.campaigns)
+        scope = self.sidebar.current_scope()
+        if not found or scope is None:
+            self.sidebar.select_scope("all", None)  # the entry was deleted: show everything
+            scope = self.sidebar.current_scope()
+        if scope is not None and (scope != self.filters.scope):
+            self._on_scope_picked(self.sidebar.currentIndex(), QModelIndex())
+        else:
+            self._update_title(self.model.rowCount() if self.model.loaded else None)
+
+    def select_scope_later(self, kind: str, item_id: str | None) -> None:
+        """Select a sidebar entry that the next sidebar reload will bring (a new client)."""
+        self._pending_scope = (kind, item_id)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_scope_picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        scope = self.sidebar.sidebar_model.scope_of(current)
+        if scope is None:
+            return
+        if scope.key != self.filters.scope.key or scope != self.filters.scope:
+            self.filters = replace(self.filters, scope=scope)
+            self.apply_filters()
+
+    def known_clients(self) -> list[tuple[ClientRecord, list[CampaignRecord]]]:
+        return self._clients
+
+    # --- selection and details -------------------------------------------------------------
+
+    def selected_records(self) -> list[AssetRecord]:
+        found = (self.model.cached_record(i) for i in self.grid.selected_ids())
+        return [r for r in found if r is not None]
+
+    def _remember_selection(self) -> None:
+        self._kept_selection = (self.grid.selected_ids(), self.grid.current_id())
+
+    def _restore_selection(self) -> None:
+        ids, current = getattr(self, "_kept_selection", ([], None))
+        if ids:
+            self.grid.select_ids(ids, current)
+        self._details_timer.start()
+
+    @Slot()
+    def _show_selection(self) -> None:
+        records = self.selected_records()
+        count = len(self.grid.selected_ids())
+        if count > 1:
+            self.details.show_many(count, sum(r.size or 0 for r in records))
+        else:
+            self.details.show_record(records[0] if records else None)
+
+    def _on_asset_updated(self, record: AssetRecord) -> None:
+        self.model.update_record(record)
+        if self.details.record is not None and self.details.record.id == record.id:
+            self.details.show_record(record)
+
+    # --- commands the menus call ----------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    def zoom_by(self, delta: int) -> None:
+        self.filter_bar.zoom.setValue(self.filter_bar.zoom.value() + delta)
+
+    def rename_current(self) -> None:
+        if self.sidebar.hasFocus():
+            scope = self.sidebar.current_scope()
+            if scope is not None:
+                self.commands.rename_scope(scope)
+            return
+        records = self.selected_records()
+        if len(records) == 1:
+            self.commands.rename_asset(records[0])
+
+    def delete_selected(self) -> None:
+        self.commands.delete_assets(self.selected_records())
+
+    def new_campaign_here(self) -> None:
+        scope = self.filters.scope
+        client_id = scope.id if scope.kind == "client" else scope.client_id
+        if client_id:
+            self.commands.new_campaign(client_id)
+        else:
+            self.notify("Select a client in the sidebar first")
+
+    def quick_look(self) -> None:
+        records = self.selected_records()
+        current = self.model.cached_record(self.grid.current_id() or "")
+        record = current if current in records else (records[0] if records else None)
+        if record is None:
+            return
+        if self.quick_look_dialog is None:
+            self.quick_look_dialog = QuickLookDialog(self.library, self.tasks, self)
+            self.quick_look_dialog.step_requested.connect(self._quick_look_step)
+        if self.quick_look_dialog.isVisible() and self.quick_look_dialog.preview.shown_id == record.id:
+            self.quick_look_dialog.close()
+            return
+        self.quick_look_dialog.show_record(record)
+        self.quick_look_dialog.show()
+        self.quick_look_dialog.raise_()
+
+    @Slot(int)
+    def _quick_look_step(self, delta: int) -> None:
+        row = self.grid.currentIndex().row() + delta
+        if 0 <= row < self.model.rowCount():
+            self.grid.setCurrentIndex(self.model.index(row))
+            record = self.model.record(row)
+            if record is not None and self.quick_look_dialog is not None:
+                self.quick_look_dialog.show_record(record)
+
+    def show_server_dialog(self) -> None:
+        if self.server_dialog is None:
+            self.server_dialog = ServerDialog(self.server, self)
+        self.server_dialog.show()
+        self.server_dialog.raise_()
+
+    @Slot(object)
+    def _on_server_state(self, state: ServerState) -> None:
+        text = {
+            ServerState.STOPPED: "Server off",
+            ServerState.STARTING: "Starting…",
+            ServerState.RUNNING: f"Server on · {self.server.address.removeprefix('http://')}",
+        }[state]
+        self.server_button.setText(text)
+
+    @Slot(QPoint)
+    def _on_grid_menu(self, pos: QPoint) -> None:
+        index = self.grid.indexAt(pos)
+        if index.isValid() and not self.grid.selectionModel().isSelected(index):
+            self.grid.setCurrentIndex(index)
+        menu = menus.grid_menu(self, pos)
+        if menu is not None:
+            menu.popup(self.grid.viewport().mapToGlobal(pos))
+
+    @Slot(QPoint)
+    def _on_sidebar_menu(self, pos: QPoint) -> None:
+        scope = self.sidebar.sidebar_model.scope_of(self.sidebar.indexAt(pos))
+        menus.sidebar_menu(self, scope).popup(self.sidebar.viewport().mapToGlobal(pos))
+
+    # --- importing ---------------------------------------------------------------------
+
+    def import_files_dialog(self) -> None:
+        files = self.prompts.pick_files(self)
+        if files:
+            self.import_paths([Path(f) for f in files], None)
+
+    def import_folder_dialog(self) -> None:
+        folder = self.prompts.pick_folder(self)
+        if folder:
+            self.import_paths([Path(folder)], None)
+
+    def import_paths(self, paths: list[Path], scope: Scope | None) -> None:
+        """Import into scope (a sidebar entry dropped on) or the scope being shown."""
+        where = scope or self.filters.scope
+        self.imports.start(paths, where.target(self.uid), where.name)
+        self.notify(f"Importing {len(paths)} item{'s' if len(paths) != 1 else ''} into {where.name}")
+
+    def cancel_import(self) -> None:
+        self.import_bar.cancelling()
+        self.imports.cancel()
+
+    def _on_import_finished(self, job: ImportJob, report: ImportReport) -> None:
+        if not self.imports.busy:
+            self.import_bar.hide()
+        self.refresh()
+        self.notify(f"Import into {job.label}: {summary_line(report)}")
+        if report.rejected or report.duplicates:
+            if self.import_summary is not None:
+                self.import_summary.close()
+            self.import_summary = ImportSummaryDialog(report, job.label, self)
+            self.import_summary.show()
+
+    def _on_import_failed(self, job: ImportJob, message: str) -> None:
+        if not self.imports.busy:
+            self.import_bar.hide()
+        self.refresh()
+        self.show_error(f"Import into {job.label} failed: {message}")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_files(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths, None)
+
+    # --- messages ----------------------------------------------------------------------
+
+    def notify(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def show_error(self, error: object) -> None:
+        if isinstance(error, (AtelierError, ValueError)):
+            text = str(error)
+        elif isinstance(error, OSError):
+            text = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+        elif isinstance(error, str):
+            text = error
+        else:
+            log.error("unexpected error", exc_info=error if isinstance(error, BaseException) else None)
+            text = f"Something went wrong: {error}"
+        self.statusBar().showMessage(text, 10000)
+        self.prompts.error(self, "Atelier", text)
+
+    # --- appearance and settings -------------------------------------------------------
+
+    @Slot(Qt.ColorScheme)
+    def _on_color_scheme(self, _scheme: Qt.ColorScheme) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app)
+            self.grid.viewport().update()
+            self.sidebar.viewport().update()
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+        zoom = int(s.value("grid/zoom", self.grid.edge))
+        self.filter_bar.zoom.setValue(zoom)
+        self.grid.set_edge(zoom)
+        sort = str(s.value("grid/sort", "newest"))
+        if sort in ("newest", "oldest", "name", "size", "type"):
+            self.filters = replace(self.filters, sort=sort)  # type: ignore[arg-type]
+            self.filter_bar.set_sort(sort)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._splitter_restored:
+            # Sizes restored before the first layout get rescaled by it: restore once shown.
+            self._splitter_restored = True
+            state = self.settings.value("window/splitter")
+            if state is not None:
+                self.splitter.restoreState(state)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("grid/zoom", self.grid.edge)
+        s.setValue("grid/sort", self.filters.sort)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.imports.cancel()
+        self.server.shutdown()
+        self.details.preview.stop()
+        if self.quick_look_dialog is not None:
+            self.quick_look_dialog.close()
+        self.tasks.wait(30_000)
+        self.thumbnails.wait()
+        super().closeEvent(event)

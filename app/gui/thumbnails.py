@@ -1,0 +1,182 @@
+"""Thumbnails for the grid: decoded to QImage by workers (newest request first), cached as QPixmap."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+from app.library.records import AssetRecord
+from app.library.service import LibraryService
+
+# Decoding at a few fixed sizes keeps the cache useful across small zoom changes.
+BUCKETS = (128, 192, 256, 384, 512)
+MAX_PENDING = 400  # requests beyond this are the oldest, long scrolled past: dropped
+
+
+def bucket_for(edge_px: float) -> int:
+    return next((b for b in BUCKETS if b >= edge_px), BUCKETS[-1])
+
+
+def decode(path: Path, bucket: int) -> QImage:
+    """The JPEG at path scaled to fit bucket x bucket; a null image when unreadable."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > bucket:
+        scaled = size.scaled(QSize(bucket, bucket), Qt.AspectRatioMode.KeepAspectRatio)
+        reader.setScaledSize(scaled)
+    image = reader.read()
+    if image.isNull():
+        return image
+    # The formats a QPixmap takes without another conversion on the GUI thread.
+    if image.hasAlphaChannel():
+        return image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    return image.convertToFormat(QImage.Format.Format_RGB32)
+
+
+class _Worker(QRunnable):
+    def __init__(self, cache: ThumbnailCache) -> None:
+        super().__init__()
+        self._cache = cache
+
+    def run(self) -> None:
+        while True:
+            job = self._cache._next_job()
+            if job is None:
+                return
+            asset_id, record, bucket = job
+            try:
+                image = decode(self._cache.library.thumb_path(record), bucket)
+            except Exception:  # a bad id or vanished file: show the type icon instead
+                image = QImage()
+            self._cache._decoded.emit(asset_id, image, bucket)
+
+
+class ThumbnailCache(QObject):
+    """Asks for thumbnails off the GUI thread and keeps a bounded LRU of pixmaps.
+
+    The delegate asks for what it paints; only visible tiles are painted, so the most
+    recent requests are the visible ones and are served first (LIFO).
+    """
+
+    thumbnail_ready = Signal(str)
+    thumbnail_failed = Signal(str)
+    _decoded = Signal(str, QImage, int)
+
+    def __init__(
+        self,
+        library: LibraryService,
+        parent: QObject | None = None,
+        *,
+        budget_bytes: int = 192 * 1024 * 1024,
+        threads: int = 2,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self._budget = budget_bytes
+        self._used = 0
+        self._pixmaps: OrderedDict[str, tuple[QPixmap, int]] = OrderedDict()
+        self._missing: set[str] = set()
+        self._lock = threading.Lock()
+        self._queue: OrderedDict[str, tuple[AssetRecord, int]] = OrderedDict()
+        self._in_flight: set[str] = set()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(threads)
+        self._workers = 0
+        self._max_workers = threads
+        self._decoded.connect(self._on_decoded)
+
+    # --- GUI thread ------------------------------------------------------------------
+
+    def pixmap(self, record: AssetRecord, edge_px: float) -> QPixmap | None:
+        """The cached pixmap (maybe smaller than asked while a sharper one is made), or None."""
+        bucket = bucket_for(edge_px)
+        entry = self._pixmaps.get(record.id)
+        if entry is not None:
+            self._pixmaps.move_to_end(record.id)
+            pm, have = entry
+            # Only a thumbnail shrunk to its bucket can be decoded sharper.
+            if have < bucket and max(pm.width(), pm.height()) >= have:
+                self.request(record, bucket)
+            return pm
+        if record.id not in self._missing:
+            self.request(record, bucket)
+        return None
+
+    def is_missing(self, asset_id: str) -> bool:
+        return asset_id in self._missing
+
+    def request(self, record: AssetRecord, bucket: int) -> None:
+        with self._lock:
+            if record.id in self._in_flight:
+                return
+            self._queue.pop(record.id, None)
+            self._queue[record.id] = (record, bucket)
+            while len(self._queue) > MAX_PENDING:
+                self._queue.popitem(last=False)
+            start = self._workers < self._max_workers
+            if start:
+                self._workers += 1
+        if start:
+            self._pool.start(_Worker(self))
+
+    def forget(self, asset_ids: list[str] | set[str]) -> None:
+        """Drop cached pixmaps (deleted assets), so memory and stale pictures go too."""
+        for asset_id in asset_ids:
+            entry = self._pixmaps.pop(asset_id, None)
+            if entry is not None:
+                self._used -= _weight(entry[0])
+            self._missing.discard(asset_id)
+
+    def clear(self) -> None:
+        self._pixmaps.clear()
+        self._missing.clear()
+        self._used = 0
+        with self._lock:
+            self._queue.clear()
+
+    def wait(self, msecs: int = 5000) -> bool:
+        return self._pool.waitForDone(msecs)
+
+    @Slot(str, QImage, int)
+    def _on_decoded(self, asset_id: str, image: QImage, bucket: int) -> None:
+        with self._lock:
+            self._in_flight.discard(asset_id)
+        if image.isNull():
+            if asset_id not in self._pixmaps:
+                self._missing.add(asset_id)
+                self.thumbnail_failed.emit(asset_id)
+            return
+        pm = QPixmap.fromImage(image)
+        old = self._pixmaps.pop(asset_id, None)
+        if old is not None:
+            self._used -= _weight(old[0])
+        self._pixmaps[asset_id] = (pm, bucket)
+        self._used += _weight(pm)
+        while self._used > self._budget and len(self._pixmaps) > 1:
+            _, (evicted, _) = self._pixmaps.popitem(last=False)
+            self._used -= _weight(evicted)
+        self.thumbnail_ready.emit(asset_id)
+
+    # --- worker threads --------------------------------------------------------------
+
+    def _next_job(self) -> tuple[str, AssetRecord, int] | None:
+        with self._lock:
+            if not self._queue:
+                self._workers -= 1
+                return None
+            asset_id, (record, bucket) = self._queue.popitem(last=True)
+            self._in_flight.add(asset_id)
+            return asset_id, record, bucket
+
+    @property
+    def cached_count(self) -> int:
+        return len(self._pixmaps)
+
+
+def _weight(pm: QPixmap) -> int:
+    return max(1, pm.width() * pm.height() * 4)

@@ -1,0 +1,85 @@
+"""create_app(settings): the FastAPI application over one LibraryService."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import __app_name__, __version__
+from app.library.service import LibraryService
+from app.server import assets, auth, campaigns, changes, clients, errors, info, upload, v1
+from app.server.middleware import BodyGuard
+from app.server.responses import use_error_detail_for_422
+from app.server.settings import ServerSettings
+
+DESCRIPTION = """\
+The Asset API v2 (images, videos, audio, documents; Bearer tokens; owner-only access),
+exactly as its spec describes, plus Atelier's documented extensions (clients, campaigns,
+asset edits, login, idempotent uploads, a change feed, server info). Errors are
+`{"detail": "..."}`. See the README's "API extensions" section.
+"""
+
+UPLOAD_PATH = "/api/v2/upload-asset"
+
+
+def create_app(settings: ServerSettings, library: LibraryService | None = None) -> FastAPI:
+    """The app for settings; opens the library now (so a bad database fails before serving).
+
+    A library passed in is used as is and left open; one opened here is closed at shutdown.
+    """
+    owned = library is None
+    lib = library or LibraryService(
+        settings.data_dir,
+        settings.db_url,
+        max_bytes=settings.max_bytes,
+        probe_timeout=settings.probe_timeout,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owned:
+                lib.close()
+
+    app = FastAPI(
+        title=f"{__app_name__} Asset API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.library = lib
+    app.state.settings = settings
+    errors.install(app)
+    for router in (
+        info.router,
+        upload.router,
+        assets.router,
+        clients.router,
+        campaigns.router,
+        auth.router,
+        changes.router,
+    ):
+        app.include_router(router)
+    use_error_detail_for_422(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "X-Api-Key", "Content-Type", "Idempotency-Key", "Range",
+                           "If-None-Match", "If-Modified-Since", "If-Range"],
+            expose_headers=["ETag", "Content-Range", "Content-Disposition", "Accept-Ranges"],
+        )
+    app.add_middleware(BodyGuard, streamed_paths=frozenset({UPLOAD_PATH, v1.UPLOAD_PATH}))
+    v1.install(app, lib, bucket_ttl=settings.bucket_ttl)  # the older dialect, beside v2
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for uvicorn worker processes: settings come from ATELIER_SERVER_SETTINGS."""
+    return create_app(ServerSettings.from_env())

@@ -1,0 +1,168 @@
+"""The v2 asset endpoints: list, file, thumbnail, waveform, delete, and the PATCH extension."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Query, Request, Response
+
+from app.api.schemas import AssetRead, AssetUpdate, DeleteResult
+from app.core.formats import FORMAT_MIME
+from app.library.errors import InvalidInput, NotFound
+from app.library.records import UNSET, AssetChanges, AssetQuery
+from app.library.storage import UnsafePath, validate_uuid
+from app.library.wire import asset_read
+from app.server.deps import AssetId, BaseUrl, CurrentUser, Library, optional_uuid
+from app.server.files import download_name, file_response
+from app.server.responses import errors, file_responses
+
+router = APIRouter(prefix="/api/v2", tags=["assets"])
+
+MAX_OFFSET = 2**31 - 1
+
+
+def _uuid_filter(value: str | None) -> tuple[str | None, bool]:
+    """(the id to filter by, whether nothing can match): a malformed id matches no asset."""
+    if value is None or value == "":
+        return None, False
+    try:
+        return validate_uuid(value), False
+    except UnsafePath:
+        return None, True
+
+
+@router.get(
+    "/assets",
+    response_model=list[AssetRead],
+    summary="List your assets",
+    description="A bare JSON array of your assets, newest first. `clientId` also matches "
+    "assets filed under one of that client's campaigns.",
+    responses=errors(401, 422),
+)
+def list_assets(
+    user: CurrentUser,
+    lib: Library,
+    base: BaseUrl,
+    clientId: Annotated[str | None, Query(description="Only assets of this client")] = None,
+    campaignId: Annotated[str | None, Query(description="Only assets of this campaign")] = None,
+    asset_type: Annotated[
+        Literal["image", "video", "audio", "document"] | None,
+        Query(description="Only assets of this type"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Max results")] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Pagination offset")] = 0,
+) -> list[AssetRead]:
+    client_id, no_client = _uuid_filter(clientId)
+    campaign_id, no_campaign = _uuid_filter(campaignId)
+    if no_client or no_campaign:
+        return []
+    query = AssetQuery(
+        user_id=user.id, client_id=client_id, campaign_id=campaign_id, asset_type=asset_type
+    )
+    return [asset_read(r, base) for r in lib.list_assets(query, limit=limit, offset=offset)]
+
+
+@router.get(
+    "/assets/{asset_id}",
+    response_class=Response,
+    summary="Download an asset's file",
+    description="The file itself with its Content-Type; supports Range (206) for seeking, "
+    "ETag/If-None-Match and If-Modified-Since (304). Owner only: another user's asset is 404.",
+    responses=file_responses(sorted(set(FORMAT_MIME.values()))),
+)
+def get_asset_file(asset_id: AssetId, request: Request, user: CurrentUser, lib: Library) -> Response:
+    record = lib.get_asset(asset_id, user.id)
+    return file_response(
+        request,
+        lib.file_path(record),
+        media_type=FORMAT_MIME[record.format],
+        etag=f'"{record.sha256}"',
+        filename=download_name(record.name, record.format),
+        missing="The asset's file is missing from the library",
+    )
+
+
+def _preview(request: Request, asset_id: str, user_id: int, lib: Library, kind: str) -> Response:
+    record = lib.get_asset(asset_id, user_id)
+    if kind == "waveform" and record.asset_type != "audio":
+        raise NotFound("Only audio assets have a waveform")
+    path = lib.thumb_path(record)
+    stem = record.name.rsplit(".", 1)[0] if "." in record.name else record.name
+    try:
+        st = path.stat()
+        etag = f'"{record.sha256[:32]}-{kind}-{st.st_size:x}-{st.st_mtime_ns:x}"'
+    except FileNotFoundError:
+        raise NotFound(f"This asset has no {kind}") from None
+    return file_response(
+        request,
+        path,
+        media_type="image/jpeg",
+        etag=etag,
+        filename=f"{stem} ({kind}).jpg",
+        missing=f"This asset has no {kind}",
+    )
+
+
+@router.get(
+    "/assets/{asset_id}/thumbnail",
+    response_class=Response,
+    summary="Download an asset's thumbnail (JPEG)",
+    description="Spec: video and document assets. Extension: every type (an image's is a "
+    "reduced copy, an audio's its waveform picture). Owner only.",
+    responses=file_responses(["image/jpeg"]),
+)
+def get_thumbnail(asset_id: AssetId, request: Request, user: CurrentUser, lib: Library) -> Response:
+    return _preview(request, asset_id, user.id, lib, "thumbnail")
+
+
+@router.get(
+    "/assets/{asset_id}/waveform",
+    response_class=Response,
+    summary="Download an audio asset's waveform picture (JPEG)",
+    description="Extension: the target of an audio asset's `waveformUrl`. Owner only.",
+    responses=file_responses(["image/jpeg"]),
+)
+def get_waveform(asset_id: AssetId, request: Request, user: CurrentUser, lib: Library) -> Response:
+    return _preview(request, asset_id, user.id, lib, "waveform")
+
+
+@router.delete(
+    "/assets/{asset_id}",
+    response_model=DeleteResult,
+    summary="Delete an asset",
+    description="Deletes the asset, its file and its thumbnail. Another user's asset: 403.",
+    responses=errors(400, 401, 403, 404),
+)
+def delete_asset(asset_id: AssetId, user: CurrentUser, lib: Library) -> DeleteResult:
+    lib.delete_asset(asset_id, user.id)
+    return DeleteResult(success=True, message=f"Asset {asset_id} deleted successfully")
+
+
+@router.patch(
+    "/assets/{asset_id}",
+    response_model=AssetRead,
+    summary="Edit an asset's name, tags, client or campaign (extension)",
+    description="Only the keys present change; null clears `tags`, `clientId` or "
+    "`campaignId`. Filing under another client's campaign moves the asset to that client.",
+    responses=errors(400, 401, 404, 409, 413, 422),
+)
+def update_asset(
+    asset_id: AssetId,
+    user: CurrentUser,
+    lib: Library,
+    base: BaseUrl,
+    update: Annotated[AssetUpdate, Body()],
+) -> AssetRead:
+    lib.get_asset(asset_id, user.id)  # another user's asset is simply not found
+    present = update.model_fields_set
+    if "name" in present and update.name is None:
+        raise InvalidInput("name cannot be null")
+    changes = AssetChanges(
+        name=update.name if "name" in present and update.name is not None else UNSET,
+        tags=update.tags if "tags" in present else UNSET,
+        client_id=optional_uuid(update.clientId, "client") if "clientId" in present else UNSET,
+        campaign_id=(
+            optional_uuid(update.campaignId, "campaign") if "campaignId" in present else UNSET
+        ),
+    )
+    return asset_read(lib.update_asset(asset_id, changes, user.id), base)

@@ -1,0 +1,40 @@
+"""Extension: GET /api/v2/changes, the cheap change feed that sync polls."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.schemas import ChangeFeed, DeletedAsset
+from app.library.wire import asset_state
+from app.server.deps import BaseUrl, CurrentUser, Library
+from app.server.responses import errors
+
+router = APIRouter(prefix="/api/v2", tags=["sync"])
+
+MAX_CURSOR = 2**62
+
+
+@router.get(
+    "/changes",
+    response_model=ChangeFeed,
+    summary="Your assets created, edited or deleted after a cursor",
+    description="Oldest change first. Pass the returned `cursor` next time; `hasMore` says "
+    "another page is waiting now. Cursor 0 is the beginning.",
+    responses=errors(401, 422),
+)
+def changes(
+    user: CurrentUser,
+    lib: Library,
+    base: BaseUrl,
+    cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR, description="From the last feed")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Most changes per page")] = 500,
+) -> ChangeFeed:
+    feed = lib.changes_since(cursor, user.id, limit)
+    return ChangeFeed(
+        cursor=feed.cursor,
+        hasMore=feed.has_more,
+        assets=[asset_state(r, base) for r in feed.assets],
+        deleted=[DeletedAsset(id=i, deletedAt=when) for i, when in feed.deleted],
+    )

@@ -1,0 +1,95 @@
+"""ASGI middleware: body size limits, closing connections whose body was left unread, nosniff."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+JSON_BODY_LIMIT = 1024 * 1024
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from receive() when a body (other than an upload's) passes JSON_BODY_LIMIT.
+
+    An HTTPException, so that FastAPI's body parsing lets it through to errors.py (413).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail="Request body too large")
+
+
+class BodyGuard:
+    """Every response gets nosniff; a response sent before its request body was read closes the
+    connection, so the server never reads (and throws away) the rest of a huge body.
+
+    Bodies of routes other than `streamed_paths` are limited to JSON_BODY_LIMIT bytes.
+    """
+
+    def __init__(self, app: ASGIApp, streamed_paths: frozenset[str]) -> None:
+        self.app = app
+        self.streamed_paths = streamed_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
+        has_body = (declared.isdigit() and int(declared) > 0) or b"transfer-encoding" in headers
+        limited = scope["path"] not in self.streamed_paths
+        if limited and declared.isdigit() and int(declared) > JSON_BODY_LIMIT:
+            await _too_large(send)
+            return
+        state = {"done": not has_body, "received": 0, "started": False}
+
+        async def guarded_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                state["received"] += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    state["done"] = True
+                if limited and state["received"] > JSON_BODY_LIMIT:
+                    raise BodyTooLarge()
+            elif message["type"] == "http.disconnect":
+                state["done"] = True
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["started"] = True
+                extra = [(b"x-content-type-options", b"nosniff")]
+                if not state["done"]:
+                    extra.append((b"connection", b"close"))
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message = {
+                    **message,
+                    "headers": list(message.get("headers", []))
+                    + [(k, v) for k, v in extra if k not in names],
+                }
+            await send(message)
+
+        try:
+            await self.app(scope, guarded_receive, guarded_send)
+        except BodyTooLarge:
+            if state["started"]:
+                raise
+            await _too_large(send)
+
+
+async def _too_large(send: Send) -> None:
+    body = json.dumps({"detail": "Request body too large"}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                (b"x-content-type-options", b"nosniff"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,75 @@
+"""Running the app under uvicorn on a socket bound here, so port 0 works and the address is known."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+from app.server.app import create_app
+from app.server.settings import ENV_VAR, ServerSettings
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; OSError (address in use, no such address) for the caller to report."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        # Listening now: connections that arrive before the loop starts wait in the backlog.
+        sock.listen(2048)
+        sock.set_inheritable(True)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def address_of(sock: socket.socket, host: str) -> str:
+    port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def serve(
+    settings: ServerSettings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    workers: int = 1,
+    log_level: str = "info",
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve until SIGINT/SIGTERM; on_ready gets the base URL once connections are accepted."""
+    # Opening the library first makes a bad --db-url or folder an error before anything listens.
+    app = create_app(settings)
+    sock = bind(host, port)
+    common = dict(
+        log_level=log_level,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+        # Large request bodies flow through the app in bounded chunks; nothing else to tune.
+    )
+    try:
+        if workers <= 1:
+            server = uvicorn.Server(uvicorn.Config(app, **common))  # type: ignore[arg-type]
+            if on_ready is not None:
+                on_ready(address_of(sock, host))
+            server.run(sockets=[sock])
+            return
+        app.state.library.close()  # each worker opens its own
+        os.environ[ENV_VAR] = settings.to_env()
+        config = uvicorn.Config(
+            "app.server.app:create_app_from_env", factory=True, workers=workers, **common  # type: ignore[arg-type]
+        )
+        if on_ready is not None:
+            on_ready(address_of(sock, host))
+        Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+    finally:
+        sock.close()
+        logging.getLogger("atelier.server").info("Stopped")

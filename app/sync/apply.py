@@ -1,0 +1,364 @@
+"""Carrying out a plan, action by action, so that an interruption at any point resumes cleanly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.client.errors import (
+    ApiError,
+    AuthFailed,
+    InvalidRequest,
+    ProtocolError,
+    ServerError,
+    ServerUnreachable,
+)
+from app.core.errors import AtelierError, FileTooLarge, RejectedFile
+from app.core.formats import FORMAT_MIME
+from app.core.ingest import analyze
+from app.core.staging import StagedFile, stage_stream
+from app.library.errors import NotFound
+from app.library.records import AssetChanges, CancelToken
+from app.library.service import LibraryService, Target
+from app.library.storage import UnsafePath, validate_uuid
+from app.sync.errors import Cancelled
+from app.sync.plan import (
+    DELETE_LOCAL,
+    DELETE_REMOTE,
+    DOWNLOAD,
+    EDIT,
+    FORGET,
+    LINK,
+    UPLOAD,
+    Action,
+    LocalView,
+    Plan,
+    changed_fields,
+)
+from app.sync.remote import Filing, Remote, RemoteAsset, Snapshot
+from app.sync.state import SyncStore
+
+ORDER = (LINK, DOWNLOAD, UPLOAD, EDIT, DELETE_REMOTE, DELETE_LOCAL, FORGET)
+VERBS = {
+    LINK: "Matching",
+    DOWNLOAD: "Downloading",
+    UPLOAD: "Uploading",
+    EDIT: "Updating",
+    DELETE_REMOTE: "Deleting on the server",
+    DELETE_LOCAL: "Deleting here",
+    FORGET: "Forgetting",
+}
+# Failures that concern the whole server, not one asset: stop, the next sync resumes.
+FATAL = (ServerUnreachable, AuthFailed, ServerError, Cancelled)
+
+
+@dataclass(slots=True)
+class SyncProgress:
+    """Where a sync is: action done of total, the current step, bytes of the current transfer."""
+
+    done: int
+    total: int
+    message: str
+    bytes_done: int = 0
+    bytes_total: int = 0
+
+
+ProgressFn = Callable[[SyncProgress], None]
+
+
+@dataclass(slots=True)
+class Outcome:
+    done: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, kind: str) -> None:
+        self.done[kind] = self.done.get(kind, 0) + 1
+
+
+def _same_format(a: str, b: str) -> bool:
+    norm = {"jpeg": "jpg"}
+    return norm.get(a.lower(), a.lower()) == norm.get(b.lower(), b.lower())
+
+
+class Applier:
+    def __init__(
+        self,
+        lib: LibraryService,
+        store: SyncStore,
+        remote: Remote,
+        plan: Plan,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+    ) -> None:
+        self.lib = lib
+        self.store = store
+        self.remote = remote
+        self.plan = plan
+        self.remote_id = plan.remote.id
+        self.progress = progress
+        self.cancel = cancel
+        self.outcome = Outcome(warnings=list(plan.warnings))
+        self._done = 0
+        self._total = 0
+        self._view: LocalView | None = None
+
+    # --- driving ---------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        actions = sorted(self.plan.actions, key=lambda a: ORDER.index(a.kind))
+        self._total = len(actions)
+        for n, action in enumerate(actions):
+            self._check()
+            self._done = n
+            self._report(f"{VERBS[action.kind]} {action.label}")
+            try:
+                getattr(self, "_" + action.kind.replace("-", "_"))(action)
+            except FATAL:
+                raise
+            except (RejectedFile, InvalidRequest) as exc:
+                self._skip(action, str(exc))
+            except (ApiError, AtelierError, OSError) as exc:
+                self.outcome.failed.append(f"{action.label}: {exc}")
+        self._done = self._total
+        self._report("done")
+        return self.outcome
+
+    def _check(self) -> None:
+        if self.cancel is not None and self.cancel.cancelled:
+            raise Cancelled("Sync cancelled")
+
+    def _report(self, message: str, done_bytes: int = 0, total_bytes: int = 0) -> None:
+        if self.progress is not None:
+            self.progress(SyncProgress(self._done, self._total, message, done_bytes, total_bytes))
+
+    def _bytes(self, label: str) -> Callable[[int, int], None]:
+        def report(done: int, total: int) -> None:
+            self._check()
+            self._report(label, done, total)
+
+        return report
+
+    def _skip(self, action: Action, reason: str) -> None:
+        """A file one side refuses: remembered (not retried each time) and reported."""
+        up = action.kind == UPLOAD
+        self.store.skip(
+            self.remote_id,
+            asset_id=action.local.id if up and action.local else None,
+            remote_asset_id=None if up else (action.remote.id if action.remote else None),
+            direction="up" if up else "down",
+            reason=reason,
+        )
+        where = "the server refused" if up else "refused from the server"
+        self.outcome.skipped.append(f"{action.label}: {where}: {reason}")
+
+    @property
+    def view(self) -> LocalView:
+        if self._view is None:
+            self._view = LocalView(self.lib)
+        return self._view
+
+    # --- local filing ----------------------------------------------------------------------
+
+    def _local_ids(self, filing: Filing) -> tuple[str | None, str | None]:
+        """Local (client id, campaign id) for a filing by names, created when missing."""
+        if not filing.client:
+            return None, None
+        uid = self.lib.local_user_id
+        client = self.lib.find_client(filing.client, uid) or self.lib.create_client(filing.client, uid)
+        campaign_id = None
+        if filing.campaign:
+            campaign = self.lib.find_campaign(client.id, filing.campaign) or self.lib.create_campaign(
+                client.id, filing.campaign, uid
+            )
+            campaign_id = campaign.id
+        return (client.id if filing.direct or not campaign_id else None), campaign_id
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _link(self, a: Action) -> None:
+        L, R = a.local, a.remote
+        assert L is not None and R is not None and a.base is not None
+        base = R.snapshot if R.filing is not None else Snapshot(R.name, R.tags, a.base.filing)
+        updated_at = R.updated_at
+        push = {f: getattr(a.base, f) for f in changed_fields(a.base, base)}
+        if push and self.plan.caps.update:
+            R = self.remote.update(R.id, **push)  # type: ignore[arg-type]
+            base, updated_at = a.base, R.updated_at
+        self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, base, updated_at)
+        self.outcome.count(LINK)
+
+    def _download(self, a: Action) -> None:
+        R = a.remote
+        assert R is not None
+        label = f"Downloading {a.label}"
+        if R.size is not None and R.size > self.lib.max_bytes:
+            raise FileTooLarge(self.lib.max_bytes)
+        with self.remote.download(R) as stream:
+            if stream.size is not None and stream.size > self.lib.max_bytes:
+                raise FileTooLarge(self.lib.max_bytes)
+            total = stream.size or R.size or 0
+            staged = stage_stream(
+                self._watch(stream.chunks(), label, total),
+                self.lib.storage.staging_dir,
+                self.lib.max_bytes,
+            )
+        try:
+            self._verify(R, staged)
+            if self._pair_with_local(a, staged):
+                staged.path.unlink(missing_ok=True)
+                return
+        except BaseException:
+            staged.path.unlink(missing_ok=True)
+            raise
+        ingested = analyze(staged, timeout=self.lib.probe_timeout)  # removes the file on failure
+        try:
+            filing = R.filing or Filing()
+            client_id, campaign_id = self._local_ids(filing)
+            target = Target(
+                user_id=self.lib.local_user_id,
+                client_id=client_id,
+                campaign_id=campaign_id,
+                tags=R.tags,
+            )
+            [record] = self.lib.commit_ingested(
+                [(ingested, R.name, self._new_local_id(a, R), R.uploaded_at)], target
+            )
+        except BaseException:
+            ingested.discard()
+            raise
+        base = R.snapshot if R.filing is not None else Snapshot(R.name, R.tags, Filing())
+        self.store.set_linked(self.remote_id, record.id, R.id, record.sha256, base, R.updated_at)
+        self.outcome.count(DOWNLOAD)
+
+    def _watch(self, chunks: Iterator[bytes], label: str, total: int) -> Iterator[bytes]:
+        done = 0
+        for chunk in chunks:
+            self._check()
+            done += len(chunk)
+            self._report(label, done, total)
+            yield chunk
+
+    def _verify(self, R: RemoteAsset, staged: StagedFile) -> None:
+        """The bytes must be what the server announced; otherwise nothing is kept."""
+        if R.sha256 and staged.sha256 != R.sha256:
+            raise ProtocolError(
+                f"The server sent other bytes than it announced for {R.name!r}; nothing was kept"
+            )
+        if R.size is not None and staged.size != R.size:
+            raise ProtocolError(
+                f"The server sent {staged.size} bytes for {R.name!r} but announced {R.size}; "
+                "nothing was kept"
+            )
+        if not _same_format(staged.format, R.format) or staged.asset_type != R.asset_type:
+            raise ProtocolError(
+                f"The server sent a {staged.format} file for {R.name!r}, announced as "
+                f"{R.format}; nothing was kept"
+            )
+
+    def _pair_with_local(self, a: Action, staged: StagedFile) -> bool:
+        """List mode: the download is byte for byte a local asset not yet synced: link them."""
+        R = a.remote
+        assert R is not None
+        for cid in a.candidates:
+            if self.store.link_for_asset(self.remote_id, cid) is not None:
+                continue
+            found = self.lib.get_assets([cid]).get(cid)
+            if found is not None and found.sha256 == staged.sha256:
+                self._link(Action(LINK, a.label, local=found, remote=R, base=self.view.snapshot(found)))
+                return True
+        return False
+
+    def _new_local_id(self, a: Action, R: RemoteAsset) -> str | None:
+        """Keep the server's id (or the id it had here before it was deleted) when it is free."""
+        for candidate in (a.restore_id, R.id):
+            if not candidate:
+                continue
+            try:
+                asset_id = validate_uuid(candidate)
+            except UnsafePath:
+                continue
+            if not self.lib.get_assets([asset_id]):
+                return asset_id
+        return None
+
+    def _upload(self, a: Action) -> None:
+        L = a.local
+        assert L is not None and a.base is not None
+        current = self.store.link_for_asset(self.remote_id, L.id)
+        if a.link is None and current is not None and current.state == "linked":
+            return  # paired with a download earlier in this sync
+        limit = self.plan.caps.max_upload_bytes
+        if limit is not None and L.size is not None and L.size > limit:
+            raise InvalidRequest(str(FileTooLarge(limit)))
+        link = self.store.begin_upload(self.remote_id, L.id, L.sha256, a.base)
+        R = self.remote.upload(
+            self.lib.file_path(L),
+            name=L.name,
+            tags=list(L.tags or ()),
+            filing=a.base.filing or Filing(),
+            content_type=FORMAT_MIME.get(L.format, "application/octet-stream"),
+            key=link.idem_key,
+            progress=self._bytes(f"Uploading {a.label}"),
+        )
+        if R.size is not None and L.size is not None and R.size != L.size:
+            raise ProtocolError(
+                f"The server stored {R.size} bytes for {L.name!r} instead of {L.size}"
+            )
+        base = Snapshot(R.name, R.tags, R.filing if R.filing is not None else a.base.filing)
+        self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, base, R.updated_at)
+        self.outcome.count(UPLOAD)
+
+    def _edit(self, a: Action) -> None:
+        link, L = a.link, a.local
+        assert link is not None and L is not None and a.base is not None
+        if a.pull:
+            changes: dict[str, Any] = {}
+            if "name" in a.pull:
+                changes["name"] = a.pull["name"]
+            if "tags" in a.pull:
+                changes["tags"] = list(a.pull["tags"]) or None  # type: ignore[call-overload]
+            if "filing" in a.pull:
+                filing = a.pull["filing"]
+                assert isinstance(filing, Filing)
+                changes["client_id"], changes["campaign_id"] = self._local_ids(filing)
+            self.lib.update_asset(L.id, AssetChanges(**changes))
+        updated_at = None
+        if a.push:
+            assert link.remote_asset_id is not None
+            R = self.remote.update(link.remote_asset_id, **a.push)  # type: ignore[arg-type]
+            updated_at = R.updated_at
+        self.store.update_base(link.id, a.base, updated_at)
+        if a.push or a.pull:
+            self.outcome.count(EDIT)
+
+    def _delete_remote(self, a: Action) -> None:
+        rid = (a.link.remote_asset_id if a.link else None) or (a.remote.id if a.remote else None)
+        if rid:
+            self.remote.delete(rid)
+        if a.link is not None:
+            self.store.drop(a.link.id)
+        self.outcome.count(DELETE_REMOTE)
+
+    def _delete_local(self, a: Action) -> None:
+        link, L = a.link, a.local
+        assert link is not None and L is not None and link.base is not None
+        if a.confirm and link.remote_asset_id and self.remote.exists(link.remote_asset_id):
+            # The listing missed it (it changed while we paged through): it is not deleted.
+            return
+        current = self.lib.get_assets([L.id]).get(L.id)
+        if current is not None and changed_fields(self.view.snapshot(current), link.base):
+            return  # edited here since the plan: an edit beats a delete, next sync uploads it
+        try:
+            self.lib.delete_asset(L.id)
+        except NotFound:
+            pass
+        self.store.drop(link.id)
+        self.outcome.count(DELETE_LOCAL)
+
+    def _forget(self, a: Action) -> None:
+        if a.link is not None:
+            self.store.drop(a.link.id)
+

@@ -1,0 +1,186 @@
+"""SyncEngine: plan and apply a sync with one remote, and remember how it went (shared by CLI and window)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.client.api import ApiClient
+from app.client.errors import ServerUnreachable
+from app.core.errors import AtelierError
+from app.library.records import CancelToken
+from app.library.service import LibraryService
+from app.sync.apply import Applier, Outcome, ProgressFn
+from app.sync.errors import Cancelled, MassDeletion, SyncError
+from app.sync.plan import LocalView, Plan, Planner, changed_fields
+from app.sync.remote import Remote
+from app.sync.state import RemoteConfig, SyncStore
+from app.sync.v2 import V2Remote
+
+
+@dataclass(frozen=True, slots=True)
+class ClientOptions:
+    """Network knobs (tests shorten them; the defaults suit a real network)."""
+
+    timeout: tuple[float, float] = (10.0, 60.0)
+    retries: int = 3
+    backoff: float = 0.5
+
+
+def open_remote(config: RemoteConfig, options: ClientOptions | None = None) -> Remote:
+    """The Remote for a configured server, by its dialect."""
+    opts = options or ClientOptions()
+    if config.kind == "v2":
+        client = ApiClient(
+            config.url,
+            config.token,
+            timeout=opts.timeout,
+            retries=opts.retries,
+            backoff=opts.backoff,
+        )
+        return V2Remote(client)
+    raise SyncError(f"Syncing with a {config.kind} server is not supported yet")
+
+
+@dataclass(slots=True)
+class SyncReport:
+    plan: Plan
+    dry_run: bool = False
+    outcome: Outcome = field(default_factory=Outcome)
+
+    @property
+    def ok(self) -> bool:
+        return not self.outcome.failed
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "done": dict(self.outcome.done),
+            "skipped": len(self.outcome.skipped),
+            "failed": len(self.outcome.failed),
+            "mode": self.plan.mode,
+        }
+
+
+_locks: dict[tuple[str, int], threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(lib: LibraryService, remote_id: int) -> threading.Lock:
+    key = (str(lib.data_dir.resolve()), remote_id)
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+class SyncEngine:
+    """Sync one library with one remote. plan() reads only; run() plans, guards and applies."""
+
+    def __init__(
+        self,
+        lib: LibraryService,
+        remote: RemoteConfig | str | None = None,
+        *,
+        options: ClientOptions | None = None,
+        remote_factory: Callable[[RemoteConfig], Remote] | None = None,
+    ) -> None:
+        self.lib = lib
+        self.store = SyncStore(lib)
+        self.config = remote if isinstance(remote, RemoteConfig) else self.store.get_remote(remote)
+        self.options = options or ClientOptions()
+        self._factory = remote_factory or (lambda cfg: open_remote(cfg, self.options))
+
+    def _refresh(self) -> RemoteConfig:
+        self.config = self.store.get_remote(self.config.id)
+        return self.config
+
+    def plan(self, cancel: CancelToken | None = None) -> Plan:
+        """What a sync would do now (talks to the server, changes nothing)."""
+        remote = self._factory(self._refresh())
+        try:
+            caps = remote.connect()
+            return Planner(self.lib, self.store, self.config, remote, caps, cancel).plan()
+        finally:
+            remote.close()
+
+    def run(
+        self,
+        *,
+        dry_run: bool = False,
+        force: bool = False,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        on_plan: Callable[[Plan], None] | None = None,
+    ) -> SyncReport:
+        """Plan, then (unless dry_run) apply. Raises MassDeletion without force when it would
+        delete over half of a side; the outcome is recorded for `sync status` either way."""
+        lock = _lock_for(self.lib, self.config.id)
+        if not lock.acquire(blocking=False):
+            raise SyncError("A sync with this remote is already running")
+        try:
+            return self._run(dry_run, force, progress, cancel, on_plan)
+        finally:
+            lock.release()
+
+    def _run(
+        self,
+        dry_run: bool,
+        force: bool,
+        progress: ProgressFn | None,
+        cancel: CancelToken | None,
+        on_plan: Callable[[Plan], None] | None,
+    ) -> SyncReport:
+        remote = self._factory(self._refresh())
+        rid = self.config.id
+        try:
+            caps = remote.connect()
+            plan = Planner(self.lib, self.store, self.config, remote, caps, cancel).plan()
+            if on_plan is not None:
+                on_plan(plan)
+            report = SyncReport(plan, dry_run=dry_run)
+            report.outcome.warnings.extend(plan.warnings)
+            if dry_run:
+                return report
+            guard = plan.mass_deletion()
+            if guard and not force:
+                raise MassDeletion(f"{guard}; nothing was changed. Run again with --force if that is what you want")
+            report.outcome = Applier(self.lib, self.store, remote, plan, progress, cancel).run()
+        except ServerUnreachable as exc:
+            self.store.record(rid, "offline", error=str(exc), finished=False)
+            raise
+        except Cancelled:
+            self.store.record(rid, "cancelled", error="Cancelled; the next sync resumes", finished=False)
+            raise
+        except MassDeletion as exc:
+            self.store.record(rid, "guarded", error=str(exc), finished=False)
+            raise
+        except AtelierError as exc:
+            self.store.record(rid, "error", error=str(exc), finished=False)
+            raise
+        finally:
+            remote.close()
+        if report.ok:
+            self.store.record(
+                rid, "ok", summary=report.summary(), cursor=plan.new_cursor, mode=plan.mode
+            )
+        else:
+            # The cursor stays: the failed items come round again next time.
+            self.store.record(
+                rid, "error", error=report.outcome.failed[0], summary=report.summary(), mode=plan.mode
+            )
+        return report
+
+    def pending_here(self) -> int:
+        """Local changes the server has not got yet, counted without the network."""
+        view = LocalView(self.lib)
+        links = self.store.links(self.config.id)
+        known = {l.asset_id for l in links if l.asset_id}
+        n = sum(1 for aid in view.assets if aid not in known)
+        for link in links:
+            if link.state != "linked" or link.base is None:
+                n += link.state == "uploading"
+                continue
+            current = view.assets.get(link.asset_id or "")
+            if current is None or changed_fields(view.snapshot(current), link.base):
+                n += 1
+        return n

@@ -1,0 +1,458 @@
+"""Planning a sync: compare both sides with the state agreed last time and list what to do.
+
+The rule for edits (README "Sync"): each field (name, tags, filing) is merged on its own
+against the state both sides agreed on at the last sync. A field changed on one side only
+goes to the other; changed on both sides to different values, the later edit wins (each
+side's updatedAt; a spec-only server gives no edit time, so there the local edit wins).
+An edit beats a delete: an asset deleted on one side but edited on the other since the
+last sync comes back. The file itself never changes after import, so only these facts merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from app.library.records import AssetQuery, AssetRecord, CancelToken
+from app.library.service import LibraryService
+from app.sync.errors import Cancelled
+from app.sync.remote import Filing, Remote, RemoteAsset, RemoteCaps, Snapshot
+from app.sync.state import Link, RemoteConfig, SyncStore
+
+UPLOAD, DOWNLOAD, LINK, EDIT = "upload", "download", "link", "edit"
+DELETE_REMOTE, DELETE_LOCAL, FORGET = "delete-remote", "delete-local", "forget"
+FIELDS = ("name", "tags", "filing")
+
+
+@dataclass(slots=True)
+class Action:
+    """One step of a plan; describe() is the line --dry-run prints."""
+
+    kind: str
+    label: str
+    local: AssetRecord | None = None
+    remote: RemoteAsset | None = None
+    link: Link | None = None
+    push: dict[str, object] = field(default_factory=dict)
+    pull: dict[str, object] = field(default_factory=dict)
+    base: Snapshot | None = None
+    note: str = ""
+    confirm: bool = False  # list mode: make sure the asset is really gone first
+    candidates: tuple[str, ...] = ()  # list mode: local assets that may hold the same bytes
+    restore_id: str | None = None
+
+    @property
+    def visible(self) -> bool:
+        return self.kind != FORGET and not (self.kind == EDIT and not self.push and not self.pull)
+
+    def describe(self) -> str:
+        note = f" ({self.note})" if self.note else ""
+        if self.kind == UPLOAD:
+            assert self.local is not None
+            where = local_filing_text(self.local)
+            return f"upload          {self.label} ({self.local.asset_type}, {_size(self.local.size)}){where}{note}"
+        if self.kind == DOWNLOAD:
+            assert self.remote is not None
+            return f"download        {self.label} ({self.remote.asset_type}, {_size(self.remote.size)}){note}"
+        if self.kind == LINK:
+            return f"match           {self.label} (the same file is on both sides){note}"
+        if self.kind == EDIT:
+            parts = []
+            if self.push:
+                parts.append("on the server: " + _changes(self.push))
+            if self.pull:
+                parts.append("here: " + _changes(self.pull))
+            return f"update          {self.label}: {'; '.join(parts)}{note}"
+        if self.kind == DELETE_REMOTE:
+            return f"delete on server {self.label}{note}"
+        if self.kind == DELETE_LOCAL:
+            return f"delete here     {self.label}{note}"
+        return f"forget          {self.label}"
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "? bytes"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def _changes(fields: dict[str, object]) -> str:
+    out = []
+    for key, value in fields.items():
+        if key == "filing":
+            out.append(f"filed under {value.describe() if isinstance(value, Filing) else value}")
+        elif key == "tags":
+            out.append(f"tags {', '.join(value) if value else '(none)'}")  # type: ignore[call-overload]
+        else:
+            out.append(f"{key} {value!r}")
+    return ", ".join(out)
+
+
+def local_filing_text(a: AssetRecord) -> str:
+    names = [n for n in (a.client_name, a.campaign_name) if n]
+    return f" -> {' / '.join(names)}" if names else ""
+
+
+@dataclass(slots=True)
+class Plan:
+    remote: RemoteConfig
+    caps: RemoteCaps
+    mode: str  # 'feed' or 'list'
+    actions: list[Action]
+    new_cursor: int | None
+    local_total: int
+    remote_total: int
+    warnings: list[str] = field(default_factory=list)
+
+    def visible(self) -> list[Action]:
+        return [a for a in self.actions if a.visible]
+
+    def count(self, *kinds: str) -> int:
+        return sum(1 for a in self.actions if a.kind in kinds and a.visible)
+
+    @property
+    def to_upload(self) -> int:
+        """Changes going to the server: new files, edits, deletions."""
+        return self.count(UPLOAD, DELETE_REMOTE) + sum(
+            1 for a in self.actions if a.kind == EDIT and a.push
+        )
+
+    @property
+    def to_download(self) -> int:
+        return self.count(DOWNLOAD, DELETE_LOCAL) + sum(
+            1 for a in self.actions if a.kind == EDIT and a.pull
+        )
+
+    @property
+    def deletions(self) -> tuple[int, int]:
+        """(assets deleted here, assets deleted on the server)."""
+        return self.count(DELETE_LOCAL), self.count(DELETE_REMOTE)
+
+    def mass_deletion(self) -> str | None:
+        """Why the plan must not run without --force: it deletes over half of a side."""
+        here, there = self.deletions
+        if here and here * 2 > self.local_total:
+            return f"This sync would delete {here} of the {self.local_total} assets in this library"
+        if there and there * 2 > self.remote_total:
+            return f"This sync would delete {there} of the {self.remote_total} assets on the server"
+        return None
+
+    def summary(self) -> str:
+        n = {k: self.count(k) for k in (UPLOAD, DOWNLOAD, LINK, DELETE_REMOTE, DELETE_LOCAL)}
+        pushes = sum(1 for a in self.actions if a.kind == EDIT and a.push)
+        pulls = sum(1 for a in self.actions if a.kind == EDIT and a.pull)
+        parts = [
+            f"{n[UPLOAD]} to upload",
+            f"{n[DOWNLOAD]} to download",
+            f"{pushes + pulls} to update ({pushes} on the server, {pulls} here)",
+            f"{n[DELETE_REMOTE]} to delete on the server",
+            f"{n[DELETE_LOCAL]} to delete here",
+        ]
+        if n[LINK]:
+            parts.append(f"{n[LINK]} to match")
+        return ", ".join(parts)
+
+
+# --- snapshots ---------------------------------------------------------------------------
+
+
+class LocalView:
+    """The library's side: the local user's assets and the names of their clients and campaigns."""
+
+    def __init__(self, lib: LibraryService) -> None:
+        self.lib = lib
+        uid = lib.local_user_id
+        self.assets = {a.id: a for a in lib.iter_assets(AssetQuery(user_id=uid))}
+        clients = {c.id: c.name for c in lib.list_clients(uid)}
+        self._campaign_client = {c.id: clients.get(c.client_id) for c in lib.list_campaigns(None, uid)}
+
+    def filing(self, a: AssetRecord) -> Filing:
+        if a.client_id:
+            return Filing(a.client_name, a.campaign_name if a.campaign_id else None, True)
+        if a.campaign_id:
+            return Filing(self._campaign_client.get(a.campaign_id), a.campaign_name, False)
+        return Filing()
+
+    def snapshot(self, a: AssetRecord) -> Snapshot:
+        return Snapshot(a.name, tuple(a.tags or ()), self.filing(a))
+
+
+def changed_fields(now: Snapshot, base: Snapshot) -> set[str]:
+    out = set()
+    if now.name != base.name:
+        out.add("name")
+    if tuple(now.tags) != tuple(base.tags):
+        out.add("tags")
+    # An unknown filing (spec-only server, old link) never counts as an edit.
+    if now.filing is not None and base.filing is not None and not now.filing.same(base.filing):
+        out.add("filing")
+    return out
+
+
+def merge(
+    base: Snapshot,
+    local: Snapshot,
+    remote: Snapshot,
+    local_time: datetime | None,
+    remote_time: datetime | None,
+    can_push: bool,
+) -> tuple[dict[str, object], dict[str, object], Snapshot]:
+    """(fields to push, fields to pull, the snapshot both sides will then agree on)."""
+    lch, rch = changed_fields(local, base), changed_fields(remote, base)
+    local_wins = remote_time is None or (local_time is not None and local_time >= remote_time)
+    push: dict[str, object] = {}
+    pull: dict[str, object] = {}
+    agreed = base
+    for f in FIELDS:
+        lv, rv = getattr(local, f), getattr(remote, f)
+        if f in lch and f in rch:
+            equal = lv.same(rv) if f == "filing" else lv == rv
+            if equal:
+                agreed = replace(agreed, **{f: lv})
+                continue
+            winner_local = local_wins
+        elif f in lch:
+            winner_local = True
+        elif f in rch:
+            winner_local = False
+        else:
+            continue
+        if winner_local:
+            if can_push:
+                push[f] = lv
+                agreed = replace(agreed, **{f: lv})
+            elif f in rch:
+                # The server cannot take the edit: keep the server's value as agreed, so the
+                # local edit stays pending rather than being overwritten.
+                agreed = replace(agreed, **{f: rv})
+        else:
+            pull[f] = rv
+            agreed = replace(agreed, **{f: rv})
+    return push, pull, agreed
+
+
+# --- the planner -------------------------------------------------------------------------
+
+
+class Planner:
+    def __init__(
+        self,
+        lib: LibraryService,
+        store: SyncStore,
+        config: RemoteConfig,
+        remote: Remote,
+        caps: RemoteCaps,
+        cancel: CancelToken | None = None,
+    ) -> None:
+        self.lib = lib
+        self.store = store
+        self.config = config
+        self.remote = remote
+        self.caps = caps
+        self.cancel = cancel
+
+    def _check(self) -> None:
+        if self.cancel is not None and self.cancel.cancelled:
+            raise Cancelled("Sync cancelled")
+
+    def plan(self) -> Plan:
+        local = LocalView(self.lib)
+        links = self.store.links(self.config.id)
+        self._check()
+        if self.caps.feed:
+            changed, deleted, cursor = self._read_feed()
+            mode = "feed"
+        else:
+            changed = {a.id: a for a in self.remote.list_assets()}
+            deleted, cursor, mode = set(), None, "list"
+        self._check()
+        return self._diff(local, links, changed, deleted, mode, cursor)
+
+    def _read_feed(self) -> tuple[dict[str, RemoteAsset], set[str], int]:
+        cursor = self.config.cursor or 0
+        changed: dict[str, RemoteAsset] = {}
+        deleted: set[str] = set()
+        while True:
+            page = self.remote.changes(cursor)
+            for a in page.assets:
+                changed[a.id] = a
+                deleted.discard(a.id)
+            for rid in page.deleted:
+                deleted.add(rid)
+                changed.pop(rid, None)
+            if page.cursor <= cursor and page.has_more:
+                break  # a server that does not move its cursor would loop forever
+            cursor = page.cursor
+            self._check()
+            if not page.has_more:
+                return changed, deleted, cursor
+        return changed, deleted, cursor
+
+    def _diff(
+        self,
+        local: LocalView,
+        links: list[Link],
+        remote_seen: dict[str, RemoteAsset],
+        remote_deleted: set[str],
+        mode: str,
+        cursor: int | None,
+    ) -> Plan:
+        full = mode == "list"  # remote_seen is every remote asset, not only changed ones
+        actions: list[Action] = []
+        warnings: list[str] = []
+        linked_local = {l.asset_id for l in links if l.asset_id}
+        linked_remote = {l.remote_asset_id for l in links if l.remote_asset_id}
+        unlinked_remote = {
+            rid: a for rid, a in remote_seen.items() if rid not in linked_remote
+        }
+        unlinked_local = {aid: a for aid, a in local.assets.items() if aid not in linked_local}
+        remote_alive = 0
+
+        for link in links:
+            if link.state == "skipped":
+                continue
+            L = local.assets.get(link.asset_id) if link.asset_id else None
+            if link.state == "uploading":
+                actions.extend(self._resume_upload(link, L, local, unlinked_remote, full))
+                continue
+            rid = link.remote_asset_id
+            assert rid is not None and link.base is not None
+            gone = rid in remote_deleted or (full and rid not in remote_seen)
+            R = remote_seen.get(rid)
+            label = (L.name if L else None) or (R.name if R else None) or link.base.name
+            if not gone:
+                remote_alive += 1
+            remote_snap = R.snapshot if R is not None else link.base
+            if R is not None and R.sha256 and link.sha256 and R.sha256 != link.sha256:
+                warnings.append(
+                    f"The server holds different bytes for {label!r} than were synced; "
+                    "the local file is kept"
+                )
+            if L is None and gone:
+                actions.append(Action(FORGET, label, link=link))
+            elif L is None:
+                if changed_fields(remote_snap, link.base):
+                    actions.append(
+                        Action(
+                            DOWNLOAD, label, remote=R, link=link, restore_id=link.asset_id,
+                            note="edited on the server after it was deleted here",
+                        )
+                    )
+                else:
+                    actions.append(Action(DELETE_REMOTE, label, link=link, note="deleted here"))
+            elif gone:
+                if changed_fields(local.snapshot(L), link.base):
+                    actions.append(
+                        Action(
+                            UPLOAD, label, local=L, link=link, base=local.snapshot(L),
+                            note="edited here after it was deleted on the server",
+                        )
+                    )
+                else:
+                    actions.append(
+                        Action(
+                            DELETE_LOCAL, label, local=L, link=link, confirm=full,
+                            note="deleted on the server",
+                        )
+                    )
+            else:
+                push, pull, agreed = merge(
+                    link.base,
+                    local.snapshot(L),
+                    remote_snap,
+                    L.updated_at,
+                    R.updated_at if R is not None else None,
+                    self.caps.update,
+                )
+                if push or pull or agreed != link.base:
+                    actions.append(
+                        Action(EDIT, label, local=L, remote=R, link=link, push=push, pull=pull, base=agreed)
+                    )
+
+        skipped_local = {l.asset_id for l in links if l.state == "skipped" and l.asset_id}
+        skipped_remote = {l.remote_asset_id for l in links if l.state == "skipped"}
+        by_sha: dict[str, list[AssetRecord]] = {}
+        for a in unlinked_local.values():
+            if a.id not in skipped_local:
+                by_sha.setdefault(a.sha256, []).append(a)
+        paired: set[str] = set()
+        for rid, R in unlinked_remote.items():
+            if rid in skipped_remote or rid in paired:
+                continue
+            same_id = unlinked_local.get(rid)
+            match = None
+            if same_id is not None and (R.sha256 is None or R.sha256 == same_id.sha256):
+                match = same_id  # we imported it with the server's id before (resumed download)
+            elif R.sha256 and by_sha.get(R.sha256):
+                match = next((a for a in by_sha[R.sha256] if a.id not in paired), None)
+            if match is not None:
+                paired.add(match.id)
+                actions.append(Action(LINK, R.name, local=match, remote=R, base=local.snapshot(match)))
+                continue
+            candidates = ()
+            if full:
+                candidates = tuple(
+                    a.id
+                    for a in unlinked_local.values()
+                    if a.size == R.size and a.format == R.format and a.id not in skipped_local
+                )
+            actions.append(Action(DOWNLOAD, R.name, remote=R, candidates=candidates))
+        for aid, L in unlinked_local.items():
+            if aid in skipped_local or aid in paired:
+                continue
+            actions.append(Action(UPLOAD, L.name, local=L, base=local.snapshot(L)))
+
+        remote_total = len(remote_seen) if full else remote_alive + len(unlinked_remote)
+        return Plan(
+            remote=self.config,
+            caps=self.caps,
+            mode=mode,
+            actions=actions,
+            new_cursor=cursor,
+            local_total=len(local.assets),
+            remote_total=remote_total,
+            warnings=warnings,
+        )
+
+    def _resume_upload(
+        self,
+        link: Link,
+        L: AssetRecord | None,
+        local: LocalView,
+        unlinked_remote: dict[str, RemoteAsset],
+        full: bool,
+    ) -> list[Action]:
+        """An upload that may or may not have reached the server before it was interrupted."""
+        label = L.name if L else (link.base.name if link.base else "an interrupted upload")
+        landed = None
+        for R in unlinked_remote.values():
+            if R.sha256 and R.sha256 == link.sha256:
+                landed = R
+                break
+            if full and L is not None and R.sha256 is None and (
+                R.size == L.size and R.format == L.format and R.name == L.name
+            ):
+                landed = R
+                break
+        if landed is not None:
+            unlinked_remote.pop(landed.id)
+            if L is not None:
+                return [
+                    Action(
+                        LINK, label, local=L, remote=landed, base=local.snapshot(L),
+                        note="an interrupted upload",
+                    )
+                ]
+            # The upload landed but the asset was deleted here meanwhile.
+            return [Action(DELETE_REMOTE, label, remote=landed, link=link, note="deleted here")]
+        if L is not None:
+            # Same journal entry, same idempotency key: the server returns the first upload.
+            return [
+                Action(UPLOAD, label, local=L, link=link, base=local.snapshot(L), note="resumed")
+            ]
+        return [Action(FORGET, label, link=link)]

@@ -1,0 +1,149 @@
+"""What sync needs of a server, as a small interface any API dialect can implement (v2 now, v1 later)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from app.library.records import UNSET, Unset
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """Where an asset is filed, by names (ids differ between sides).
+
+    client is the owning client (the asset's own, or its campaign's); direct says whether the
+    asset names the client itself (clientId set) or only through its campaign.
+    """
+
+    client: str | None = None
+    campaign: str | None = None
+    direct: bool = False
+
+    def key(self) -> tuple[str | None, str | None, bool]:
+        # Names are matched case-insensitively on both sides, so compare them that way too.
+        return (
+            self.client.casefold() if self.client else None,
+            self.campaign.casefold() if self.campaign else None,
+            self.direct if self.client else False,
+        )
+
+    def same(self, other: Filing | None) -> bool:
+        return other is not None and self.key() == other.key()
+
+    def describe(self) -> str:
+        if not self.client:
+            return "(unfiled)"
+        return f"{self.client} / {self.campaign}" if self.campaign else self.client
+
+    def to_list(self) -> list[object]:
+        return [self.client, self.campaign, self.direct]
+
+    @classmethod
+    def from_list(cls, value: object) -> Filing | None:
+        if not isinstance(value, list) or len(value) != 3:
+            return None
+        client, campaign, direct = value
+        return cls(client or None, campaign or None, bool(direct))
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The editable facts sync carries: compared against the state agreed at the last sync."""
+
+    name: str
+    tags: tuple[str, ...] = ()
+    filing: Filing | None = None  # None: this side cannot tell (a spec-only server)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteAsset:
+    id: str
+    name: str
+    tags: tuple[str, ...]
+    filing: Filing | None
+    asset_type: str
+    format: str
+    size: int | None
+    uploaded_at: datetime
+    sha256: str | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.name, self.tags, self.filing)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteCaps:
+    """What a server can do beyond listing, downloading, uploading and deleting."""
+
+    kind: str = "v2"
+    server: str = "a server that speaks only the spec"
+    feed: bool = False  # a change feed: incremental syncs
+    update: bool = False  # edit name/tags/filing of an asset
+    folders: bool = False  # clients and campaigns by name
+    idempotency: bool = False  # Idempotency-Key on uploads
+    tags_on_upload: bool = False
+    max_upload_bytes: int | None = None
+
+
+@dataclass(slots=True)
+class ChangePage:
+    cursor: int
+    has_more: bool
+    assets: list[RemoteAsset] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+class FileStream(Protocol):
+    """An open download: its announced size and its bytes in chunks."""
+
+    size: int | None
+
+    def chunks(self) -> Iterator[bytes]: ...
+
+
+class Remote(Protocol):
+    """A server seen by sync. Errors are app.client.errors exceptions."""
+
+    url: str
+
+    def connect(self) -> RemoteCaps: ...
+
+    def changes(self, cursor: int) -> ChangePage: ...
+
+    def list_assets(self) -> list[RemoteAsset]: ...
+
+    def exists(self, remote_id: str) -> bool: ...
+
+    def download(self, asset: RemoteAsset) -> AbstractContextManager[FileStream]: ...
+
+    def upload(
+        self,
+        path: Path,
+        *,
+        name: str,
+        tags: Sequence[str],
+        filing: Filing,
+        content_type: str,
+        key: str | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> RemoteAsset: ...
+
+    def update(
+        self,
+        remote_id: str,
+        *,
+        name: str | Unset = UNSET,
+        tags: Sequence[str] | Unset = UNSET,
+        filing: Filing | Unset = UNSET,
+    ) -> RemoteAsset: ...
+
+    def delete(self, remote_id: str) -> None: ...
+
+    def close(self) -> None: ...

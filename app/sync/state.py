@@ -1,0 +1,314 @@
+"""Sync state in the library database (remotes, links), read and written as plain dataclasses."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from app.library.errors import Conflict, NotFound
+from app.library.models import utcnow
+from app.library.repository import as_utc
+from app.library.service import LibraryService
+from app.library.sync_models import SyncLink, SyncRemote
+from app.sync.remote import Filing, Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteConfig:
+    id: int
+    name: str
+    url: str
+    kind: str
+    username: str | None
+    token: str
+    cursor: int | None
+    mode: str | None
+    last_sync_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    last_summary: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    id: int
+    asset_id: str | None
+    remote_asset_id: str | None
+    state: str  # 'linked' | 'uploading' | 'skipped'
+    direction: str | None
+    idem_key: str | None
+    sha256: str | None
+    base: Snapshot | None
+    remote_updated_at: datetime | None
+    note: str | None
+
+
+def _remote(r: SyncRemote) -> RemoteConfig:
+    try:
+        summary = json.loads(r.last_summary) if r.last_summary else {}
+    except ValueError:
+        summary = {}
+    return RemoteConfig(
+        id=r.id,
+        name=r.name,
+        url=r.url,
+        kind=r.kind,
+        username=r.username,
+        token=r.token,
+        cursor=r.cursor,
+        mode=r.mode,
+        last_sync_at=as_utc(r.last_sync_at) if r.last_sync_at else None,
+        last_status=r.last_status,
+        last_error=r.last_error,
+        last_summary=summary if isinstance(summary, dict) else {},
+    )
+
+
+def _snapshot(row: SyncLink) -> Snapshot | None:
+    if row.name is None:
+        return None
+    try:
+        tags = json.loads(row.tags) if row.tags else []
+        filing = Filing.from_list(json.loads(row.filing)) if row.filing else None
+    except ValueError:
+        tags, filing = [], None
+    return Snapshot(row.name, tuple(str(t) for t in tags), filing)
+
+
+def _link(row: SyncLink) -> Link:
+    return Link(
+        id=row.id,
+        asset_id=row.asset_id,
+        remote_asset_id=row.remote_asset_id,
+        state=row.state,
+        direction=row.direction,
+        idem_key=row.idem_key,
+        sha256=row.sha256,
+        base=_snapshot(row),
+        remote_updated_at=as_utc(row.remote_updated_at) if row.remote_updated_at else None,
+        note=row.note,
+    )
+
+
+def _write_base(row: SyncLink, base: Snapshot | None) -> None:
+    if base is None:
+        row.name = row.tags = row.filing = None
+        return
+    row.name = base.name
+    row.tags = json.dumps(list(base.tags), ensure_ascii=False)
+    row.filing = json.dumps(base.filing.to_list()) if base.filing else None
+
+
+class SyncStore:
+    """Every read and write of sync state; each method is one short transaction."""
+
+    def __init__(self, lib: LibraryService) -> None:
+        self.lib = lib
+
+    # --- remotes -------------------------------------------------------------------------
+
+    def add_remote(
+        self, name: str, url: str, kind: str, username: str | None, token: str
+    ) -> RemoteConfig:
+        with self.lib.writing() as s:
+            if s.scalar(select(SyncRemote).where(SyncRemote.name == name)) is not None:
+                raise Conflict(f"A remote named {name!r} already exists (see `atelier remote list`)")
+            row = SyncRemote(name=name, url=url, kind=kind, username=username, token=token)
+            s.add(row)
+            s.flush()
+            config = _remote(row)
+        self._protect_db()
+        return config
+
+    def _protect_db(self) -> None:
+        # The token sits in the library database: keep the file private to its owner.
+        # SQLite gives the -wal and -shm files the database file's permissions.
+        if not self.lib.db_url.startswith("sqlite") or os.name != "posix":
+            return
+        for suffix in ("", "-wal", "-shm"):
+            path = self.lib.data_dir / f"library.db{suffix}"
+            if path.exists():
+                path.chmod(0o600)
+
+    def set_token(self, remote_id: int, token: str, username: str | None) -> None:
+        with self.lib.writing() as s:
+            row = s.get(SyncRemote, remote_id)
+            if row is None:
+                raise NotFound("No such remote")
+            row.token, row.username = token, username
+
+    def list_remotes(self) -> list[RemoteConfig]:
+        with self.lib.reading() as s:
+            return [_remote(r) for r in s.scalars(select(SyncRemote).order_by(SyncRemote.id))]
+
+    def get_remote(self, ref: str | int | None = None) -> RemoteConfig:
+        """A remote by id, name or URL; without ref, the only one."""
+        remotes = self.list_remotes()
+        if ref is None:
+            if not remotes:
+                raise NotFound("No remote yet: add one with `atelier remote add URL`")
+            if len(remotes) > 1:
+                raise NotFound("Several remotes: choose one with --remote NAME")
+            return remotes[0]
+        text = str(ref).strip()
+        for r in remotes:
+            if str(r.id) == text or r.name == text or r.url == text.rstrip("/"):
+                return r
+        raise NotFound(f"No remote named {text!r} (see `atelier remote list`)")
+
+    def remove_remote(self, remote_id: int) -> None:
+        with self.lib.writing() as s:
+            s.execute(delete(SyncLink).where(SyncLink.remote_id == remote_id))
+            s.execute(delete(SyncRemote).where(SyncRemote.id == remote_id))
+
+    def record(
+        self,
+        remote_id: int,
+        status: str,
+        *,
+        error: str | None = None,
+        summary: dict[str, Any] | None = None,
+        cursor: int | None = None,
+        mode: str | None = None,
+        finished: bool = True,
+    ) -> None:
+        """The outcome of a sync (the cursor only moves after a complete one)."""
+        with self.lib.writing() as s:
+            row = s.get(SyncRemote, remote_id)
+            if row is None:
+                return
+            row.last_status = status
+            row.last_error = error
+            if summary is not None:
+                row.last_summary = json.dumps(summary)
+            if cursor is not None:
+                row.cursor = cursor
+            if mode is not None:
+                row.mode = mode
+            if finished:
+                row.last_sync_at = utcnow()
+
+    # --- links ---------------------------------------------------------------------------
+
+    def links(self, remote_id: int) -> list[Link]:
+        with self.lib.reading() as s:
+            rows = s.scalars(select(SyncLink).where(SyncLink.remote_id == remote_id)).all()
+            return [_link(r) for r in rows]
+
+    def link_for_asset(self, remote_id: int, asset_id: str) -> Link | None:
+        with self.lib.reading() as s:
+            row = s.scalar(
+                select(SyncLink).where(
+                    SyncLink.remote_id == remote_id, SyncLink.asset_id == asset_id
+                )
+            )
+            return _link(row) if row else None
+
+    def begin_upload(self, remote_id: int, asset_id: str, sha256: str, base: Snapshot) -> Link:
+        """Journal an upload before sending it; an existing journal entry keeps its key."""
+        with self.lib.writing() as s:
+            row = s.scalar(
+                select(SyncLink).where(
+                    SyncLink.remote_id == remote_id, SyncLink.asset_id == asset_id
+                )
+            )
+            if row is None:
+                row = SyncLink(remote_id=remote_id, asset_id=asset_id, state="uploading")
+                s.add(row)
+            if row.state != "uploading" or not row.idem_key:
+                row.state = "uploading"
+                row.idem_key = f"atelier-{uuid.uuid4().hex}"
+                row.remote_asset_id = None
+            row.sha256 = sha256
+            _write_base(row, base)
+            row.synced_at = utcnow()
+            s.flush()
+            return _link(row)
+
+    def set_linked(
+        self,
+        remote_id: int,
+        asset_id: str,
+        remote_asset_id: str,
+        sha256: str,
+        base: Snapshot,
+        remote_updated_at: datetime | None,
+    ) -> None:
+        with self.lib.writing() as s:
+            # One row per asset and per remote asset: clear what either id was linked to.
+            for row in s.scalars(
+                select(SyncLink).where(
+                    SyncLink.remote_id == remote_id,
+                    (SyncLink.asset_id == asset_id) | (SyncLink.remote_asset_id == remote_asset_id),
+                )
+            ).all():
+                s.delete(row)
+            s.flush()
+            row = SyncLink(
+                remote_id=remote_id,
+                asset_id=asset_id,
+                remote_asset_id=remote_asset_id,
+                state="linked",
+                sha256=sha256,
+                remote_updated_at=remote_updated_at,
+                synced_at=utcnow(),
+            )
+            _write_base(row, base)
+            s.add(row)
+
+    def update_base(
+        self, link_id: int, base: Snapshot, remote_updated_at: datetime | None = None
+    ) -> None:
+        with self.lib.writing() as s:
+            row = s.get(SyncLink, link_id)
+            if row is None:
+                return
+            _write_base(row, base)
+            if remote_updated_at is not None:
+                row.remote_updated_at = remote_updated_at
+            row.synced_at = utcnow()
+
+    def skip(
+        self,
+        remote_id: int,
+        *,
+        asset_id: str | None,
+        remote_asset_id: str | None,
+        direction: str,
+        reason: str,
+    ) -> None:
+        """Remember a file one side refused, so it is not sent again and again."""
+        with self.lib.writing() as s:
+            cond = (
+                SyncLink.asset_id == asset_id
+                if asset_id is not None
+                else SyncLink.remote_asset_id == remote_asset_id
+            )
+            row = s.scalar(select(SyncLink).where(SyncLink.remote_id == remote_id, cond))
+            if row is None:
+                row = SyncLink(remote_id=remote_id)
+                s.add(row)
+            row.asset_id = asset_id
+            row.remote_asset_id = remote_asset_id
+            row.state = "skipped"
+            row.direction = direction
+            row.note = reason
+            row.idem_key = None
+            row.synced_at = utcnow()
+
+    def clear_skipped(self, remote_id: int) -> int:
+        with self.lib.writing() as s:
+            result = s.execute(
+                delete(SyncLink).where(SyncLink.remote_id == remote_id, SyncLink.state == "skipped")
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def drop(self, link_id: int) -> None:
+        with self.lib.writing() as s:
+            s.execute(delete(SyncLink).where(SyncLink.id == link_id))

@@ -1,0 +1,170 @@
+"""Organizing from the window: delete, refile by dragging, clients and campaigns, the right-click menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app.gui import menus
+from app.gui.asset_model import ASSET_IDS_MIME
+from app.gui.main_window import MainWindow
+from app.gui.scope import Scope
+from app.gui.sidebar import SidebarRole
+from tests.gui.conftest import grid_names, wait_for_names
+from tests.gui.showcase import PLAN
+
+pytestmark = pytest.mark.gui
+
+
+def select_names(window: MainWindow, names: list[str]) -> None:
+    rows = grid_names(window)
+    selection = QItemSelection()
+    for name in names:
+        index = window.model.index(rows.index(name))
+        selection.select(index, index)
+    window.grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    window.grid.selectionModel().setCurrentIndex(
+        window.model.index(rows.index(names[0])), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+
+
+def test_deleting_a_campaign_removes_its_assets_from_grid_and_disk(qtbot, showcase, make_window, prompts) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    campaign = made.campaigns["Spring launch"]
+    doomed = [lib.get_asset(made.assets[n]) for n, p in PLAN.items() if p and p[1] == "Spring launch"]
+    files = [lib.file_path(r) for r in doomed] + [lib.thumb_path(r) for r in doomed]
+    assert len(doomed) == 3 and all(f.is_file() for f in files)
+    window.sidebar.select_scope("campaign", campaign)
+    wait_for_names(qtbot, window, {r.name for r in doomed})
+
+    window.commands.delete_scope(window.sidebar.current_scope())
+    title, question = prompts.asked[-1]
+    assert title == "Delete campaign" and "3 assets" in question and "Spring launch" in question
+    # The scope is gone: the window falls back to everything, without the deleted assets.
+    rest = set(PLAN) - {r.name for r in doomed}
+    wait_for_names(qtbot, window, rest)
+    assert window.filters.scope.kind == "all"
+    assert not window.sidebar.sidebar_model.find("campaign", campaign).isValid()
+    assert not any(f.exists() for f in files)
+    assert lib.count_assets() == len(rest)
+
+
+def test_declining_the_question_deletes_nothing(qtbot, showcase, make_window, prompts) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    prompts.confirm_answer = False
+    window.commands.delete_scope(Scope("client", made.clients["Acme Studio"], name="Acme Studio"))
+    assert "6 assets" in prompts.asked[-1][1]
+    window.tasks.wait()
+    assert lib.count_assets() == len(PLAN)
+
+
+def test_delete_key_deletes_the_selected_assets_and_their_files(qtbot, showcase, make_window, prompts) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, set(PLAN))
+    names = ["poster.webp", "jingle.mp3"]
+    select_names(window, names)
+    records = [lib.get_asset(made.assets[n]) for n in names]
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
+    assert prompts.asked[-1][0] == "Delete assets" and "2 assets" in prompts.asked[-1][1]
+    wait_for_names(qtbot, window, set(PLAN) - set(names))
+    for r in records:
+        assert not lib.file_path(r).exists() and not lib.thumb_path(r).exists()
+
+
+def test_dragging_assets_onto_a_campaign_refiles_them(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, set(PLAN))
+    select_names(window, ["moodboard.jpg", "voiceover.wav"])
+    mime = window.model.mimeData(window.grid.selectionModel().selectedIndexes())
+    # What other applications get: the real files.
+    urls = {Path(u.toLocalFile()).name for u in mime.urls()}
+    assert urls == {f"{made.assets['moodboard.jpg']}.jpg", f"{made.assets['voiceover.wav']}.wav"}
+    assert all(Path(u.toLocalFile()).is_file() for u in mime.urls())
+    assert mime.hasFormat(ASSET_IDS_MIME)
+
+    target = made.campaigns["Summer sale"]
+    index = window.sidebar.sidebar_model.find("campaign", target)
+    point = QPointF(window.sidebar.visualRect(index).center())
+    viewport = window.sidebar.viewport()
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, QDragEnterEvent(point, *args))
+    QApplication.sendEvent(viewport, QDragMoveEvent(point, *args))
+    QApplication.sendEvent(viewport, QDropEvent(point, *args))
+
+    for name in ("moodboard.jpg", "voiceover.wav"):
+        qtbot.waitUntil(lambda n=name: lib.get_asset(made.assets[n]).campaign_id == target)
+        assert lib.get_asset(made.assets[name]).client_id == made.clients["Acme Studio"]
+    qtbot.waitUntil(lambda: index.data(SidebarRole.Count) == 5)
+    # Dropped on "All assets", assets stay where they are.
+    all_index = window.sidebar.sidebar_model.find("all", None)
+    move = QDragMoveEvent(QPointF(window.sidebar.visualRect(all_index).center()), *args)
+    QApplication.sendEvent(viewport, move)
+    assert not move.isAccepted()
+
+
+def test_clients_and_campaigns_are_made_renamed_and_deleted_from_the_sidebar(qtbot, showcase, make_window, prompts) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    prompts.text_answers = ["Globex"]
+    window.commands.new_client()
+    qtbot.waitUntil(lambda: window.filters.scope.kind == "client" and window.filters.scope.name == "Globex")
+    globex = window.filters.scope.id
+    assert globex and lib.find_client("Globex") is not None
+    assert window.grid.empty_title == "Drop files here to import"
+
+    prompts.text_answers = ["Autumn"]
+    window.new_campaign_here()
+    qtbot.waitUntil(lambda: window.filters.scope.kind == "campaign" and window.filters.scope.name == "Autumn")
+    autumn = window.filters.scope.id
+    assert window.sidebar.sidebar_model.find("campaign", autumn).parent() == window.sidebar.sidebar_model.find("client", globex)
+
+    prompts.text_answers = ["Autumn sale"]
+    window.commands.rename_scope(window.filters.scope)
+    qtbot.waitUntil(lambda: window.sidebar.sidebar_model.find("campaign", autumn).data() == "Autumn sale")
+    qtbot.waitUntil(lambda: window.filter_bar.title.text() == "Autumn sale")
+
+    prompts.text_answers = ["Acme Studio"]  # taken: said so, nothing changes
+    window.commands.rename_scope(Scope("client", globex, name="Globex"))
+    qtbot.waitUntil(lambda: bool(prompts.errors))
+    assert "already exists" in prompts.errors[-1]
+
+    window.commands.delete_scope(Scope("client", globex, name="Globex"))
+    assert "0 assets" in prompts.asked[-1][1]
+    qtbot.waitUntil(lambda: not window.sidebar.sidebar_model.find("client", globex).isValid())
+
+
+def test_right_click_menu_offers_the_asset_actions(qtbot, showcase, make_window, prompts) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, set(PLAN))
+    select_names(window, ["hero-banner.jpg"])
+    menu = menus.grid_menu(window, window.grid.rect().center())
+    assert menu is not None
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert texts == ["Open", "Quick Look", "Show in File Manager", "Copy", "Rename…", "Move to", "Delete…"]
+    move = next(a for a in menu.actions() if a.text() == "Move to").menu()
+    assert [a.text() for a in move.actions() if a.text()] == ["Unassigned", "Acme Studio", "Northwind"]
+
+    next(a for a in menu.actions() if a.text() == "Copy").trigger()
+    clip = QGuiApplication.clipboard().mimeData()
+    record = lib.get_asset(made.assets["hero-banner.jpg"])
+    assert [Path(u.toLocalFile()) for u in clip.urls()] == [lib.file_path(record)]
+
+    prompts.text_answers = ["Hero"]
+    next(a for a in menu.actions() if a.text() == "Rename…").trigger()
+    qtbot.waitUntil(lambda: lib.get_asset(record.id).name == "Hero")
+    qtbot.waitUntil(lambda: "Hero" in grid_names(window))
+
+    unassigned = next(a for a in move.actions() if a.text() == "Unassigned")
+    unassigned.trigger()
+    qtbot.waitUntil(lambda: lib.get_asset(record.id).campaign_id is None)
+    assert lib.get_asset(record.id).client_id is None

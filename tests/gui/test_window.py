@@ -1,0 +1,259 @@
+"""The window on a real library: what it shows, how the sidebar, type filters and search narrow it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from app.gui.main_window import MainWindow
+from app.gui.sidebar import SidebarRole
+from app.library.records import AssetQuery
+from tests.gui.conftest import grid_names, wait_for_names
+from tests.gui.showcase import PLAN
+
+pytestmark = pytest.mark.gui
+
+ALL = set(PLAN)
+
+
+def in_campaign(campaign: str) -> set[str]:
+    return {n for n, p in PLAN.items() if p is not None and p[1] == campaign}
+
+
+def in_client(client: str) -> set[str]:
+    return {n for n, p in PLAN.items() if p is not None and p[0] == client}
+
+
+def pick(window: MainWindow, kind: str, item_id: str | None) -> None:
+    assert window.sidebar.select_scope(kind, item_id)
+
+
+def visible_ids(window: MainWindow) -> list[str]:
+    area = window.grid.viewport().rect()
+    rows = range(window.model.rowCount())
+    return [
+        window.model.asset_id(r) or ""
+        for r in rows
+        if window.grid.visualRect(window.model.index(r)).intersects(area)
+    ]
+
+
+def select_row(window: MainWindow, name: str) -> None:
+    names = grid_names(window)
+    index = window.model.index(names.index(name))
+    window.grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+
+def test_window_shows_every_type_sidebar_counts_and_details(qtbot, showcase, make_window, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+
+    model = window.sidebar.sidebar_model
+    rows = {
+        model.index(r, 0).data(): model.index(r, 0).data(SidebarRole.Count) for r in range(model.rowCount())
+    }
+    assert rows["All assets"] == 10
+    assert rows["Unassigned"] == 1
+    assert rows["Acme Studio"] == 6 and rows["Northwind"] == 3
+    acme = model.find("client", made.clients["Acme Studio"])
+    kids = [model.index(r, 0, acme) for r in range(model.rowCount(acme))]
+    campaigns = {k.data(): k.data(SidebarRole.Count) for k in kids}
+    assert campaigns == {"Spring launch": 3, "Summer sale": 3}
+
+    pills = {k: b.text() for k, b in window.filter_bar.type_buttons.items()}
+    qtbot.waitUntil(lambda: window.filter_bar.type_buttons["image"].text().endswith("5"))
+    pills = {k: b.text().split()[-1] for k, b in window.filter_bar.type_buttons.items()}
+    assert pills == {None: "10", "image": "5", "video": "2", "audio": "2", "document": "1"}
+
+    # Every tile on screen gets its thumbnail from the worker threads (and only those load).
+    visible = visible_ids(window)
+    assert 0 < len(visible) <= 10
+    qtbot.waitUntil(lambda: all(window.thumbnails._pixmaps.get(i) for i in visible), timeout=10_000)
+
+    select_row(window, "sunset-loop.mp4")
+    qtbot.waitUntil(lambda: window.details.record is not None and window.details.record.name == "sunset-loop.mp4")
+    values = {k: v.text() for k, v in window.details.info_values.items()}
+    assert values["Type"] == "Video" and values["Dimensions"] == "640 × 360"
+    assert values["Duration"] == "0:03"
+    assert window.details.client_box.currentText() == "Acme Studio"
+    assert window.details.campaign_box.currentText() == "Spring launch"
+    qtbot.wait(300)  # let the video's first frame arrive for the screenshot
+    window.grab().save(str(shot_dir / "main-window.png"))
+
+
+def test_sidebar_and_type_filters_show_exactly_the_matching_assets(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+
+    pick(window, "client", made.clients["Acme Studio"])
+    wait_for_names(qtbot, window, in_client("Acme Studio"))
+    pick(window, "campaign", made.campaigns["Summer sale"])
+    wait_for_names(qtbot, window, in_campaign("Summer sale"))
+    pick(window, "client", made.clients["Northwind"])
+    wait_for_names(qtbot, window, in_client("Northwind"))
+    pick(window, "unassigned", None)
+    wait_for_names(qtbot, window, {"moodboard.jpg"})
+
+    pick(window, "all", None)
+    qtbot.mouseClick(window.filter_bar.type_buttons["video"], Qt.MouseButton.LeftButton)
+    wait_for_names(qtbot, window, {"sunset-loop.mp4", "product-teaser.mov"})
+    pick(window, "campaign", made.campaigns["Spring launch"])
+    wait_for_names(qtbot, window, {"sunset-loop.mp4"})
+    qtbot.mouseClick(window.filter_bar.type_buttons["image"], Qt.MouseButton.LeftButton)
+    wait_for_names(qtbot, window, {"hero-banner.jpg", "logo-mark.png"})
+    qtbot.mouseClick(window.filter_bar.type_buttons["document"], Qt.MouseButton.LeftButton)
+    wait_for_names(qtbot, window, set())
+    assert window.grid.empty_title == "No assets match"
+    qtbot.mouseClick(window.filter_bar.type_buttons[None], Qt.MouseButton.LeftButton)
+    wait_for_names(qtbot, window, in_campaign("Spring launch"))
+
+    # The grid agrees with the library for the same query, in the same order.
+    expected = [r.name for r in lib.list_assets(window.model.query, limit=100)]
+    assert grid_names(window) == expected
+
+
+def test_search_narrows_and_purpose_filters(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, _ = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_bar.search.hasFocus()
+    qtbot.keyClicks(window.filter_bar.search, "sun")
+    wait_for_names(qtbot, window, {"sunset-loop.mp4"})
+    window.filter_bar.search.setText("spring")  # a tag, not a name
+    wait_for_names(qtbot, window, {"hero-banner.jpg"})
+    window.filter_bar.search.clear()
+    wait_for_names(qtbot, window, ALL)
+
+    window.filter_bar.purpose_actions["face"].trigger()
+    wait_for_names(qtbot, window, {"logo-mark.png"})
+    window.filter_bar.purpose_actions["template"].trigger()
+    wait_for_names(qtbot, window, {"poster.webp"})
+    window.filter_bar.purpose_actions[None].trigger()
+    wait_for_names(qtbot, window, ALL)
+
+
+def test_sort_menu_orders_the_grid(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, _ = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+    window.filter_bar.sort_actions["name"].trigger()
+    wait_for_names(qtbot, window, sorted(ALL))
+    window.filter_bar.sort_actions["size"].trigger()
+    by_size = [r.name for r in lib.list_assets(AssetQuery(sort="size"), limit=100)]
+    wait_for_names(qtbot, window, by_size)
+    assert window.filter_bar.sort_button.text() == "Largest"
+
+
+def test_details_pane_edits_name_tags_purpose_and_campaign(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+    select_row(window, "moodboard.jpg")
+    details = window.details
+    qtbot.waitUntil(lambda: details.record is not None and details.record.name == "moodboard.jpg")
+    asset_id = made.assets["moodboard.jpg"]
+
+    details.name_edit.setText("Moodboard v2")
+    details.name_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: lib.get_asset(asset_id).name == "Moodboard v2")
+    details.tags_edit.setText("colour, mood ,  ")
+    details.tags_edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: lib.get_asset(asset_id).tags == ["colour", "mood"])
+    details.purpose_box.setCurrentIndex(details.purpose_box.findData("template"))
+    details.purpose_box.activated.emit(details.purpose_box.currentIndex())
+    qtbot.waitUntil(lambda: lib.get_asset(asset_id).purpose == "template")
+    qtbot.waitUntil(lambda: "Moodboard v2" in grid_names(window))
+
+    details.client_box.setCurrentIndex(details.client_box.findData(made.clients["Northwind"]))
+    details.client_box.activated.emit(details.client_box.currentIndex())
+    qtbot.waitUntil(lambda: lib.get_asset(asset_id).client_id == made.clients["Northwind"])
+    qtbot.waitUntil(lambda: details.campaign_box.isEnabled() and details.campaign_box.count() == 2)
+    details.campaign_box.setCurrentIndex(details.campaign_box.findData(made.campaigns["Rebrand"]))
+    details.campaign_box.activated.emit(details.campaign_box.currentIndex())
+    qtbot.waitUntil(lambda: lib.get_asset(asset_id).campaign_id == made.campaigns["Rebrand"])
+    # It left "Unassigned": the sidebar's counts follow.
+    model = window.sidebar.sidebar_model
+    qtbot.waitUntil(lambda: model.find("unassigned", None).data(SidebarRole.Count) == 0)
+    qtbot.waitUntil(lambda: model.find("campaign", made.campaigns["Rebrand"]).data(SidebarRole.Count) == 3)
+
+
+def test_models_pass_the_model_tester(qtbot, qtmodeltester, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, _ = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+    qtmodeltester.check(window.model)
+    qtmodeltester.check(window.sidebar.sidebar_model)
+    # ... and still when the model changes under the tester.
+    window.filter_bar.type_buttons["audio"].click()
+    wait_for_names(qtbot, window, {"jingle.mp3", "voiceover.wav"})
+    qtmodeltester.check(window.model)
+
+
+def test_preview_kinds_quick_look_and_zoom_keys(qtbot, showcase, make_window, settings, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    lib, _ = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+    preview = window.details.preview
+    for name, widget in (
+        ("brand-guidelines.pdf", lambda: preview.pdf),
+        ("jingle.mp3", lambda: preview.media),
+        ("hero-banner.jpg", lambda: preview.image),
+    ):
+        select_row(window, name)
+        qtbot.waitUntil(lambda w=widget: preview.currentWidget() is w())
+    qtbot.waitUntil(preview.image.has_image)
+    select_row(window, "brand-guidelines.pdf")
+    qtbot.waitUntil(lambda: preview.currentWidget() is preview.pdf)
+    assert preview.pdf.document.pageCount() == 4
+    preview.pdf.next_button.click()
+    assert preview.pdf.page_label.text() == "Page 2 of 4"
+
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_Space)
+    dialog = window.quick_look_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle() == "brand-guidelines.pdf"
+    dialog.grab().save(str(shot_dir / "quick-look.png"))
+    qtbot.keyClick(dialog, Qt.Key.Key_Space)
+    assert not dialog.isVisible()
+
+    before = window.grid.edge
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.grid.edge > before
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.grid.edge < before
+    zoom = window.grid.edge
+    window.close()
+    assert int(settings.value("grid/zoom")) == zoom
+
+
+def test_window_remembers_zoom_and_splitter(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, _ = showcase
+    first = make_window(lib)
+    first.filter_bar.zoom.setValue(240)
+    first.splitter.setSizes([300, 700, 360])
+    sizes = first.splitter.sizes()
+    first.close()
+    second = make_window(lib)
+    assert second.grid.edge == 240
+    assert second.splitter.sizes() == sizes
+
+
+def test_dark_appearance(qtbot, showcase, make_window, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib, dark=True)
+    pick(window, "client", made.clients["Acme Studio"])
+    wait_for_names(qtbot, window, in_client("Acme Studio"))
+    visible = visible_ids(window)
+    qtbot.waitUntil(lambda: all(window.thumbnails._pixmaps.get(i) for i in visible), timeout=10_000)
+    select_row(window, "poster.webp")
+    qtbot.waitUntil(window.details.preview.image.has_image)
+    assert window.palette().window().color().lightness() < 80
+    window.grab().save(str(shot_dir / "main-window-dark.png"))
