@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -106,20 +106,30 @@ UuidStr = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
 # A client or campaign name: something visible, no control characters (whitespace runs
 # become one space).
 _NAME_CHAR = r"[^\x00-\x08\x0e-\x1f\x7f-\x9f]"
-Name = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=200,
-        pattern=rf"^{_NAME_CHAR}*[^\s\x00-\x1f\x7f-\x9f]{_NAME_CHAR}*$",
-    ),
-]
+_NAME_PATTERN = rf"^{_NAME_CHAR}*[^\s\x00-\x1f\x7f-\x9f]{_NAME_CHAR}*$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_NAME_PATTERN)]
+_NAME_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": _NAME_PATTERN}
+
+
+def _no_null_default(schema: dict[str, Any]) -> None:
+    # An optional field that must not be null: "absent" is its default, not null.
+    schema.pop("default", None)
 
 
 class AssetUpdate(WireModel):
     """PATCH /api/v2/assets/{id}: only the fields present are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=255)
+    # Omitted means unchanged; a name cannot be cleared, so null is not allowed (400).
+    name: Annotated[
+        str | None,
+        WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"}),
+    ] = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        pattern=r"\S",
+        json_schema_extra=_no_null_default,
+    )
     tags: list[str] | None = None
     clientId: UuidStr | None = None
     campaignId: UuidStr | None = None
@@ -156,8 +166,13 @@ class CampaignCreate(WireModel):
 
 
 class CampaignUpdate(WireModel):
-    name: Name | None = None
-    clientId: UuidStr | None = None
+    # Both optional, neither nullable: a campaign always has a name and a client.
+    name: Annotated[Name | None, WithJsonSchema(_NAME_SCHEMA)] = Field(
+        default=None, json_schema_extra=_no_null_default
+    )
+    clientId: Annotated[str | None, WithJsonSchema({"type": "string", "format": "uuid"})] = Field(
+        default=None, json_schema_extra=_no_null_default
+    )
 
 
 class LoginRequest(WireModel):

@@ -1,4 +1,4 @@
-"""Wire models of the older Assets API v1 dialect: the {success, data} envelope, assets and persons."""
+"""Wire models of the older Assets API v1 dialect: the {success, data} envelope, assets, persons."""
 
 from __future__ import annotations
 

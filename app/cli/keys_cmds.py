@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_list)
 
-    a = ksub.add_parser("revoke", help="revoke a key, given the key itself or its number from `keys list`")
+    a = ksub.add_parser("revoke", help="revoke a key, given the key or its number (keys list)")
     a.add_argument("key")
     a.set_defaults(func=cmd_revoke)
 
@@ -40,7 +40,9 @@ def cmd_create(args: argparse.Namespace) -> int:
             lib.get_user(args.user)
         except NotFound:
             if not args.create_user:
-                raise NotFound(f"No user named {args.user!r} (add --create-user to create it)") from None
+                raise NotFound(
+                    f"No user named {args.user!r} (add --create-user to create it)"
+                ) from None
             lib.create_user(args.user, None)
             print(f"Created user {args.user}", file=sys.stderr)
         key = lib.create_token(args.user, kind=KIND, label=args.label)

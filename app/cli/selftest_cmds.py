@@ -29,6 +29,7 @@ from app.cli.selftest_media import Media, make_all
 
 SERVER_START_TIMEOUT = 90.0
 WINDOW_TIMEOUT = 90.0
+MAX_DETAIL = 300
 _SERVING = re.compile(r"Serving on (http://\S+)")
 _BAD_SERVER_LINE = re.compile(r"^(WARNING|ERROR|CRITICAL)\b|Traceback \(most recent call last\)")
 
@@ -86,6 +87,10 @@ class SelfTest:
         root = logging.getLogger()
         root.addHandler(self.recorder)
         logging.captureWarnings(True)
+        # An exception in a Qt slot or a worker thread is printed and survived; here it counts.
+        hooks = sys.excepthook, threading.excepthook
+        sys.excepthook = _log_unhandled
+        threading.excepthook = lambda hook: _log_unhandled(hook.exc_type, hook.exc_value, hook.exc_traceback)
         where = f"frozen bundle in {Path(sys.executable).parent}" if _frozen() else f"source, Python {sys.version.split()[0]}"
         self._say(f"{__app_name__} {__version__} self-test ({where})")
         try:
@@ -101,6 +106,7 @@ class SelfTest:
                     self._record(Outcome(name, "FAIL", _one_line(exc)))
             self._record(self.check_log())
         finally:
+            sys.excepthook, threading.excepthook = hooks
             logging.captureWarnings(False)
             root.removeHandler(self.recorder)
         passed = sum(o.status == "PASS" for o in self.outcomes)
@@ -225,7 +231,8 @@ class SelfTest:
             notes = _headless_notes()
             aside = f" ({notes} note(s) about this machine having no display or sound server)" if notes else ""
             return Outcome("log", "PASS", f"no warnings or errors were logged{aside}")
-        shown = "; ".join(lines[:5]) + (f" (and {len(lines) - 5} more)" if len(lines) > 5 else "")
+        shown = "; ".join(line[:MAX_DETAIL] for line in lines[:5])
+        shown += f" (and {len(lines) - 5} more)" if len(lines) > 5 else ""
         return Outcome("log", "FAIL", f"{len(lines)} warning(s)/error(s): {shown}")
 
     # --- helpers -----------------------------------------------------------------------
@@ -335,6 +342,12 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _log_unhandled(kind: type[BaseException] | None, value: BaseException | None, _tb: object) -> None:
+    name = kind.__name__ if kind is not None else "exception"
+    logging.getLogger("atelier.self-test").error("unhandled %s: %s", name, value)
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if isinstance(exc, CheckFailed) else f"{type(exc).__name__}: {text}"
+    line = text if isinstance(exc, CheckFailed) else f"{type(exc).__name__}: {text}"
+    return line if len(line) <= MAX_DETAIL else line[: MAX_DETAIL - 1] + "…"

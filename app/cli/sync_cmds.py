@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     who = a.add_mutually_exclusive_group(required=True)
     who.add_argument("--user", help="user name on the server (the password is asked for)")
     who.add_argument("--token", help="a token the server gave you")
+    who.add_argument("--api-key", help="an API key (x-api-key) of a v1 server; with --kind v1")
     a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     a.add_argument("--kind", choices=KINDS, default="v2", help="the server's API dialect (default v2)")
     a.add_argument("--name", help="a short name for it (default: its host)")
@@ -62,10 +63,12 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_remote_add(args: argparse.Namespace) -> int:
+    if args.api_key and args.kind != "v1":
+        raise ValueError("--api-key is for a v1 server: add --kind v1")
     password = _read_password(args) if args.user else None
     with open_library(args) as lib:
         config = add_remote(
-            lib, args.url, username=args.user, password=password, token=args.token,
+            lib, args.url, username=args.user, password=password, token=args.token or args.api_key,
             kind=args.kind, name=args.name,
         )
     who = f" as {config.username}" if config.username else ""

@@ -83,6 +83,8 @@ def error_detail(response: requests.Response) -> str:
             where = ".".join(str(p) for p in first.get("loc", []) if p != "body")
             return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg"))
         return str(detail)
+    if isinstance(body, dict) and isinstance(body.get("error"), dict) and body["error"].get("message"):
+        return str(body["error"]["message"])  # the v1 dialect's {"success": false, "error": {...}}
     return response.reason or f"HTTP {response.status_code}"
 
 

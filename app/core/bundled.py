@@ -9,7 +9,7 @@ from typing import Final
 
 # Where packaging/atelier.spec puts them inside the bundle (relative to sys._MEIPASS).
 TOOLS_SUBDIR: Final[str] = "bin"
-MAGIC_DB: Final[str] = "magic/magic.mgc"
+MAGIC_DB: Final[str] = "libmagic/magic.mgc"
 MAGIC_ENV: Final[str] = "MAGIC"
 
 

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pypdf
-import pypdfium2 as pdfium
-
 from app.core import avtools, pdfium_lock
 from app.core.errors import RejectedFile, UnreadableFile
 from app.core.formats import AssetType
@@ -149,6 +146,10 @@ def _float(value: object) -> float | None:
 
 
 def _pdf_page_count(path: Path) -> int:
+    # Imported here: pypdf takes a tenth of a second to import, paid by every import
+    # worker at start, and most imports hold no PDF.
+    import pypdf
+
     try:
         reader = pypdf.PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -167,6 +168,8 @@ def _pdf_page_count(path: Path) -> int:
 
 
 def _pdfium_page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
     try:
         with pdfium_lock.LOCK:
             pdf = pdfium.PdfDocument(path)

@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 from typing import Final
 
-import pypdfium2 as pdfium
 from PIL import Image
 
 from app.core import avtools, pdfium_lock, waveform
@@ -71,11 +70,13 @@ def _image(src: Path, format: str) -> Image.Image:
     with open_image(src, format) as im:
         turn = _TRANSPOSES.get(orientation(im))
         if format == "jpg":
-            # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo decodes in a
-            # fraction of the memory, still at least twice the thumbnail's size. The box
-            # follows the picture's shape, so panoramas are reduced too.
+            # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale, the smallest that still covers
+            # the thumbnail (vipsthumbnail's shrink-on-load does the same): a 12 MP photo
+            # decodes at 1000x750, where asking for twice the thumbnail's size meant
+            # 2000x1500 and twice the time in decoding and resizing. The box follows the
+            # picture's shape, so panoramas are reduced too.
             scale = min(1.0, THUMB_MAX / max(im.size))
-            im.draft("RGB", (round(im.width * scale * 2), round(im.height * scale * 2)))
+            im.draft("RGB", (max(1, round(im.width * scale)), max(1, round(im.height * scale))))
         try:
             im.load()  # decodes the first frame only; a truncated body fails here
         except Exception as exc:
@@ -131,6 +132,8 @@ def _video_frame(src: Path, info: MediaInfo, timeout: float) -> Image.Image:
 
 
 def _pdf_page(src: Path) -> Image.Image:
+    import pypdfium2 as pdfium  # only documents need it; see probe._pdf_page_count
+
     try:
         with pdfium_lock.LOCK:
             pdf = pdfium.PdfDocument(src)

@@ -32,7 +32,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from app import __app_name__, __version__
     from app.core.formats import DEFAULT_MAX_BYTES
     from app.core.paths import default_data_dir
-    from app.gui import icons, theme
+    from app.gui import icons, theme, update_notice
     from app.gui.main_window import MainWindow
     from app.library.service import LibraryService
 
@@ -57,6 +57,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         window = MainWindow(library, db_url=getattr(args, "db_url", None))
         window.show()
+        update_notice.install(window)  # only when an update address is configured
         return int(app.exec())
     finally:
         library.close()

@@ -43,6 +43,7 @@ class _Snapshot:
     """What a (re)load brings back from the worker in one piece."""
 
     generation: int
+    refresh: bool
     count: int
     pages: dict[int, list[str]]
     records: dict[str, AssetRecord]
@@ -74,6 +75,7 @@ class AssetListModel(QAbstractListModel):
         self._last_row = 0
         self._count = 0
         self._loaded = False
+        self.refreshing = False  # during a reset: True when it is refresh() of the same query
         self._pages: dict[int, list[str]] = {}
         self._rows: dict[str, int] = {}
         self._records: OrderedDict[str, AssetRecord] = OrderedDict()
@@ -122,13 +124,14 @@ class AssetListModel(QAbstractListModel):
             got = {p: lib.asset_ids(query, limit=ID_PAGE, offset=p * ID_PAGE) for p in pages}
             first = got.get(0, [])[:RECORD_BATCH]
             wanted = set(first) | (set(shown) & {i for ids in got.values() for i in ids})
-            return _Snapshot(generation, count, got, lib.get_assets(list(wanted)))
+            return _Snapshot(generation, keep_records, count, got, lib.get_assets(list(wanted)))
 
         self.tasks.run(work, self._apply_snapshot)
 
     def _apply_snapshot(self, snap: _Snapshot) -> None:
         if snap.generation != self._generation:
             return  # a newer query was asked for meanwhile
+        self.refreshing = snap.refresh
         self.beginResetModel()
         self._count = snap.count
         self._pages = snap.pages

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.gui import formatting, icons, theme
-from app.gui.asset_model import AssetRole
+from app.gui.asset_model import AssetListModel
 from app.gui.thumbnails import ThumbnailCache
 from app.library.records import AssetRecord
 
@@ -74,7 +74,9 @@ class AssetDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(tile, RADIUS + 3, RADIUS + 3)
 
         box = QRectF(option.rect.x() + PAD, option.rect.y() + PAD, self.edge, self.box_height())
-        record: AssetRecord | None = index.data(AssetRole.Record)
+        # Straight from the model: no QVariant round trip per tile and per paint.
+        model = index.model()
+        record = model.record(index.row()) if isinstance(model, AssetListModel) else None
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(t.color("tile"))
         painter.drawRoundedRect(box, RADIUS, RADIUS)

@@ -35,6 +35,10 @@ def _section(text: str) -> QLabel:
     return label
 
 
+def _position(values: list[str | None], value: str | None) -> int:
+    return values.index(value) if value in values else 0
+
+
 class DetailsPane(QWidget):
     changes_requested = Signal(str, object)  # asset id, AssetChanges
 
@@ -83,8 +87,12 @@ class DetailsPane(QWidget):
         self.client_box = QComboBox()
         self.campaign_box = QComboBox()
         self.purpose_box = QComboBox()
-        for value, label in formatting.PURPOSE_LABELS.items():
-            self.purpose_box.addItem(label, value)
+        # Each picker's values live in a Python list beside it, not in item data: "None" would
+        # come back through an invalid QVariant (see compat.py).
+        self._purposes: list[str | None] = list(formatting.PURPOSE_LABELS)
+        self._client_ids: list[str | None] = [None]
+        self._campaign_ids: list[str | None] = [None]
+        self.purpose_box.addItems(list(formatting.PURPOSE_LABELS.values()))
         edit = QFormLayout()
         edit.setHorizontalSpacing(16)
         edit.setVerticalSpacing(8)
@@ -161,7 +169,7 @@ class DetailsPane(QWidget):
             self.name_edit.setText(record.name)
         if not (same and self.tags_edit.hasFocus()):
             self.tags_edit.setText(", ".join(record.tags or []))
-        self.purpose_box.setCurrentIndex(max(0, self.purpose_box.findData(record.purpose)))
+        self.purpose_box.setCurrentIndex(_position(self._purposes, record.purpose))
         self._fill_pickers(record)
         self._fill_info(record)
 
@@ -184,21 +192,34 @@ class DetailsPane(QWidget):
         client_id = r.client_id
         if client_id is None and r.campaign_id is not None:
             client_id = next((c.client_id for c in self._campaigns if c.id == r.campaign_id), None)
+        self._client_ids = [None, *(c.id for c in self._clients)]
         self.client_box.clear()
-        self.client_box.addItem(NONE_LABEL, None)
-        for c in self._clients:
-            self.client_box.addItem(c.name, c.id)
-        self.client_box.setCurrentIndex(max(0, self.client_box.findData(client_id)))
+        self.client_box.addItems([NONE_LABEL, *(c.name for c in self._clients)])
+        self.client_box.setCurrentIndex(_position(self._client_ids, client_id))
+        campaigns = [c for c in self._campaigns if c.client_id == client_id]
+        self._campaign_ids = [None, *(c.id for c in campaigns)]
         self.campaign_box.clear()
-        self.campaign_box.addItem(NONE_LABEL, None)
-        for c in self._campaigns:
-            if c.client_id == client_id:
-                self.campaign_box.addItem(c.name, c.id)
-        self.campaign_box.setCurrentIndex(max(0, self.campaign_box.findData(r.campaign_id)))
+        self.campaign_box.addItems([NONE_LABEL, *(c.name for c in campaigns)])
+        self.campaign_box.setCurrentIndex(_position(self._campaign_ids, r.campaign_id))
         self.campaign_box.setEnabled(client_id is not None)
         self._shown_client_id = client_id
 
     # --- edits out ---------------------------------------------------------------------
+
+    def picked_client(self) -> str | None:
+        return self._client_ids[max(0, self.client_box.currentIndex())]
+
+    def picked_campaign(self) -> str | None:
+        return self._campaign_ids[max(0, self.campaign_box.currentIndex())]
+
+    def select_client(self, client_id: str | None) -> None:
+        self.client_box.setCurrentIndex(_position(self._client_ids, client_id))
+
+    def select_campaign(self, campaign_id: str | None) -> None:
+        self.campaign_box.setCurrentIndex(_position(self._campaign_ids, campaign_id))
+
+    def select_purpose(self, purpose: str | None) -> None:
+        self.purpose_box.setCurrentIndex(_position(self._purposes, purpose))
 
     def _request(self, changes: AssetChanges) -> None:
         if self.record is not None:
@@ -220,20 +241,20 @@ class DetailsPane(QWidget):
 
     @Slot(int)
     def _on_client_picked(self, _index: int) -> None:
-        client_id = self.client_box.currentData()
+        client_id = self.picked_client()
         if self.record is not None and client_id != self._shown_client_id:
             self._request(AssetChanges(client_id=client_id, campaign_id=None))
 
     @Slot(int)
     def _on_campaign_picked(self, _index: int) -> None:
-        campaign_id = self.campaign_box.currentData()
+        campaign_id = self.picked_campaign()
         if self.record is None or campaign_id == self.record.campaign_id:
             return
-        client_id = self.client_box.currentData()
+        client_id = self.picked_client()
         self._request(AssetChanges(client_id=client_id, campaign_id=campaign_id))
 
     @Slot(int)
     def _on_purpose_picked(self, _index: int) -> None:
-        purpose = self.purpose_box.currentData()
+        purpose = self._purposes[max(0, self.purpose_box.currentIndex())]
         if self.record is not None and purpose != self.record.purpose:
             self._request(AssetChanges(purpose=purpose))

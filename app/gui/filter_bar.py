@@ -154,7 +154,6 @@ class FilterBar(QWidget):
             action = button.menu().addAction(label)
             action.setCheckable(True)
             action.setChecked(value == current)
-            action.setData(value)
             group.addAction(action)
             actions[value] = action
         return actions
@@ -163,10 +162,10 @@ class FilterBar(QWidget):
         self.type_group.buttonClicked.connect(self._on_type_clicked)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self._search_timer.timeout.connect(self._on_search_settled)
-        for action in self.sort_actions.values():
-            action.triggered.connect(self._on_sort_triggered)
-        for action in self.purpose_actions.values():
-            action.triggered.connect(self._on_purpose_triggered)
+        for sort, action in self.sort_actions.items():
+            action.triggered.connect(lambda _checked=False, s=sort: self._on_sort_picked(s))
+        for purpose, action in self.purpose_actions.items():
+            action.triggered.connect(lambda _checked=False, p=purpose: self._on_purpose_picked(p))
         self.zoom.valueChanged.connect(self.zoom_changed)
         self.import_button.clicked.connect(self.import_clicked)
 
@@ -208,16 +207,12 @@ class FilterBar(QWidget):
     def _on_search_settled(self) -> None:
         self.search_changed.emit(self.search.text())
 
-    @Slot()
-    def _on_sort_triggered(self) -> None:
-        action = self.sender()
-        if isinstance(action, QAction):
-            self.sort_button.setText(SORT_SHORT[action.data()])
-            self.sort_changed.emit(action.data())
+    # The values travel in closures, not QAction.data(): "any purpose" is None, which would come
+    # back through an invalid QVariant (see compat.py).
+    def _on_sort_picked(self, sort: str) -> None:
+        self.sort_button.setText(SORT_SHORT[sort])
+        self.sort_changed.emit(sort)
 
-    @Slot()
-    def _on_purpose_triggered(self) -> None:
-        action = self.sender()
-        if isinstance(action, QAction):
-            self.purpose_button.setText(PURPOSE_SHORT[action.data()])
-            self.purpose_changed.emit(action.data())
+    def _on_purpose_picked(self, purpose: str | None) -> None:
+        self.purpose_button.setText(PURPOSE_SHORT[purpose])
+        self.purpose_changed.emit(purpose)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from app.gui import icons, theme
-from app.gui.asset_model import AssetListModel, AssetRole
+from app.gui.asset_model import AssetListModel
 from app.gui.delegate import PAD, AssetDelegate
 
 MIN_EDGE, MAX_EDGE, DEFAULT_EDGE = 96, 320, 176
@@ -42,6 +42,7 @@ class AssetGridView(QListView):
 
     def __init__(self, model: AssetListModel, delegate: AssetDelegate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._pending_scroll: int | None = None
         self.setObjectName("AssetGrid")
         self.asset_model = model
         self.asset_delegate = delegate
@@ -55,7 +56,7 @@ class AssetGridView(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(500)
+        self.setBatchSize(2000)
         self.setMovement(QListView.Movement.Static)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionRectVisible(True)
@@ -75,6 +76,8 @@ class AssetGridView(QListView):
         self._zoom = DEFAULT_EDGE
         self.set_edge(DEFAULT_EDGE)
         self.verticalScrollBar().setSingleStep(24)
+        model.modelAboutToBeReset.connect(self._before_reset)
+        model.modelReset.connect(self._after_reset)
 
     # --- zoom and layout ---------------------------------------------------------------
 
@@ -112,6 +115,36 @@ class AssetGridView(QListView):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self._fit_columns()
+
+    # --- model changes ------------------------------------------------------------------
+
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: object = ()) -> None:  # type: ignore[override]
+        # QListView lays every row out again on any dataChanged; at 100,000 rows that is half
+        # a second, and in batched mode it throws the scroll position away. Tiles all have the
+        # same size, so new data never moves one: repainting is all it takes.
+        if top_left == bottom_right:
+            self.update(top_left)
+        else:
+            self.viewport().update()
+
+    def _before_reset(self) -> None:
+        # A refresh (after an import or an edit) keeps the user where they were; a new query
+        # starts at the top.
+        self._pending_scroll = self.verticalScrollBar().value() if self.asset_model.refreshing else None
+
+    def _after_reset(self) -> None:
+        self._apply_pending_scroll()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        # The batched layout grows the scroll range step by step; go back once it is long enough.
+        self._apply_pending_scroll()
+
+    def _apply_pending_scroll(self) -> None:
+        bar = self.verticalScrollBar()
+        if self._pending_scroll is not None and bar.maximum() >= self._pending_scroll:
+            value, self._pending_scroll = self._pending_scroll, None
+            bar.setValue(value)
 
     # --- selection helpers -------------------------------------------------------------
 
@@ -222,7 +255,3 @@ class AssetGridView(QListView):
             painter.setPen(t.color("muted"))
             painter.drawText(line.translated(QPoint(0, 28)), Qt.AlignmentFlag.AlignCenter, hint)
         painter.end()
-
-    def record_at(self, pos: QPoint) -> object:
-        idx = self.indexAt(pos)
-        return idx.data(AssetRole.Record) if idx.isValid() else None

@@ -33,6 +33,7 @@ from app.gui.quicklook import QuickLookDialog
 from app.gui.scope import Filters, Scope
 from app.gui.server import ServerController, ServerDialog, ServerState
 from app.gui.sidebar import SidebarData, SidebarView
+from app.gui.sync_widgets import install_sync
 from app.gui.tasks import Tasks
 from app.gui.thumbnails import ThumbnailCache
 from app.library.records import AssetRecord, CampaignRecord, ClientRecord, ImportReport
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.sidebar.select_scope("all", None)
         self.apply_filters()
         self.refresh_sidebar()
+        self.sync = install_sync(self)
 
     # --- building ----------------------------------------------------------------------
 

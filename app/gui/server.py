@@ -151,7 +151,9 @@ class ServerController(QObject):
         reply, self._reply = self._reply, None
         if reply is None:
             return
-        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        answered = reply.error() == QNetworkReply.NetworkError.NoError
+        # Only read the status of a reply that has one (see compat.py on invalid QVariants).
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute) if answered else 0
         reply.deleteLater()
         if self.state is not ServerState.STARTING or status != 200:
             return

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import IntEnum
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDragLeaveEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QFont,
-    QPainter,
-    QStandardItem,
-    QStandardItemModel,
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
 )
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -33,14 +32,22 @@ from app.gui.scope import Scope
 from app.library.records import CampaignRecord, ClientRecord
 
 
-class SidebarRole(IntEnum):
-    Kind = Qt.ItemDataRole.UserRole + 1
-    Id = Qt.ItemDataRole.UserRole + 2
-    ClientId = Qt.ItemDataRole.UserRole + 3
-    Count = Qt.ItemDataRole.UserRole + 4
+@dataclass(eq=False)
+class SidebarEntry:
+    kind: str  # all, unassigned, header, client, campaign
+    name: str
+    id: str | None = None
+    client_id: str | None = None
+    count: int = 0
+    parent: SidebarEntry | None = None
+    children: list[SidebarEntry] = field(default_factory=list)
+    key_id: int = 0  # the model index's internal id
 
-
-_ICONS = {"all": "all", "unassigned": "unassigned", "client": "client", "campaign": "campaign"}
+    @property
+    def scope(self) -> Scope | None:
+        if self.kind not in ("all", "unassigned", "client", "campaign"):
+            return None
+        return Scope(self.kind, self.id, self.client_id, self.name)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,23 +60,21 @@ class SidebarData:
     campaigns: list[CampaignRecord]
 
 
-class SidebarModel(QStandardItemModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
+class SidebarModel(QAbstractItemModel):
+    """A two-level tree kept in Python: every lookup the window makes is a plain attribute read.
+
+    (Nothing reads entries back through QModelIndex.data(): unset roles would come back as
+    None through an invalid QVariant; see compat.py.)
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._roots: list[SidebarEntry] = []
+        self._by_id: dict[int, SidebarEntry] = {}
         self._shape: list[tuple[str, tuple[str, ...]]] | None = None
         self.populate(SidebarData(0, 0, [], []))
 
-    @staticmethod
-    def _item(kind: str, name: str, count: int, item_id: str | None = None, client_id: str | None = None) -> QStandardItem:
-        item = QStandardItem(name)
-        item.setEditable(False)
-        item.setDragEnabled(False)
-        item.setDropEnabled(True)
-        item.setData(kind, SidebarRole.Kind)
-        item.setData(item_id, SidebarRole.Id)
-        item.setData(client_id, SidebarRole.ClientId)
-        item.setData(count, SidebarRole.Count)
-        return item
+    # --- filling ---------------------------------------------------------------------
 
     def populate(self, data: SidebarData) -> bool:
         """Show data; returns True when rows were rebuilt (the view must restore its state)."""
@@ -81,53 +86,112 @@ class SidebarModel(QStandardItemModel):
         if shape == self._shape:
             self._update_in_place(data, by_client)
             return False
+        self.beginResetModel()
         self._shape = shape
-        self.clear()
-        root = self.invisibleRootItem()
-        root.appendRow(self._item("all", "All assets", data.all_count))
-        root.appendRow(self._item("unassigned", "Unassigned", data.unassigned_count))
-        header = QStandardItem("CLIENTS")
-        header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        header.setData("header", SidebarRole.Kind)
-        root.appendRow(header)
+        self._by_id.clear()
+        self._roots = [
+            SidebarEntry("all", "All assets", count=data.all_count),
+            SidebarEntry("unassigned", "Unassigned", count=data.unassigned_count),
+            SidebarEntry("header", "CLIENTS"),
+        ]
         for client in data.clients:
-            item = self._item("client", client.name, client.asset_count, client.id)
-            for campaign in by_client.get(client.id, []):
-                item.appendRow(
-                    self._item("campaign", campaign.name, campaign.asset_count, campaign.id, client.id)
-                )
-            root.appendRow(item)
+            entry = SidebarEntry("client", client.name, client.id, count=client.asset_count)
+            entry.children = [
+                SidebarEntry("campaign", p.name, p.id, client.id, p.asset_count, parent=entry)
+                for p in by_client.get(client.id, [])
+            ]
+            self._roots.append(entry)
+        for entry in self._walk():
+            entry.key_id = len(self._by_id) + 1
+            self._by_id[entry.key_id] = entry
+        self.endResetModel()
         return True
 
     def _update_in_place(self, data: SidebarData, by_client: dict[str, list[CampaignRecord]]) -> None:
-        self.item(0).setData(data.all_count, SidebarRole.Count)
-        self.item(1).setData(data.unassigned_count, SidebarRole.Count)
-        for row, client in enumerate(data.clients, start=3):
-            item = self.item(row)
-            item.setText(client.name)
-            item.setData(client.asset_count, SidebarRole.Count)
-            for n, campaign in enumerate(by_client.get(client.id, [])):
-                child = item.child(n)
-                child.setText(campaign.name)
-                child.setData(campaign.asset_count, SidebarRole.Count)
+        self._roots[0].count = data.all_count
+        self._roots[1].count = data.unassigned_count
+        for entry, client in zip(self._roots[3:], data.clients):
+            entry.name, entry.count = client.name, client.asset_count
+            for child, campaign in zip(entry.children, by_client.get(client.id, [])):
+                child.name, child.count = campaign.name, campaign.asset_count
+        for entry in self._walk():
+            idx = self._index_of(entry)
+            self.dataChanged.emit(idx, idx)
+
+    def _walk(self) -> list[SidebarEntry]:
+        out: list[SidebarEntry] = []
+        for root in self._roots:
+            out.append(root)
+            out.extend(root.children)
+        return out
+
+    # --- lookups ---------------------------------------------------------------------
+
+    def entry(self, index: QModelIndex | QPersistentModelIndex) -> SidebarEntry | None:
+        return self._by_id.get(index.internalId()) if index.isValid() else None
 
     def find(self, kind: str, item_id: str | None) -> QModelIndex:
-        for row in range(self.rowCount()):
-            top = self.index(row, 0)
-            if top.data(SidebarRole.Kind) == kind and top.data(SidebarRole.Id) == item_id:
-                return top
-            for sub in range(self.rowCount(top)):
-                child = self.index(sub, 0, top)
-                if child.data(SidebarRole.Kind) == kind and child.data(SidebarRole.Id) == item_id:
-                    return child
+        for entry in self._walk():
+            if entry.kind == kind and entry.id == item_id:
+                return self._index_of(entry)
         return QModelIndex()
 
-    @staticmethod
-    def scope_of(index: QModelIndex | QPersistentModelIndex) -> Scope | None:
-        kind = index.data(SidebarRole.Kind) if index.isValid() else None
-        if kind not in ("all", "unassigned", "client", "campaign"):
+    def scope_of(self, index: QModelIndex | QPersistentModelIndex) -> Scope | None:
+        entry = self.entry(index)
+        return entry.scope if entry is not None else None
+
+    def _index_of(self, entry: SidebarEntry) -> QModelIndex:
+        siblings = entry.parent.children if entry.parent is not None else self._roots
+        return self.createIndex(siblings.index(entry), 0, entry.key_id)
+
+    # --- Qt model API ----------------------------------------------------------------
+
+    def index(self, row: int, column: int = 0, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column != 0 or row < 0:
+            return QModelIndex()
+        siblings = self._children_of(parent)
+        if siblings is None or row >= len(siblings):
+            return QModelIndex()
+        return self.createIndex(row, 0, siblings[row].key_id)
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        entry = self.entry(index)
+        if entry is None or entry.parent is None:
+            return QModelIndex()
+        return self._index_of(entry.parent)
+
+    def _children_of(self, parent: AnyIndex) -> list[SidebarEntry] | None:
+        if not parent.isValid():
+            return self._roots
+        entry = self.entry(parent)
+        return entry.children if entry is not None else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        children = self._children_of(parent)
+        return len(children) if children is not None else 0
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        entry = self.entry(index)
+        if entry is None:
             return None
-        return Scope(kind, index.data(SidebarRole.Id), index.data(SidebarRole.ClientId), index.data())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry.name
+        if role == Qt.ItemDataRole.ToolTipRole and entry.kind != "header":
+            return f"{entry.name}: {entry.count} asset{'' if entry.count == 1 else 's'}"
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        entry = self.entry(index)
+        if entry is None:
+            return Qt.ItemFlag.NoItemFlags
+        if entry.kind == "header":
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDropEnabled
 
 
 class SidebarDelegate(QStyledItemDelegate):
@@ -140,13 +204,15 @@ class SidebarDelegate(QStyledItemDelegate):
         self.view = view
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        if index.data(SidebarRole.Kind) == "header":
-            return QSize(100, 34)
-        return QSize(100, self.ROW_HEIGHT)
+        entry = self.view.sidebar_model.entry(index)
+        return QSize(100, 34 if entry is not None and entry.kind == "header" else self.ROW_HEIGHT)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         t = theme.current()
-        kind = index.data(SidebarRole.Kind)
+        entry = self.view.sidebar_model.entry(index)
+        if entry is None:
+            return
+        kind = entry.kind
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect
@@ -157,7 +223,7 @@ class SidebarDelegate(QStyledItemDelegate):
             font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
             painter.setFont(font)
             painter.setPen(t.color("muted"))
-            painter.drawText(rect.adjusted(14, 10, -8, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(index.data()))
+            painter.drawText(rect.adjusted(14, 10, -8, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, entry.name)
             painter.restore()
             return
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -177,13 +243,13 @@ class SidebarDelegate(QStyledItemDelegate):
         glyph = icons.pixmap(_ICONS.get(kind, "all"), size, fg if selected else t.color("muted"), painter.device().devicePixelRatioF())
         x = rect.left() + 4
         painter.drawPixmap(x, rect.center().y() - size // 2 + 1, glyph)
-        count = str(index.data(SidebarRole.Count) or 0)
+        count = f"{entry.count:,}"
         painter.setFont(option.font)
         fm = painter.fontMetrics()
         count_w = fm.horizontalAdvance(count)
         name_rect = QRect(x + size + 8, rect.top(), pill.right() - 10 - count_w - 8 - (x + size + 8), rect.height())
         painter.setPen(fg)
-        name = fm.elidedText(str(index.data()), Qt.TextElideMode.ElideRight, name_rect.width())
+        name = fm.elidedText(entry.name, Qt.TextElideMode.ElideRight, name_rect.width())
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
         painter.setPen(muted)
         painter.drawText(
@@ -228,16 +294,16 @@ class SidebarView(QTreeView):
         return True
 
     def count_for(self, scope: Scope) -> int:
-        idx = self.sidebar_model.find(scope.kind, scope.id)
-        return int(idx.data(SidebarRole.Count) or 0) if idx.isValid() else 0
+        entry = self.sidebar_model.entry(self.sidebar_model.find(scope.kind, scope.id))
+        return entry.count if entry is not None else 0
 
     def current_scope(self) -> Scope | None:
-        return SidebarModel.scope_of(self.currentIndex())
+        return self.sidebar_model.scope_of(self.currentIndex())
 
     # --- drops -------------------------------------------------------------------------
 
     def _target(self, event: QDropEvent | QDragMoveEvent | QDragEnterEvent) -> Scope | None:
-        scope = SidebarModel.scope_of(self.indexAt(event.position().toPoint()))
+        scope = self.sidebar_model.scope_of(self.indexAt(event.position().toPoint()))
         if scope is None:
             return None
         mime = event.mimeData()

@@ -30,8 +30,11 @@ class WindowReport:
     colors: int  # distinct colours in a sample of the screenshot: a blank window has one or two
 
 
-def route_qt_messages() -> None:
-    """Send Qt's own warnings (plugins that fail to load, bad calls) to Python logging."""
+def route_qt_messages() -> object:
+    """Send Qt's own warnings (plugins that fail to load, bad calls) to Python logging.
+
+    Returns the handler it replaced, for a caller that wants to put it back.
+    """
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
     levels = {
@@ -50,7 +53,7 @@ def route_qt_messages() -> None:
             level = logging.INFO
         log.log(level, "[%s] %s", category, message)
 
-    qInstallMessageHandler(handler)
+    return qInstallMessageHandler(handler)
 
 
 def render_window(data_dir: Path, expected_rows: int, screenshot: Path, timeout: float = 60.0) -> WindowReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -10,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Pooled SQLite reader connections kept open; busier moments open (and close) extra ones.
+READER_POOL = 4
 
 
 def sqlite_url(db_path: Path) -> str:
@@ -19,8 +22,13 @@ def sqlite_url(db_path: Path) -> str:
 def make_engine(url: str, *, writer: bool = False) -> Engine:
     """An engine for the library: SQLite readers never block; the writer engine takes the lock up front."""
     if url.startswith("sqlite"):
-        # NullPool: each session gets its own connection, so threads never share one.
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+        # Readers keep a few connections (a pool hands each to one thread at a time): a new
+        # connection re-reads the schema, runs the pragmas and starts with a cold page cache,
+        # which costs several times a page of results. The writer connects per transaction.
+        pooling: dict[str, Any] = (
+            {"poolclass": NullPool} if writer else {"pool_size": READER_POOL, "max_overflow": -1}
+        )
+        engine = create_engine(url, connect_args={"timeout": 30}, **pooling)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]

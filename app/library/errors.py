@@ -21,3 +21,7 @@ class InvalidInput(AtelierError):
 
 class AuthenticationFailed(AtelierError):
     """Wrong user name, password or token."""
+
+
+class DatabaseUnavailable(AtelierError):
+    """The database cannot be opened: a wrong URL, a missing driver or an unreachable server."""

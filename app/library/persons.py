@@ -43,7 +43,9 @@ class PersonService:
         now = utcnow()
         with self.library.writing() as s:
             self._check_faces(s, user_id, ids)
-            person = Person(id=new_id(), user_id=user_id, name=cleaned, created_at=now, updated_at=now)
+            person = Person(
+                id=new_id(), user_id=user_id, name=cleaned, created_at=now, updated_at=now
+            )
             s.add(person)
             s.flush()
             for position, asset_id in enumerate(ids):

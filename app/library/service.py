@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
@@ -20,7 +21,13 @@ from app.core.names import safe_display_name
 from app.core.staging import stage_stream
 from app.library import auth, repository as repo
 from app.library.db import make_engine, migrate, sqlite_url
-from app.library.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.library.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from app.library.models import (
     Asset,
     Campaign,
@@ -67,6 +74,11 @@ class Target:
     description: str | None = None
 
 
+def _first_line(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc  # the driver's own words, without SQLAlchemy's SQL
+    return (str(cause).strip().splitlines() or [cause.__class__.__name__])[0]
+
+
 class LibraryService:
     """A library folder (files + database). Every method is safe to call from any thread."""
 
@@ -86,9 +98,13 @@ class LibraryService:
         self.probe_timeout = probe_timeout
         self.workers = workers
         self.db_url = db_url or sqlite_url(self.data_dir / "library.db")
-        self._reader = make_engine(self.db_url)
-        self._writer = make_engine(self.db_url, writer=True)
-        migrate(self._writer)
+        try:
+            self._reader = make_engine(self.db_url)
+            self._writer = make_engine(self.db_url, writer=True)
+            migrate(self._writer)
+        except (SQLAlchemyError, ImportError) as exc:
+            # A wrong --db-url or an unreachable server: one line for the user, not a traceback.
+            raise DatabaseUnavailable(f"Cannot open the database: {_first_line(exc)}") from exc
         self._read = sessionmaker(self._reader, expire_on_commit=False)
         self._write = sessionmaker(self._writer, expire_on_commit=False)
         # One writer at a time inside this process; other processes wait on SQLite's lock.
@@ -297,10 +313,21 @@ class LibraryService:
             return []
         ids = [validate_uuid(asset_id) if asset_id else new_id() for _, _, asset_id, _ in items]
         with self.writing() as s:
+            # One query each for the whole batch, rather than one per file.
+            taken = set(s.scalars(select(Asset.id).where(Asset.id.in_(ids))))
+            clash = next((i for i in ids if i in taken), None)
+            if clash is not None:
+                raise Conflict(f"An asset with id {clash} already exists")
+            pending = {
+                p.asset_id: p
+                for p in s.scalars(select(PendingFile).where(PendingFile.asset_id.in_(ids)))
+            }
             for asset_id, (ing, _, _, _) in zip(ids, items):
-                if s.get(Asset, asset_id) is not None:
-                    raise Conflict(f"An asset with id {asset_id} already exists")
-                s.merge(PendingFile(asset_id=asset_id, format=ing.info.format, action="place"))
+                row = pending.get(asset_id)
+                if row is None:
+                    row = pending[asset_id] = PendingFile(asset_id=asset_id, action="place")
+                    s.add(row)
+                row.format, row.action = ing.info.format, "place"
         for asset_id, (ing, _, _, _) in zip(ids, items):
             self.storage.place(ing.staged.path, asset_id, ing.info.format, ing.thumb_path)
         self.storage.sync_dir()
@@ -342,7 +369,7 @@ class LibraryService:
                         description=target.description,
                     )
                 )
-                s.execute(delete(Tombstone).where(Tombstone.asset_id == asset_id))
+            s.execute(delete(Tombstone).where(Tombstone.asset_id.in_(ids)))
             s.execute(delete(PendingFile).where(PendingFile.asset_id.in_(ids)))
             if idempotency_key and target.user_id is not None:
                 # A key whose asset was deleted since is reused: replace it, never clash.

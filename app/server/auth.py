@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v2/auth", tags=["auth"])
     "/login",
     response_model=TokenRead,
     summary="Log in: a new Bearer token for a user name and password",
-    responses=errors(401, 413, 422),
+    responses=errors(400, 401, 413, 422),
 )
 def login(body: Annotated[LoginRequest, Body()], lib: Library) -> TokenRead:
     user = lib.authenticate(body.username, body.password)

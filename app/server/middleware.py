@@ -8,6 +8,9 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 JSON_BODY_LIMIT = 1024 * 1024
+# Unread request bytes that the server may still read and drop after answering, to keep the
+# connection (closing on unread data makes TCP reset it, and a client can lose the answer).
+DISCARD_LIMIT = 1024 * 1024
 
 
 class BodyTooLarge(HTTPException):
@@ -21,8 +24,9 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyGuard:
-    """Every response gets nosniff; a response sent before its request body was read closes the
-    connection, so the server never reads (and throws away) the rest of a huge body.
+    """Every response gets nosniff; a response sent while more than DISCARD_LIMIT bytes of its
+    request body are unread (or an unknown amount) closes the connection, so the server never
+    reads, and throws away, the rest of a huge body.
 
     Bodies of routes other than `streamed_paths` are limited to JSON_BODY_LIMIT bytes.
     """
@@ -60,7 +64,8 @@ class BodyGuard:
             if message["type"] == "http.response.start":
                 state["started"] = True
                 extra = [(b"x-content-type-options", b"nosniff")]
-                if not state["done"]:
+                unread = int(declared) - state["received"] if declared.isdigit() else None
+                if not state["done"] and (unread is None or unread > DISCARD_LIMIT):
                     extra.append((b"connection", b"close"))
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 message = {

@@ -222,6 +222,7 @@ class Applier:
                 client_id=client_id,
                 campaign_id=campaign_id,
                 tags=R.tags,
+                purpose=R.purpose,
             )
             [record] = self.lib.commit_ingested(
                 [(ingested, R.name, self._new_local_id(a, R), R.uploaded_at)], target
@@ -302,6 +303,7 @@ class Applier:
             content_type=FORMAT_MIME.get(L.format, "application/octet-stream"),
             key=link.idem_key,
             progress=self._bytes(f"Uploading {a.label}"),
+            purpose=L.purpose,
         )
         if R.size is not None and L.size is not None and R.size != L.size:
             raise ProtocolError(

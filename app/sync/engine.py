@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.client.api import ApiClient
+from app.client.v1 import V1Client
 from app.client.errors import ServerUnreachable
 from app.core.errors import AtelierError
 from app.library.records import CancelToken
@@ -17,6 +18,7 @@ from app.sync.errors import Cancelled, MassDeletion, SyncError
 from app.sync.plan import LocalView, Plan, Planner, changed_fields
 from app.sync.remote import Remote
 from app.sync.state import RemoteConfig, SyncStore
+from app.sync.v1 import V1Remote, carries
 from app.sync.v2 import V2Remote
 
 
@@ -41,6 +43,11 @@ def open_remote(config: RemoteConfig, options: ClientOptions | None = None) -> R
             backoff=opts.backoff,
         )
         return V2Remote(client)
+    if config.kind == "v1":
+        v1 = V1Client(
+            config.url, config.token, timeout=opts.timeout, retries=opts.retries, backoff=opts.backoff
+        )
+        return V1Remote(v1)
     raise SyncError(f"Syncing with a {config.kind} server is not supported yet")
 
 
@@ -175,7 +182,9 @@ class SyncEngine:
         view = LocalView(self.lib)
         links = self.store.links(self.config.id)
         known = {l.asset_id for l in links if l.asset_id}
-        n = sum(1 for aid in view.assets if aid not in known)
+        n = sum(
+            1 for aid, a in view.assets.items() if aid not in known and carries(self.config.kind, a)
+        )
         for link in links:
             if link.state != "linked" or link.base is None:
                 n += link.state == "uploading"

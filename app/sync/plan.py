@@ -18,6 +18,7 @@ from app.library.service import LibraryService
 from app.sync.errors import Cancelled
 from app.sync.remote import Filing, Remote, RemoteAsset, RemoteCaps, Snapshot
 from app.sync.state import Link, RemoteConfig, SyncStore
+from app.sync.v1 import carries
 
 UPLOAD, DOWNLOAD, LINK, EDIT = "upload", "download", "link", "edit"
 DELETE_REMOTE, DELETE_LOCAL, FORGET = "delete-remote", "delete-local", "forget"
@@ -310,7 +311,11 @@ class Planner:
         unlinked_remote = {
             rid: a for rid, a in remote_seen.items() if rid not in linked_remote
         }
-        unlinked_local = {aid: a for aid, a in local.assets.items() if aid not in linked_local}
+        unlinked_local = {
+            aid: a
+            for aid, a in local.assets.items()
+            if aid not in linked_local and carries(self.caps.kind, a)
+        }
         remote_alive = 0
 
         for link in links:

@@ -72,6 +72,7 @@ class RemoteAsset:
     uploaded_at: datetime
     sha256: str | None = None
     updated_at: datetime | None = None
+    purpose: str | None = None  # face/template on a v1 server; it travels with the file
 
     @property
     def snapshot(self) -> Snapshot:
@@ -133,6 +134,7 @@ class Remote(Protocol):
         content_type: str,
         key: str | None,
         progress: Callable[[int, int], None] | None = None,
+        purpose: str | None = None,
     ) -> RemoteAsset: ...
 
     def update(

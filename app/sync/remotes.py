@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from app.client.api import ApiClient
 from app.client.transport import normalize_base_url
+from app.client.v1 import V1Client
 from app.library.service import LibraryService
 from app.sync.errors import SyncError
 from app.sync.state import RemoteConfig, SyncStore
@@ -27,14 +28,18 @@ def add_remote(
     """Check the server and the credentials, then store the remote (with a token, never a password)."""
     if kind not in KINDS:
         raise SyncError(f"Unknown API kind {kind!r}; choose one of {', '.join(KINDS)}")
-    if kind != "v2":
-        raise SyncError(f"Syncing with a {kind} server is not supported yet")
+    if kind == "v1" and (token is None or username is not None):
+        raise SyncError("A v1 server takes an API key: give it with --api-key")
     if (token is None) == (username is None):
         raise SyncError("Give either a user name (and password) or a token")
     base = normalize_base_url(url)
     store = SyncStore(lib)
     if any(r.url == base for r in store.list_remotes()):
         raise SyncError(f"{base} is already a remote (see `atelier remote list`)")
+    if kind == "v1":
+        with V1Client(base, token, timeout=timeout, retries=1) as v1:
+            v1.list_assets(limit=1)  # a 401 here means the key is wrong
+        return store.add_remote(_free_name(store, name or _default_name(base)), base, kind, None, token)
     with ApiClient(base, timeout=timeout, retries=1) as client:
         info = client.server_info()
         if token is None:

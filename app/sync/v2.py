@@ -164,6 +164,7 @@ class V2Remote:
         content_type: str,
         key: str | None,
         progress: Callable[[int, int], None] | None = None,
+        purpose: str | None = None,  # v2 has no purpose: it stays local
     ) -> RemoteAsset:
         client_id, campaign_id = self._resolve(filing) if self.caps.folders else (None, None)
         a = self.client.upload(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from pathlib import Path
 sys.path.append(str(Path(__file__).resolve().parents[2]))
 
 from app import __app_name__, __version__  # noqa: E402
+
+from linux import elfdeps  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = "atelier"
@@ -67,10 +70,12 @@ def build(bundle: Path, icons: Path, out: Path, machine: str) -> Path:
     (control / "control").write_text(control_text(root, arch, bundle), encoding="utf-8")
     (control / "md5sums").write_text(md5sums(root), encoding="utf-8")
     target_deb = out / f"{PACKAGE}_{__version__}_{arch}.deb"
+    # gzip: every dpkg reads it, and it packs the few hundred MB far faster than xz.
     compression = os.environ.get("ATELIER_DEB_COMPRESSION", "gzip")
+    level = [] if compression == "none" else ["-z6"]
     print(f"==> Packing {target_deb.name} ({compression})", flush=True)
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", f"-Z{compression}", "--build", str(root), str(target_deb)],
+        ["dpkg-deb", "--root-owner-group", f"-Z{compression}", *level, "--build", str(root), str(target_deb)],
         check=True,
     )
     print(f"==> {target_deb.name}: {target_deb.stat().st_size / 1_000_000:.0f} MB", flush=True)
@@ -103,29 +108,57 @@ def control_text(root: Path, arch: str, bundle: Path) -> str:
 
 
 def depends(bundle: Path) -> list[str]:
-    """The Debian packages of the system libraries the bundle links against (PyInstaller leaves
-    out libc, OpenGL and a few others on purpose: they must match the machine)."""
-    outside: set[str] = set()
+    """The Debian packages of the system libraries the bundle links against.
+
+    PyInstaller leaves out libc, OpenGL/EGL and a few others on purpose (they must match
+    the machine's drivers); whatever the bundle asks for and does not carry is a dependency.
+    """
+    carried = {p.name for p in bundle.rglob("*") if p.is_file() or p.is_symlink()}
+    wanted: set[str] = set()
     for path in _elf_files(bundle):
-        result = subprocess.run(
-            ["ldd", str(path)], capture_output=True, text=True, check=False,
-            env=dict(os.environ, LD_LIBRARY_PATH=str(bundle / "_internal")),
-        )  # fmt: skip
-        for line in result.stdout.splitlines():
-            parts = line.split("=>")
-            if len(parts) != 2:
-                continue
-            target = parts[1].strip().split(" (")[0]
-            if target.startswith("/") and not target.startswith(str(bundle)):
-                outside.add(os.path.realpath(target))
-    packages: set[str] = set()
-    for lib in sorted(outside):
-        owner = subprocess.run(["dpkg", "-S", lib], capture_output=True, text=True, check=False)
-        if owner.returncode == 0:
-            packages.add(owner.stdout.split(":")[0].strip())
-    if not packages:
-        return list(FALLBACK_DEPENDS)
-    return sorted(packages)
+        wanted.update(elfdeps.needed(path))
+    located = _system_paths(sorted(wanted - carried))
+    packages = _owners(located)
+    return sorted(packages) if packages else list(FALLBACK_DEPENDS)
+
+
+def _system_paths(sonames: list[str]) -> list[str]:
+    try:
+        listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    native = "x86-64" if platform.machine() == "x86_64" else platform.machine()
+    found: dict[str, str] = {}
+    for line in listing.splitlines():
+        name, _, rest = line.strip().partition(" (")
+        flags, _, target = rest.partition(") => ")
+        if name in sonames and target and (name not in found or native.lower() in flags.lower()):
+            found[name] = target.strip()
+    return list(found.values())
+
+
+def _owners(paths: list[str]) -> set[str]:
+    """dpkg's package for each path; with a merged /usr a file may be registered under either name."""
+    candidates: list[str] = []
+    for path in paths:
+        candidates.append(path)
+        if path.startswith("/usr/lib/"):
+            candidates.append(path[len("/usr"):])
+        elif path.startswith("/lib/"):
+            candidates.append("/usr" + path)
+        candidates.append(os.path.realpath(path))
+    if not candidates:
+        return set()
+    try:
+        out = subprocess.run(["dpkg-query", "-S", *candidates], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return set()
+    packages = set()
+    for line in out.splitlines():
+        owner, sep, _path = line.partition(": ")
+        if sep and not line.startswith("diversion"):
+            packages.update(name.split(":")[0] for name in owner.split(", "))
+    return packages
 
 
 def _elf_files(bundle: Path) -> list[Path]:
@@ -135,9 +168,8 @@ def _elf_files(bundle: Path) -> list[Path]:
             continue
         if any(part.startswith(OPTIONAL_PLUGIN_DIRS) for part in path.parts):
             continue
-        with path.open("rb") as f:
-            if f.read(4) == b"\x7fELF":
-                found.append(path)
+        if elfdeps.is_elf(path):
+            found.append(path)
     return found
 
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.gui.imports import ImportSummaryDialog
 from app.gui.main_window import MainWindow
-from app.gui.sidebar import SidebarRole
 from tests import media
 from tests.gui.conftest import wait_for_names
 from tests.gui.showcase import PLAN
@@ -70,8 +69,7 @@ def test_dropped_files_and_folders_import_into_the_selected_campaign(qtbot, show
     for record in report.imported:
         assert record.campaign_id == campaign and record.client_id == made.clients["Acme Studio"]
         assert lib.file_path(record).is_file() and lib.thumb_path(record).is_file()
-    node = window.sidebar.sidebar_model.find("campaign", campaign)
-    qtbot.waitUntil(lambda: node.data(SidebarRole.Count) == 7)
+    qtbot.waitUntil(lambda: window.sidebar.count_for(window.filters.scope) == 7)
     assert not window.import_bar.isVisible()
     assert window.import_summary is None  # nothing to report: no dialog in the way
 

@@ -13,7 +13,6 @@ from app.gui import menus
 from app.gui.asset_model import ASSET_IDS_MIME
 from app.gui.main_window import MainWindow
 from app.gui.scope import Scope
-from app.gui.sidebar import SidebarRole
 from tests.gui.conftest import grid_names, wait_for_names
 from tests.gui.showcase import PLAN
 
@@ -103,7 +102,7 @@ def test_dragging_assets_onto_a_campaign_refiles_them(qtbot, showcase, make_wind
     for name in ("moodboard.jpg", "voiceover.wav"):
         qtbot.waitUntil(lambda n=name: lib.get_asset(made.assets[n]).campaign_id == target)
         assert lib.get_asset(made.assets[name]).client_id == made.clients["Acme Studio"]
-    qtbot.waitUntil(lambda: index.data(SidebarRole.Count) == 5)
+    qtbot.waitUntil(lambda: window.sidebar.count_for(Scope("campaign", target)) == 5)
     # Dropped on "All assets", assets stay where they are.
     all_index = window.sidebar.sidebar_model.find("all", None)
     move = QDragMoveEvent(QPointF(window.sidebar.visualRect(all_index).center()), *args)
@@ -129,7 +128,8 @@ def test_clients_and_campaigns_are_made_renamed_and_deleted_from_the_sidebar(qtb
 
     prompts.text_answers = ["Autumn sale"]
     window.commands.rename_scope(window.filters.scope)
-    qtbot.waitUntil(lambda: window.sidebar.sidebar_model.find("campaign", autumn).data() == "Autumn sale")
+    sidebar = window.sidebar.sidebar_model
+    qtbot.waitUntil(lambda: sidebar.entry(sidebar.find("campaign", autumn)).name == "Autumn sale")  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: window.filter_bar.title.text() == "Autumn sale")
 
     prompts.text_answers = ["Acme Studio"]  # taken: said so, nothing changes

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from app.gui.main_window import MainWindow
-from app.gui.sidebar import SidebarRole
+from app.gui.scope import Scope
 from app.library.records import AssetQuery
 from tests.gui.conftest import grid_names, wait_for_names
 from tests.gui.showcase import PLAN
@@ -52,15 +52,14 @@ def test_window_shows_every_type_sidebar_counts_and_details(qtbot, showcase, mak
     wait_for_names(qtbot, window, ALL)
 
     model = window.sidebar.sidebar_model
-    rows = {
-        model.index(r, 0).data(): model.index(r, 0).data(SidebarRole.Count) for r in range(model.rowCount())
-    }
+    tops = [model.entry(model.index(r, 0)) for r in range(model.rowCount())]
+    rows = {e.name: e.count for e in tops if e is not None}
     assert rows["All assets"] == 10
     assert rows["Unassigned"] == 1
     assert rows["Acme Studio"] == 6 and rows["Northwind"] == 3
     acme = model.find("client", made.clients["Acme Studio"])
-    kids = [model.index(r, 0, acme) for r in range(model.rowCount(acme))]
-    campaigns = {k.data(): k.data(SidebarRole.Count) for k in kids}
+    kids = [model.entry(model.index(r, 0, acme)) for r in range(model.rowCount(acme))]
+    campaigns = {k.name: k.count for k in kids if k is not None}
     assert campaigns == {"Spring launch": 3, "Summer sale": 3}
 
     pills = {k: b.text() for k, b in window.filter_bar.type_buttons.items()}
@@ -165,22 +164,22 @@ def test_details_pane_edits_name_tags_purpose_and_campaign(qtbot, showcase, make
     details.tags_edit.setText("colour, mood ,  ")
     details.tags_edit.editingFinished.emit()
     qtbot.waitUntil(lambda: lib.get_asset(asset_id).tags == ["colour", "mood"])
-    details.purpose_box.setCurrentIndex(details.purpose_box.findData("template"))
+    details.select_purpose("template")
     details.purpose_box.activated.emit(details.purpose_box.currentIndex())
     qtbot.waitUntil(lambda: lib.get_asset(asset_id).purpose == "template")
     qtbot.waitUntil(lambda: "Moodboard v2" in grid_names(window))
 
-    details.client_box.setCurrentIndex(details.client_box.findData(made.clients["Northwind"]))
+    details.select_client(made.clients["Northwind"])
     details.client_box.activated.emit(details.client_box.currentIndex())
     qtbot.waitUntil(lambda: lib.get_asset(asset_id).client_id == made.clients["Northwind"])
     qtbot.waitUntil(lambda: details.campaign_box.isEnabled() and details.campaign_box.count() == 2)
-    details.campaign_box.setCurrentIndex(details.campaign_box.findData(made.campaigns["Rebrand"]))
+    details.select_campaign(made.campaigns["Rebrand"])
     details.campaign_box.activated.emit(details.campaign_box.currentIndex())
     qtbot.waitUntil(lambda: lib.get_asset(asset_id).campaign_id == made.campaigns["Rebrand"])
     # It left "Unassigned": the sidebar's counts follow.
     model = window.sidebar.sidebar_model
-    qtbot.waitUntil(lambda: model.find("unassigned", None).data(SidebarRole.Count) == 0)
-    qtbot.waitUntil(lambda: model.find("campaign", made.campaigns["Rebrand"]).data(SidebarRole.Count) == 3)
+    qtbot.waitUntil(lambda: window.sidebar.count_for(Scope("unassigned")) == 0)
+    qtbot.waitUntil(lambda: window.sidebar.count_for(Scope("campaign", made.campaigns["Rebrand"])) == 3)
 
 
 def test_models_pass_the_model_tester(qtbot, qtmodeltester, showcase, make_window) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,8 @@ import base64
 
 import pytest
 
+from app.library.records import AssetChanges
+from app.library.service import Target
 from tests import media
 from tests.server.live import LiveServer
 from tests.server_v1.conftest import V1, assert_error, data_url, incoming_files, new_v1
@@ -120,14 +122,13 @@ def test_json_body_errors(
 
 
 def test_other_body_errors(api: V1, images: dict[str, media.Sample]) -> None:
-    assert_error(
-        api.post("/api/assets", data=b'{"type": "face", "base64": ', headers={"Content-Type": "application/json"}),
-        400,
-        "INVALID_BODY",
-        "Invalid JSON",
-    )
-    assert_error(api.post("/api/assets", data=b"x", headers={"Content-Type": "text/plain"}), 415, "UNSUPPORTED_MEDIA_TYPE")
-    assert_error(api.post("/api/assets", data={"type": "face"}, files={"other": ("a", b"b")}), 400, "INVALID_INPUT", "file")
+    json_type = {"Content-Type": "application/json"}
+    cut = api.post("/api/assets", data=b'{"type": "face", "base64": ', headers=json_type)
+    assert_error(cut, 400, "INVALID_BODY", "Invalid JSON")
+    text = api.post("/api/assets", data=b"x", headers={"Content-Type": "text/plain"})
+    assert_error(text, 415, "UNSUPPORTED_MEDIA_TYPE")
+    no_file = api.post("/api/assets", data={"type": "face"}, files={"other": ("a", b"b")})
+    assert_error(no_file, 400, "INVALID_INPUT", "file")
     with images["jpg"].path.open("rb") as f:
         no_type = api.post("/api/assets", files={"file": ("a.jpg", f)})
     assert_error(no_type, 422, "VALIDATION_ERROR", "type")
@@ -170,8 +171,6 @@ def test_list_filters_and_pages(v1_server: LiveServer, api: V1, images: dict[str
     # Images without a purpose and other kinds of files stay v2's: not listed, not found.
     lib = v1_server.library
     uid = lib.get_user(api.username).id
-    from app.library.service import Target
-
     with images["mp4"].path.open("rb") as f:
         video = lib.import_stream(f, "clip.mp4", Target(user_id=uid))
     with images["jpg2"].path.open("rb") as f:
@@ -213,8 +212,6 @@ def test_same_assets_through_v2_and_purpose_in_the_library(
     [listed] = [a for a in v2.json() if a["id"] == data["id"]]
     assert listed["type"] == "image" and listed["width"] == data["width"]
     # A purpose changed in the library (the desktop's details pane) shows in v1.
-    from app.library.records import AssetChanges
-
     v1_server.library.update_asset(data["id"], AssetChanges(purpose="face"))
     assert api.get(f"/api/assets/{data['id']}").json()["data"]["type"] == "face"
     assert [a["id"] for a in api.get("/api/assets?type=face").json()["data"]["assets"]] == [data["id"]]
@@ -252,9 +249,10 @@ def test_file_url_serves_ranges_and_conditional_gets(api: V1, images: dict[str, 
     assert_error(api.get(data["url"], headers={"Range": "bytes=999999-"}), 416, "RANGE_NOT_SATISFIABLE")
 
 
-def test_base64_image_of_exactly_the_document_example_prefix_form(api: V1, images: dict[str, media.Sample]) -> None:
+def test_line_wrapped_base64(api: V1, images: dict[str, media.Sample]) -> None:
     """Line-wrapped base64 (as MIME encoders write it) is accepted too."""
     text = base64.encodebytes(images["jpg"].path.read_bytes()).decode()
     assert "\n" in text
     response = api.post("/api/assets", json={"base64": "data:image/jpeg;base64," + text, "type": "face"})
-    assert response.status_code == 201 and response.json()["data"]["size"] == images["jpg"].path.stat().st_size
+    assert response.status_code == 201
+    assert response.json()["data"]["size"] == images["jpg"].path.stat().st_size

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from app.server.v1.bucket import Bucket
+from app.server.v1.bucket import Bucket, BucketFile
 from tests.media import make_png
 
 
-def put(bucket: Bucket, tmp_path: Path, user_id: int = 1, name: str = "a.png"):  # type: ignore[no-untyped-def]
+def put(bucket: Bucket, tmp_path: Path, user_id: int = 1, name: str = "a.png") -> BucketFile:
     sample = make_png(tmp_path, name=name)
-    return bucket.put(
-        sample.path, "png", user_id=user_id, display_name=name, description="d", size=sample.path.stat().st_size
-    )
+    size = sample.path.stat().st_size
+    return bucket.put(sample.path, "png", user_id=user_id, display_name=name, description="d", size=size)
 
 
 def test_put_get_list_and_expire(tmp_path: Path) -> None:

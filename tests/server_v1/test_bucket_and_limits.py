@@ -22,7 +22,9 @@ def wait_until(condition, timeout: float) -> bool:  # type: ignore[no-untyped-de
     return True
 
 
-def test_bucket_upload_has_no_row_and_expires(small_server: LiveServer, images: dict[str, media.Sample]) -> None:
+def test_bucket_upload_has_no_row_and_expires(
+    small_server: LiveServer, images: dict[str, media.Sample]
+) -> None:
     api = new_v1(small_server)
     png = images["png"].path
     response = api.upload_json(png.read_bytes(), "bucket", mimeType="image/png", filename="tmp.png")

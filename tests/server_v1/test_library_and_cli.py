@@ -10,12 +10,14 @@ from sqlalchemy import inspect
 from app.cli.main import main
 from app.library.errors import AuthenticationFailed, InvalidInput, NotFound
 from app.library.persons import PersonService
-from app.library.records import AssetQuery
+from app.library.records import AssetQuery, AssetRecord
 from app.library.service import LibraryService, Target
 from tests.media import make_jpeg, make_png
 
 
-def _import(lib: LibraryService, path: Path, purpose: str | None, user_id: int | None = None):  # type: ignore[no-untyped-def]
+def _import(
+    lib: LibraryService, path: Path, purpose: str | None, user_id: int | None = None
+) -> AssetRecord:
     uid = lib.local_user_id if user_id is None else user_id
     with path.open("rb") as f:
         return lib.import_stream(f, path.name, Target(user_id=uid, purpose=purpose))

@@ -54,7 +54,8 @@ class FaultProxy:
 
     def close(self) -> None:
         self._closed.set()
-        self._sock.close()
+        # shutdown wakes the thread blocked in accept(); close alone would leave it listening.
+        _kill(self._sock)
         with self._lock:
             for s in list(self._open):
                 _kill(s)
@@ -112,12 +113,12 @@ class FaultProxy:
                 if not data:
                     break
                 keep = conn.allow(data, up)
+                if up and conn.hook_due():
+                    self.hook()  # before forwarding: a hook that blocks holds the request back
                 if keep:
                     dst.sendall(data[:keep] if keep < len(data) else data)
                 if keep < len(data):
                     break
-                if up and conn.hook_due():
-                    self.hook()
         except OSError:
             pass
         finally:

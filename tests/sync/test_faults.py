@@ -142,8 +142,8 @@ def test_random_faults_end_byte_for_byte_equal(server, libs, tmp_path: Path, sam
             proxy.choose = _faults(round_no)
             if round_no == 3:
                 # Edits and deletions while the network misbehaves.
-                first = next(iter(a.iter_assets()))
-                a.update_asset(first.id, AssetChanges(name="renamed in the storm"))
+                mine = next(r for r in a.iter_assets() if r.name == "photo.jpg")
+                a.update_asset(mine.id, AssetChanges(name="renamed in the storm"))
                 victim = next(r for r in b.iter_assets() if r.format == "png")
                 b.delete_asset(victim.id)
             for lib in (a, b):

@@ -177,7 +177,9 @@ def bucket_file(
     responses=v1_errors(401, 404, 422),
     summary="Get an asset",
 )
-def get_asset(asset_id: AssetIdParam, user: ApiKeyUser, lib: Library, base: BaseUrl) -> V1Ok[V1Asset]:
+def get_asset(
+    asset_id: AssetIdParam, user: ApiKeyUser, lib: Library, base: BaseUrl
+) -> V1Ok[V1Asset]:
     return V1Ok(data=asset_v1(_v1_asset(lib, asset_id, user.id), base))
 
 
@@ -187,7 +189,9 @@ def get_asset(asset_id: AssetIdParam, user: ApiKeyUser, lib: Library, base: Base
     responses=image_file(401, 404, 416, 422),
     summary="An asset's file (its `url`)",
 )
-def asset_file(request: Request, asset_id: AssetIdParam, user: ApiKeyUser, lib: Library) -> Response:
+def asset_file(
+    request: Request, asset_id: AssetIdParam, user: ApiKeyUser, lib: Library
+) -> Response:
     record = _v1_asset(lib, asset_id, user.id)
     return _enveloped_416(
         file_response(

@@ -1,4 +1,4 @@
-"""Temporary "bucket" uploads: files with no database row, reachable by an unguessable name until they expire."""
+"""Temporary "bucket" uploads: no database row, an unguessable name, removed when they expire."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class Bucket:
         description: str | None,
         size: int,
     ) -> BucketFile:
-        """Move a validated staged file in; the sidecar is written last, so a file without one is junk."""
+        """Move a validated staged file in; its sidecar comes last (a file without one is junk)."""
         if fmt not in ("jpg", "png", "gif", "webp"):
             raise ValueError(f"Not an image format: {fmt!r}")
         name = f"{secrets.token_urlsafe(24)}.{fmt}"
@@ -111,7 +111,7 @@ class Bucket:
         return out
 
     def cleanup(self, now: float | None = None) -> int:
-        """Remove expired files, and leftovers of interrupted uploads; returns how many files went."""
+        """Remove expired files and leftovers of interrupted uploads; returns how many went."""
         moment = time.time() if now is None else now
         removed = 0
         for entry in os.scandir(self.root):

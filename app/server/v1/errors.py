@@ -102,7 +102,9 @@ def error_code(exc: Exception, status: int) -> str:
     return _CODE_FOR_STATUS.get(status, "BAD_REQUEST" if status < 500 else "INTERNAL_ERROR")
 
 
-def envelope(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def envelope(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = V1Failure(error=V1ErrorBody(code=code, message=message))
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 

@@ -1,4 +1,4 @@
-"""Reading a JSON upload body as it arrives: one base64 string streams out decoded, the rest stays small."""
+"""Reading a JSON upload as it arrives: the base64 string streams out decoded, the rest is small."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class BodyError(ValueError):
 
 
 class Base64Decoder:
-    """Decodes base64 text fed in arbitrary pieces; whitespace is ignored, URL-safe letters accepted."""
+    """Decodes base64 fed in arbitrary pieces; ignores whitespace, accepts URL-safe letters."""
 
     def __init__(self) -> None:
         self._pending = b""
@@ -59,7 +59,7 @@ class Base64Decoder:
 
 
 class JsonObjectReader:
-    """Parses one JSON object from byte chunks without holding more than a chunk and the small fields.
+    """Parses one JSON object from byte chunks, holding no more than a chunk and the small fields.
 
     The string value of `stream_key` is handed to a consumer as an iterator of decoded bytes
     (a `data:...;base64,` prefix removed) while the body is still arriving; every other field
@@ -76,7 +76,7 @@ class JsonObjectReader:
         self.streamed = False
 
     def parse(self, consume: Callable[[Iterator[bytes]], T]) -> T | None:
-        """Read the whole object; returns what consume made of the streamed value (None if absent)."""
+        """Read the whole object; returns what consume made of the streamed value (or None)."""
         result: T | None = None
         self._skip_ws()
         self._expect(b"{")
@@ -161,31 +161,44 @@ class JsonObjectReader:
         raw = bytearray()
         depth = 0
         in_string = escaped = False
-        while True:
-            byte = self._peek()
-            if not byte:
-                break
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif byte == b"\\":
-                    escaped = True
-                elif byte == b'"':
-                    in_string = False
+        done = False
+        while not done and self._fill():
+            buf, start = self._buf, self._pos
+            i = start
+            while i < len(buf):
+                byte = buf[i]
+                if in_string:
+                    if escaped:
+                        escaped = False
+                    elif byte == 0x5C:  # backslash
+                        escaped = True
+                    elif byte == 0x22:  # the closing quote
+                        in_string = False
+                        if depth == 0:
+                            i += 1
+                            done = True
+                            break
+                    else:
+                        # Plain characters: jump to the next quote or backslash at once.
+                        stops = [j for j in (buf.find(b'"', i), buf.find(b"\\", i)) if j >= 0]
+                        i = min(stops) if stops else len(buf)
+                        continue
+                elif byte == 0x22:
+                    in_string = True
+                elif byte in b"[{":
+                    depth += 1
+                elif byte in b"]}":
                     if depth == 0:
-                        raw += self._take()
+                        done = True
                         break
-            elif byte == b'"':
-                in_string = True
-            elif byte in b"[{":
-                depth += 1
-            elif byte in b"]}":
-                if depth == 0:
+                    depth -= 1
+                elif byte in b",:" and depth == 0:
+                    done = True
                     break
-                depth -= 1
-            elif byte in b",:" and depth == 0:
-                break
-            raw += self._take()
+                i += 1
+            raw += buf[start:i]
+            self._count(i - start)
+            self._pos = i
         try:
             return json.loads(bytes(raw))
         except ValueError:

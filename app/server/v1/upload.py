@@ -1,9 +1,9 @@
-"""POST /api/assets: a multipart or JSON (base64) upload, decoded and validated while it streams in."""
+"""POST /api/assets: a multipart or JSON (base64) upload, decoded and checked as it streams in."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from app.core.ingest import Ingested
 from app.core.names import safe_display_name
 from app.library.service import LibraryService, Target
 from app.server.multipart import MultipartReader, boundary_of
+from app.server.upload import _drain, _next_chunk  # the v2 upload's body plumbing, shared
 from app.server.v1.bucket import Bucket
 from app.server.v1.errors import InvalidBody, NotAnImage
 from app.server.v1.jsonbody import MAX_OTHER_BYTES, BodyError, JsonObjectReader
@@ -76,7 +77,7 @@ async def receive(
         # Refused from the headers alone: not one byte of a huge body is read.
         raise FileTooLarge(lib.max_bytes)
     boundary = boundary_of(request.headers.get("content-type")) if kind == "form" else b""
-    stream = request.stream().__aiter__()
+    stream = request.stream()
     received = 0
 
     def chunks() -> Iterator[bytes]:
@@ -98,23 +99,6 @@ async def receive(
         # A well-behaved client gets to finish sending, so that it reads the reason.
         await _drain(stream, received, budget)
         raise
-
-
-async def _next_chunk(stream: AsyncIterator[bytes]) -> bytes | None:
-    try:
-        return await stream.__anext__()
-    except StopAsyncIteration:
-        return None
-
-
-async def _drain(stream: AsyncIterator[bytes], received: int, budget: int) -> None:
-    try:
-        async for chunk in stream:
-            received += len(chunk)
-            if received > budget:
-                return
-    except ClientDisconnect:
-        return
 
 
 def _receive(
@@ -147,15 +131,17 @@ def _receive(
     name = fields.filename or f"{fields.type}-{uuid.uuid4().hex[:12]}.{ingested.info.format}"
     description = fields.description or None
     if fields.type == "bucket":
-        ingested.thumb_path.unlink(missing_ok=True)
-        entry = bucket.put(
-            ingested.staged.path,
-            ingested.info.format,
-            user_id=user_id,
-            display_name=safe_display_name(name),
-            description=description,
-            size=ingested.staged.size,
-        )
+        try:
+            entry = bucket.put(
+                ingested.staged.path,
+                ingested.info.format,
+                user_id=user_id,
+                display_name=safe_display_name(name),
+                description=description,
+                size=ingested.staged.size,
+            )
+        finally:
+            ingested.discard()  # the thumbnail, and the file if it did not move
         return bucket_v1(entry, base_url)
     record = lib.file_received(
         ingested, name, Target(user_id=user_id, purpose=fields.type, description=description)

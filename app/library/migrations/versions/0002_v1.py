@@ -35,7 +35,10 @@ def upgrade() -> None:
         sa.Column("asset_id", sa.String(length=36), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["asset_id"], ["assets.id"], name=op.f("fk_person_images_asset_id_assets"), ondelete="CASCADE"
+            ["asset_id"],
+            ["assets.id"],
+            name=op.f("fk_person_images_asset_id_assets"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["person_id"],
