@@ -51,14 +51,14 @@ class LogRecorder(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.lines: list[str] = []
-        self._lock_lines = threading.Lock()
+        self._guard = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             line = f"{record.levelname} {record.name}: {record.getMessage()}"
         except Exception:  # a bad format string is still a warning worth seeing
             line = f"{record.levelname} {record.name}: {record.msg!r}"
-        with self._lock_lines:
+        with self._guard:
             self.lines.append(line)
 
 
@@ -91,7 +91,10 @@ class SelfTest:
         hooks = sys.excepthook, threading.excepthook
         sys.excepthook = _log_unhandled
         threading.excepthook = lambda hook: _log_unhandled(hook.exc_type, hook.exc_value, hook.exc_traceback)
-        where = f"frozen bundle in {Path(sys.executable).parent}" if _frozen() else f"source, Python {sys.version.split()[0]}"
+        if _frozen():
+            where = f"frozen bundle in {Path(sys.executable).parent}"
+        else:
+            where = f"source, Python {sys.version.split()[0]}"
         self._say(f"{__app_name__} {__version__} self-test ({where})")
         try:
             failed = False
@@ -229,7 +232,7 @@ class SelfTest:
         lines = self.recorder.lines
         if not lines:
             notes = _headless_notes()
-            aside = f" ({notes} note(s) about this machine having no display or sound server)" if notes else ""
+            aside = f" ({notes} note(s) that this machine has no display, sound or session)" if notes else ""
             return Outcome("log", "PASS", f"no warnings or errors were logged{aside}")
         shown = "; ".join(line[:MAX_DETAIL] for line in lines[:5])
         shown += f" (and {len(lines) - 5} more)" if len(lines) > 5 else ""

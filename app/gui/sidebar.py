@@ -31,6 +31,9 @@ from app.gui.grid import local_files
 from app.gui.scope import Scope
 from app.library.records import CampaignRecord, ClientRecord
 
+_ICONS = {"all": "all", "unassigned": "unassigned", "client": "client", "campaign": "campaign"}
+AnyIndex = QModelIndex | QPersistentModelIndex
+
 
 @dataclass(eq=False)
 class SidebarEntry:

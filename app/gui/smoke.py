@@ -11,13 +11,14 @@ from pathlib import Path
 
 log = logging.getLogger("atelier.qt")
 
-# What Qt says on any machine without a display or a sound server, which is where the
-# self-test runs (CI, a build box): facts about the machine, not faults of Atelier. They
-# are logged at INFO and counted, everything else from Qt keeps its level.
+# What Qt says on a machine without a display, a sound server or a login session, which is
+# where the self-test usually runs (CI, a build box): facts about the machine, not faults of
+# Atelier. They are logged at INFO and counted; everything else from Qt keeps its level.
 HEADLESS_NOTES: tuple[tuple[str, str], ...] = (
     ("default", "This plugin does not support propagateSizeHints()"),  # the offscreen platform
     ("qt.multimedia.symbolsresolver", "pipewire"),  # no PipeWire installed
     ("default", "PulseAudioService: pa_context_connect() failed"),  # no sound server running
+    ("default", "XDG_RUNTIME_DIR not set"),  # no login session (a service, a container)
 )
 headless_notes: list[str] = []
 

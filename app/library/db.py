@@ -82,3 +82,11 @@ def migrate(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         # "heads": independent features add their own branches off the initial schema.
         command.upgrade(cfg, "heads")
+        # The change counter's row exists before any writer needs it: two first writes on
+        # PostgreSQL would otherwise both insert it, and one would fail.
+        conn.execute(
+            text(
+                "INSERT INTO counters (name, value) SELECT 'changes', 0 "
+                "WHERE NOT EXISTS (SELECT 1 FROM counters WHERE name = 'changes')"
+            )
+        )

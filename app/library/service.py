@@ -6,7 +6,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -74,6 +74,14 @@ class Target:
     description: str | None = None
 
 
+@dataclass
+class _KeyLock:
+    """A lock for one Idempotency-Key and how many uploads hold or wait for it."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    holders: int = 0
+
+
 def _first_line(exc: BaseException) -> str:
     cause = getattr(exc, "orig", None) or exc  # the driver's own words, without SQLAlchemy's SQL
     return (str(cause).strip().splitlines() or [cause.__class__.__name__])[0]
@@ -109,6 +117,8 @@ class LibraryService:
         self._write = sessionmaker(self._writer, expire_on_commit=False)
         # One writer at a time inside this process; other processes wait on SQLite's lock.
         self._write_lock = threading.RLock()
+        self._key_locks: dict[tuple[int, str], _KeyLock] = {}
+        self._key_locks_guard = threading.Lock()
         self._local_user_id: int | None = None
         self._openers = OpenersLock(self.data_dir)
         if self._openers.only_opener():
@@ -257,22 +267,43 @@ class LibraryService:
     ) -> AssetRecord:
         """Check the target and commit a file from receive_stream(); it is discarded on failure."""
         try:
-            if idempotency_key and target.user_id is not None:
-                # Two concurrent retries: the second to arrive returns the first's asset.
-                earlier = self._idempotent_result(target.user_id, idempotency_key)
-                if earlier is not None:
-                    ingested.discard()
-                    return earlier
-            self._check_target(target)
-            [record] = self.commit_ingested(
-                [(ingested, name or filename, asset_id, uploaded_at)],
-                target,
-                idempotency_key=idempotency_key,
-            )
-            return record
+            with self._idempotency_lock(target.user_id, idempotency_key):
+                if idempotency_key and target.user_id is not None:
+                    # Concurrent retries meet here one at a time: the first commits, the
+                    # others find its key and return its asset.
+                    earlier = self._idempotent_result(target.user_id, idempotency_key)
+                    if earlier is not None:
+                        ingested.discard()
+                        return earlier
+                self._check_target(target)
+                [record] = self.commit_ingested(
+                    [(ingested, name or filename, asset_id, uploaded_at)],
+                    target,
+                    idempotency_key=idempotency_key,
+                )
+                return record
         except BaseException:
             ingested.discard()
             raise
+
+    @contextmanager
+    def _idempotency_lock(self, user_id: int | None, key: str | None) -> Iterator[None]:
+        """Serialises commits that carry the same user's Idempotency-Key (in this process)."""
+        if not key or user_id is None:
+            yield
+            return
+        slot = (user_id, key)
+        with self._key_locks_guard:
+            entry = self._key_locks.setdefault(slot, _KeyLock())
+            entry.holders += 1
+        try:
+            with entry.lock:
+                yield
+        finally:
+            with self._key_locks_guard:
+                entry.holders -= 1
+                if entry.holders == 0:
+                    del self._key_locks[slot]
 
     def idempotent_result(self, user_id: int, key: str) -> AssetRecord | None:
         """The asset an earlier upload with this Idempotency-Key made, if it still exists."""

@@ -69,7 +69,7 @@ def serve(
         )
         if on_ready is not None:
             on_ready(address_of(sock, host))
-        Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+        Multiprocess(config, sockets=[sock]).run()
     finally:
         sock.close()
         logging.getLogger("atelier.server").info("Stopped")

@@ -40,17 +40,17 @@ def _jobs() -> list[tuple[str, str, Callable[[Context], list[Row]]]]:
     ]
 
 
-def _allow_bytecode(cache: Path) -> None:
+def _allow_bytecode() -> None:
     """Run Atelier from compiled bytecode, as an installed copy does.
 
     An environment that forbids writing bytecode (PYTHONDONTWRITEBYTECODE) would charge
     every `atelier` run, and every import worker it spawns, for compiling the sources; the
-    compiled files go to the benchmark cache instead of the source tree.
+    compiled files go to a folder of their own instead of the source tree.
     """
     if not sys.dont_write_bytecode and "PYTHONDONTWRITEBYTECODE" not in os.environ:
         return
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    prefix = str(cache / "pycache")
+    prefix = str(Path(tempfile.gettempdir()) / "atelier-bench-pycache")
     os.environ["PYTHONPYCACHEPREFIX"] = prefix
     sys.pycache_prefix = prefix
     sys.dont_write_bytecode = False
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cache = (args.cache or cache_root()).expanduser()
     cache.mkdir(parents=True, exist_ok=True)
-    _allow_bytecode(cache)
+    _allow_bytecode()
     work = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
     ctx = Context(sizes=sizes, cache=cache, work=work, cores=os.cpu_count() or 1, log=log)
     os.chdir(REPO)

@@ -39,13 +39,14 @@ def test_a_bundle_without_the_tool_falls_back_to_path(tmp_path: Path) -> None:
 
 
 def test_the_bundled_magic_database_is_put_in_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(bundled.MAGIC_ENV, raising=False)
+    # Set first, so that monkeypatch restores the variable however the code under test changes it.
+    monkeypatch.setenv(bundled.MAGIC_ENV, "/the/machine's/magic.mgc")
     root = _fake_bundle(tmp_path / "bundle")
     assert bundled.use_bundled_magic_database(root) == root / "libmagic" / "magic.mgc"
     assert os.environ[bundled.MAGIC_ENV] == str(root / "libmagic" / "magic.mgc")
 
 
 def test_no_database_leaves_the_environment_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(bundled.MAGIC_ENV, raising=False)
+    monkeypatch.setenv(bundled.MAGIC_ENV, "/the/machine's/magic.mgc")
     assert bundled.use_bundled_magic_database(tmp_path) is None
-    assert bundled.MAGIC_ENV not in os.environ
+    assert os.environ[bundled.MAGIC_ENV] == "/the/machine's/magic.mgc"

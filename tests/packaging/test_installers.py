@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -69,6 +70,8 @@ def test_the_bundle_carries_what_the_app_needs_and_not_what_it_does_not(bundle: 
     ]  # fmt: skip
     for path in expected:
         assert (internal / path).exists(), path
+    if importlib.util.find_spec("psycopg") is not None:
+        assert (internal / "psycopg_binary").is_dir(), "the PostgreSQL driver for `serve --db-url`"
     versions = sorted(p.name for p in (ROOT / "app/library/migrations/versions").glob("*.py"))
     assert sorted(p.name for p in (internal / "app/library/migrations/versions").glob("*.py")) == versions
     assert list(internal.rglob("*pdfium*.so*")), "pypdfium2's library"
@@ -78,8 +81,12 @@ def test_the_bundle_carries_what_the_app_needs_and_not_what_it_does_not(bundle: 
 
 
 def test_the_frozen_self_test_passes_without_system_ffmpeg(bundle: Path, tmp_path: Path) -> None:
-    # No PATH: the bundle may only use what it carries.
-    env = {"HOME": str(tmp_path), "PATH": "/nonexistent", "ATELIER_DATA_DIR": str(tmp_path / "untouched")}
+    # No PATH: the bundle may only use what it carries. A UTF-8 locale, as any desktop has
+    # (Qt rightly warns without one, and the self-test fails on warnings).
+    env = {
+        "HOME": str(tmp_path), "PATH": "/nonexistent", "LANG": "C.UTF-8",
+        "ATELIER_DATA_DIR": str(tmp_path / "untouched"),
+    }  # fmt: skip
     result = subprocess.run(
         [str(bundle / "atelier"), "--self-test"], capture_output=True, text=True, env=env, timeout=600
     )

@@ -118,3 +118,22 @@ def test_the_desktop_starts_the_server_with_a_local_token(tmp_path: Path) -> Non
             live.base_url + "/api/v2/assets", headers={"Authorization": f"Bearer {token}"}, timeout=30
         )
         assert listed.status_code == 200 and listed.json() == []
+
+
+def test_serve_with_two_workers(tmp_path: Path, samples: dict) -> None:  # type: ignore[type-arg]
+    from tests.server.live import live_server
+
+    with live_server(tmp_path / "lib", workers=2) as live:
+        token = live.user("studio")
+        headers = {"Authorization": f"Bearer {token}"}
+        ids = []
+        for fmt in ("png", "jpg", "pdf"):
+            with samples[fmt].path.open("rb") as f:
+                response = requests.post(
+                    live.base_url + "/api/v2/upload-asset", headers=headers, files={"file": f}, timeout=60
+                )
+            assert response.status_code == 201, response.text
+            ids.append(response.json()["id"])
+        for _ in range(4):  # whichever worker answers sees the same library
+            listed = requests.get(live.base_url + "/api/v2/assets", headers=headers, timeout=30).json()
+            assert sorted(a["id"] for a in listed) == sorted(ids)

@@ -274,3 +274,29 @@ def test_a_45mb_upload_streams_in_flat_memory(sqlite_server: LiveServer, tmp_pat
     growth_mb = (_peak_rss_kb(sqlite_server.process.pid) - peak_before) / 1024
     assert growth_mb < 20, f"the server's peak memory grew by {growth_mb:.0f} MB for a 45 MB upload"
     assert api.get(f"/api/v2/assets/{response.json()['id']}").content[:3] == b"\xff\xd8\xff"
+
+
+def test_concurrent_uploads(server: LiveServer, samples: dict[str, media.Sample]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    api = new_api(server)
+    formats = ["png", "jpg", "gif", "webp"]
+    key = {"Idempotency-Key": f"same-{uuid.uuid4()}"}
+
+    def upload(i: int) -> tuple[int, dict]:  # type: ignore[type-arg]
+        # Fresh sessions: requests.Session is not meant to be shared between threads.
+        one = Api(api.base_url, api.token)
+        headers = key if i >= len(formats) else None
+        response = one.upload(samples[formats[i % len(formats)]].path, headers=headers)
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=7) as pool:
+        results = list(pool.map(upload, range(len(formats) + 3)))
+    assert all(status == 201 for status, _ in results), results
+    distinct = {body["id"] for _, body in results[: len(formats)]}
+    assert len(distinct) == len(formats)
+    replayed = {body["id"] for _, body in results[len(formats) :]}
+    assert len(replayed) == 1  # three racing retries with one key made one asset
+    feed = api.get("/api/v2/changes").json()
+    assert len(feed["assets"]) == len(formats) + 1
+    assert len({s["asset"]["id"] for s in feed["assets"]}) == len(formats) + 1
