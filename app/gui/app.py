@@ -6,12 +6,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
-
-    from app.gui.main_window import MainWindow
 
 NO_DISPLAY = (
     "atelier: no display found; run `atelier serve` for the server or `atelier --help` "

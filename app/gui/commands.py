@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.gui import desktop
+from app.gui.quicklook import QuickLookDialog
 from app.gui.scope import Scope
+from app.gui.server import ServerDialog
 from app.library.records import AssetChanges, AssetRecord
 
 if TYPE_CHECKING:
@@ -42,6 +44,8 @@ class Commands(QObject):
         self.w = window
         self.lib = window.library
         self.uid = window.library.local_user_id
+        self.quick_look_dialog: QuickLookDialog | None = None
+        self.server_dialog: ServerDialog | None = None
 
     def _write(self, fn: Callable[[], object], done: Callable[[object], None] | None = None) -> None:
         def finished(result: object) -> None:
@@ -107,7 +111,71 @@ class Commands(QObject):
         desktop.copy_files([self.lib.file_path(r) for r in records])
         self.w.notify(f"Copied {_plural(len(records), 'file')}")
 
+    def rename_current(self) -> None:
+        """F2: the sidebar entry when the sidebar has the focus, else the selected asset."""
+        w = self.w
+        if w.sidebar.hasFocus():
+            scope = w.sidebar.current_scope()
+            if scope is not None:
+                self.rename_scope(scope)
+            return
+        records = w.selected_records()
+        if len(records) == 1:
+            self.rename_asset(records[0])
+
+    def delete_selected(self) -> None:
+        self.delete_assets(self.w.selected_records())
+
+    # --- looking ------------------------------------------------------------------------
+
+    def quick_look(self) -> None:
+        """Space: a large preview of the current asset; Space again closes it."""
+        w = self.w
+        records = w.selected_records()
+        current = w.model.cached_record(w.grid.current_id() or "")
+        record = current if current in records else (records[0] if records else None)
+        if record is None:
+            return
+        if self.quick_look_dialog is None:
+            self.quick_look_dialog = QuickLookDialog(self.lib, w.tasks, w)
+            self.quick_look_dialog.step_requested.connect(self._quick_look_step)
+        dialog = self.quick_look_dialog
+        if dialog.isVisible() and dialog.preview.shown_id == record.id:
+            dialog.close()
+            return
+        dialog.show_record(record)
+        dialog.show()
+        dialog.raise_()
+
+    def _quick_look_step(self, delta: int) -> None:
+        w = self.w
+        row = w.grid.currentIndex().row() + delta
+        if 0 <= row < w.model.rowCount():
+            w.grid.setCurrentIndex(w.model.index(row))
+            record = w.model.record(row)
+            if record is not None and self.quick_look_dialog is not None:
+                self.quick_look_dialog.show_record(record)
+
+    def close_dialogs(self) -> None:
+        if self.quick_look_dialog is not None:
+            self.quick_look_dialog.close()
+
+    def show_server_dialog(self) -> None:
+        if self.server_dialog is None:
+            self.server_dialog = ServerDialog(self.w.server, self.w)
+        self.server_dialog.show()
+        self.server_dialog.raise_()
+
     # --- clients and campaigns -----------------------------------------------------------
+
+    def new_campaign_here(self) -> None:
+        """A campaign for the client being shown (or the client of the campaign being shown)."""
+        scope = self.w.filters.scope
+        client_id = scope.id if scope.kind == "client" else scope.client_id
+        if client_id:
+            self.new_campaign(client_id)
+        else:
+            self.w.notify("Select a client in the sidebar first")
 
     def new_client(self) -> None:
         name = self.w.prompts.ask_text(self.w, "New client", "Client name:")

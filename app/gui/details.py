@@ -131,8 +131,8 @@ class DetailsPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 14, 14, 10)
         layout.setSpacing(12)
-        layout.addWidget(self.preview, 5)
-        layout.addWidget(scroll, 6)
+        layout.addWidget(self.preview, 4)
+        layout.addWidget(scroll, 7)
 
     def _connect(self) -> None:
         self.name_edit.editingFinished.connect(self._on_name_edited)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QFont
+from PySide6.QtGui import QAction, QActionGroup, QFont, QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -34,6 +34,7 @@ SORT_SHORT = {"newest": "Newest", "oldest": "Oldest", "name": "Name", "size": "L
 PURPOSES: list[tuple[str | None, str]] = [(None, "Any purpose"), ("face", "Face"), ("template", "Template")]
 PURPOSE_SHORT = {None: "Purpose", "face": "Face", "template": "Template"}
 SEARCH_DELAY_MS = 200
+ZOOM_STEP = 24
 
 
 class FilterBar(QWidget):
@@ -63,8 +64,10 @@ class FilterBar(QWidget):
         self.search.setObjectName("SearchBox")
         self.search.setPlaceholderText("Search names and tags")
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.import_button = QPushButton(icons.icon("import", "#FFFFFF"), "  Import")
+        search_icon = self.search.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
+        icons.set_icon(search_icon, "search")
+        self.import_button = QPushButton("  Import")
+        icons.set_icon(self.import_button, "import", "#FFFFFF")
         self.import_button.setObjectName("Primary")
         self.import_button.setToolTip("Import files (Ctrl+O)")
 
@@ -107,10 +110,12 @@ class FilterBar(QWidget):
 
         # The zoom lives in the status bar, bottom right, where photo tools keep it.
         self.zoom_box = QWidget()
-        small = QLabel()
-        small.setPixmap(icons.pixmap("zoom-small", 14, None, self.devicePixelRatioF()))
-        large = QLabel()
-        large.setPixmap(icons.pixmap("zoom-large", 14, None, self.devicePixelRatioF()))
+        small = QToolButton()
+        icons.set_icon(small, "zoom-small")
+        small.setToolTip("Smaller thumbnails")
+        large = QToolButton()
+        icons.set_icon(large, "zoom-large")
+        large.setToolTip("Larger thumbnails")
         self.zoom = QSlider(Qt.Orientation.Horizontal)
         self.zoom.setRange(MIN_EDGE, MAX_EDGE)
         self.zoom.setValue(DEFAULT_EDGE)
@@ -123,6 +128,8 @@ class FilterBar(QWidget):
         zoom_row.addWidget(small)
         zoom_row.addWidget(self.zoom)
         zoom_row.addWidget(large)
+        small.clicked.connect(lambda: self.zoom.setValue(self.zoom.value() - ZOOM_STEP))
+        large.clicked.connect(lambda: self.zoom.setValue(self.zoom.value() + ZOOM_STEP))
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 14, 14, 10)
@@ -139,7 +146,7 @@ class FilterBar(QWidget):
 
     def _menu_button(self, icon_name: str, text: str) -> QToolButton:
         button = QToolButton()
-        button.setIcon(icons.icon(icon_name))
+        icons.set_icon(button, icon_name)
         button.setText(text)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

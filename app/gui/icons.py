@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -60,6 +62,32 @@ def icon(name: str, color: QColor | str | None = None) -> QIcon:
     return result
 
 
-def clear_cache() -> None:
-    """After a theme change: colours are part of the cache key, but free the old ones."""
+class _HasIcon(Protocol):
+    def setIcon(self, icon: QIcon, /) -> None: ...
+
+
+# Buttons and actions whose icon follows the theme: (the object, icon name, fixed colour).
+_tinted: list[tuple[weakref.ReferenceType[_HasIcon], str, str | None]] = []
+
+
+def set_icon(target: _HasIcon, name: str, color: str | None = None) -> None:
+    """Give a button or action an icon that retint() redraws when the appearance changes."""
+    target.setIcon(icon(name, color))
+    _tinted[:] = [entry for entry in _tinted if entry[0]() not in (None, target)]
+    _tinted.append((weakref.ref(target), name, color))
+
+
+def retint() -> None:
+    """After a light/dark switch: redraw every icon set with set_icon() in the new colours."""
     _render.cache_clear()
+    alive = []
+    for ref, name, color in _tinted:
+        target = ref()
+        if target is None:
+            continue
+        try:
+            target.setIcon(icon(name, color))
+        except RuntimeError:  # its Qt object is gone
+            continue
+        alive.append((ref, name, color))
+    _tinted[:] = alive

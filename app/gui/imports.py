@@ -130,6 +130,7 @@ class ImportBar(QWidget):
         self.cancel_button.clicked.connect(self.cancel_clicked)
         self.hide()
 
+    @Slot(object)
     def started(self, job: ImportJob) -> None:
         self.label.setText(f"Importing into {job.label}…")
         self.detail.setText("Looking for files")
@@ -137,6 +138,7 @@ class ImportBar(QWidget):
         self.cancel_button.setEnabled(True)
         self.show()
 
+    @Slot(object)
     def progressed(self, p: ImportProgress) -> None:
         self.bar.setRange(0, max(1, p.total))
         self.bar.setValue(p.done)

@@ -7,17 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.core.errors import AtelierError
 from app.gui import icons, menus, theme
@@ -29,10 +20,10 @@ from app.gui.filter_bar import FilterBar
 from app.gui.grid import AssetGridView, local_files
 from app.gui.imports import ImportBar, ImportController, ImportJob, ImportSummaryDialog, summary_line
 from app.gui.prompts import Prompts
-from app.gui.quicklook import QuickLookDialog
 from app.gui.scope import Filters, Scope
-from app.gui.server import ServerController, ServerDialog, ServerState
-from app.gui.sidebar import SidebarData, SidebarView
+from app.gui.server import ServerController, ServerState
+from app.gui.sidebar import SidebarData
+from app.gui.sidebar_panel import SidebarPanel
 from app.gui.sync_widgets import install_sync
 from app.gui.tasks import Tasks
 from app.gui.thumbnails import ThumbnailCache
@@ -66,8 +57,6 @@ class MainWindow(QMainWindow):
         self.imports = ImportController(library, self.tasks, self)
         self.server = ServerController(library, self.tasks, db_url, self)
         self.import_summary: ImportSummaryDialog | None = None
-        self.server_dialog: ServerDialog | None = None
-        self.quick_look_dialog: QuickLookDialog | None = None
         self._clients: list[tuple[ClientRecord, list[CampaignRecord]]] = []
         self._pending_scope: tuple[str, str | None] | None = None
         self.sidebar_loaded = False
@@ -88,42 +77,9 @@ class MainWindow(QMainWindow):
     # --- building ----------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.sidebar = SidebarView()
-        brand = QLabel("Atelier")
-        font = QFont(brand.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setWeight(QFont.Weight.Bold)
-        brand.setFont(font)
-        logo = QLabel()
-        logo.setPixmap(icons.app_icon().pixmap(22, 22))
-        head = QHBoxLayout()
-        head.setContentsMargins(14, 14, 10, 6)
-        head.addWidget(logo)
-        head.addWidget(brand)
-        head.addStretch(1)
-        self.new_client_button = QToolButton()
-        self.new_client_button.setIcon(icons.icon("plus"))
-        self.new_client_button.setToolTip("New client")
-        head.addWidget(self.new_client_button)
-        self.server_button = QToolButton()
-        self.server_button.setIcon(icons.icon("server"))
-        self.server_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.server_button.setText("Server off")
-        self.server_button.setToolTip("Start or stop the built-in server")
-        foot = QHBoxLayout()
-        foot.setContentsMargins(8, 6, 8, 10)
-        foot.addWidget(self.server_button)
-        foot.addStretch(1)
-        sidebar_panel = QWidget()
-        sidebar_panel.setObjectName("Sidebar")
-        sidebar_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        side = QVBoxLayout(sidebar_panel)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.setSpacing(0)
-        side.addLayout(head)
-        side.addWidget(self.sidebar, 1)
-        side.addLayout(foot)
-
+        self.sidebar_panel = SidebarPanel()
+        self.sidebar = self.sidebar_panel.tree
+        self.server_button = self.sidebar_panel.server_button
         self.filter_bar = FilterBar()
         self.grid = AssetGridView(self.model, AssetDelegate(self.thumbnails))
         self.import_bar = ImportBar()
@@ -141,11 +97,10 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setHandleWidth(1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(sidebar_panel)
+        self.splitter.addWidget(self.sidebar_panel)
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(1, 1)
-        sidebar_panel.setMinimumWidth(190)
         self.details.setMinimumWidth(280)
         self.splitter.setSizes([240, 820, 340])
         self.setCentralWidget(self.splitter)
@@ -165,8 +120,9 @@ class MainWindow(QMainWindow):
         self.sidebar.customContextMenuRequested.connect(self._on_sidebar_menu)
         self.sidebar.files_dropped.connect(self.import_paths)
         self.sidebar.assets_dropped.connect(self.commands.refile)
-        self.new_client_button.clicked.connect(self.commands.new_client)
-        self.server_button.clicked.connect(self.show_server_dialog)
+        self.sidebar.delete_requested.connect(self.commands.delete_scope)
+        self.sidebar_panel.new_client_button.clicked.connect(self.commands.new_client)
+        self.server_button.clicked.connect(self.commands.show_server_dialog)
         fb = self.filter_bar
         fb.type_changed.connect(lambda kind: self._set_filters(asset_type=kind))
         fb.purpose_changed.connect(lambda purpose: self._set_filters(purpose=purpose))
@@ -177,8 +133,8 @@ class MainWindow(QMainWindow):
         self.grid.files_dropped.connect(lambda paths: self.import_paths(paths, None))
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._details_timer.start())
         self.grid.customContextMenuRequested.connect(self._on_grid_menu)
-        self.grid.quick_look_requested.connect(self.quick_look)
-        self.grid.delete_requested.connect(self.delete_selected)
+        self.grid.quick_look_requested.connect(self.commands.quick_look)
+        self.grid.delete_requested.connect(self.commands.delete_selected)
         self.grid.open_requested.connect(lambda: self.commands.open_assets(self.selected_records()))
         self.grid.doubleClicked.connect(lambda _i: self.commands.open_assets(self.selected_records()))
         self.model.modelAboutToBeReset.connect(self._remember_selection)
@@ -191,7 +147,7 @@ class MainWindow(QMainWindow):
         self.commands.assets_deleted.connect(self.thumbnails.forget)
         self.imports.import_started.connect(self.import_bar.started)
         self.imports.import_progressed.connect(self.import_bar.progressed)
-        self.imports.assets_committed.connect(lambda _n: self._import_refresh_timer.start())
+        self.imports.assets_committed.connect(self._on_assets_committed)
         self.imports.import_finished.connect(self._on_import_finished)
         self.imports.import_failed.connect(self._on_import_failed)
         self.import_bar.cancel_clicked.connect(self.cancel_import)
@@ -348,66 +304,9 @@ class MainWindow(QMainWindow):
     def zoom_by(self, delta: int) -> None:
         self.filter_bar.zoom.setValue(self.filter_bar.zoom.value() + delta)
 
-    def rename_current(self) -> None:
-        if self.sidebar.hasFocus():
-            scope = self.sidebar.current_scope()
-            if scope is not None:
-                self.commands.rename_scope(scope)
-            return
-        records = self.selected_records()
-        if len(records) == 1:
-            self.commands.rename_asset(records[0])
-
-    def delete_selected(self) -> None:
-        self.commands.delete_assets(self.selected_records())
-
-    def new_campaign_here(self) -> None:
-        scope = self.filters.scope
-        client_id = scope.id if scope.kind == "client" else scope.client_id
-        if client_id:
-            self.commands.new_campaign(client_id)
-        else:
-            self.notify("Select a client in the sidebar first")
-
-    def quick_look(self) -> None:
-        records = self.selected_records()
-        current = self.model.cached_record(self.grid.current_id() or "")
-        record = current if current in records else (records[0] if records else None)
-        if record is None:
-            return
-        if self.quick_look_dialog is None:
-            self.quick_look_dialog = QuickLookDialog(self.library, self.tasks, self)
-            self.quick_look_dialog.step_requested.connect(self._quick_look_step)
-        if self.quick_look_dialog.isVisible() and self.quick_look_dialog.preview.shown_id == record.id:
-            self.quick_look_dialog.close()
-            return
-        self.quick_look_dialog.show_record(record)
-        self.quick_look_dialog.show()
-        self.quick_look_dialog.raise_()
-
-    @Slot(int)
-    def _quick_look_step(self, delta: int) -> None:
-        row = self.grid.currentIndex().row() + delta
-        if 0 <= row < self.model.rowCount():
-            self.grid.setCurrentIndex(self.model.index(row))
-            record = self.model.record(row)
-            if record is not None and self.quick_look_dialog is not None:
-                self.quick_look_dialog.show_record(record)
-
-    def show_server_dialog(self) -> None:
-        if self.server_dialog is None:
-            self.server_dialog = ServerDialog(self.server, self)
-        self.server_dialog.show()
-        self.server_dialog.raise_()
-
     @Slot(object)
     def _on_server_state(self, state: ServerState) -> None:
-        text = {
-            ServerState.STOPPED: "Server off",
-            ServerState.STARTING: "Starting…",
-            ServerState.RUNNING: f"Server on · {self.server.address.removeprefix('http://')}",
-        }[state]
-        self.server_button.setText(text)
+        self.sidebar_panel.show_server_state(state, self.server.address)
 
     @Slot(QPoint)
     def _on_grid_menu(self, pos: QPoint) -> None:
@@ -416,12 +315,15 @@ class MainWindow(QMainWindow):
             self.grid.setCurrentIndex(index)
         menu = menus.grid_menu(self, pos)
         if menu is not None:
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             menu.popup(self.grid.viewport().mapToGlobal(pos))
 
     @Slot(QPoint)
     def _on_sidebar_menu(self, pos: QPoint) -> None:
         scope = self.sidebar.sidebar_model.scope_of(self.sidebar.indexAt(pos))
-        menus.sidebar_menu(self, scope).popup(self.sidebar.viewport().mapToGlobal(pos))
+        menu = menus.sidebar_menu(self, scope)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.sidebar.viewport().mapToGlobal(pos))
 
     # --- importing ---------------------------------------------------------------------
 
@@ -444,6 +346,12 @@ class MainWindow(QMainWindow):
     def cancel_import(self) -> None:
         self.import_bar.cancelling()
         self.imports.cancel()
+
+    def _on_assets_committed(self, _count: int) -> None:
+        # Show new assets while the import goes on, but a big library is re-read less often.
+        if not self._import_refresh_timer.isActive():
+            rows = self.model.rowCount()
+            self._import_refresh_timer.start(max(IMPORT_REFRESH_MS, min(5000, rows // 20)))
 
     def _on_import_finished(self, job: ImportJob, report: ImportReport) -> None:
         if not self.imports.busy:
@@ -497,6 +405,8 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app)
+            icons.retint()
+            self.sidebar_panel.show_server_state(self.server.state, self.server.address)
             self.grid.viewport().update()
             self.sidebar.viewport().update()
 
@@ -537,8 +447,7 @@ class MainWindow(QMainWindow):
         self.imports.cancel()
         self.server.shutdown()
         self.details.preview.stop()
-        if self.quick_look_dialog is not None:
-            self.quick_look_dialog.close()
+        self.commands.close_dialogs()
         self.tasks.wait(30_000)
         self.thumbnails.wait()
         super().closeEvent(event)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from app.gui import icons
+from app.gui.filter_bar import ZOOM_STEP
 from app.gui.scope import Scope
 
 if TYPE_CHECKING:
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 
 
 def _action(menu: QMenu, text: str, slot, icon: str | None = None, shortcut: str | QKeySequence | list | None = None) -> QAction:  # type: ignore[no-untyped-def,type-arg]
-    action = menu.addAction(icons.icon(icon), text) if icon else menu.addAction(text)
+    action = menu.addAction(text)
+    if icon:
+        icons.set_icon(action, icon)
     action.triggered.connect(lambda _checked=False: slot())
     if isinstance(shortcut, list):
         # Platform standard keys often repeat one of the explicit ones: a duplicate is ambiguous.
@@ -37,25 +40,25 @@ def build_menu_bar(w: MainWindow) -> dict[str, QAction]:
     actions["import"] = _action(file_menu, "Import Files…", w.import_files_dialog, "import", QKeySequence.StandardKey.Open)
     actions["import_folder"] = _action(file_menu, "Import Folder…", w.import_folder_dialog, "folder", "Ctrl+Shift+O")
     file_menu.addSeparator()
-    actions["server"] = _action(file_menu, "Server…", w.show_server_dialog, "server")
+    actions["server"] = _action(file_menu, "Server…", w.commands.show_server_dialog, "server")
     file_menu.addSeparator()
     actions["quit"] = _action(file_menu, "Quit", w.close, None, QKeySequence.StandardKey.Quit)
 
     edit = bar.addMenu("&Edit")
     actions["find"] = _action(edit, "Find", w.focus_search, "search", QKeySequence.StandardKey.Find)
-    actions["rename"] = _action(edit, "Rename…", w.rename_current, "rename", "F2")
+    actions["rename"] = _action(edit, "Rename…", w.commands.rename_current, "rename", "F2")
     # Delete and Space are handled by the grid itself, so typing in a text field is never hijacked.
-    actions["delete"] = _action(edit, "Delete\tDel", w.delete_selected, "trash")
+    actions["delete"] = _action(edit, "Delete\tDel", w.commands.delete_selected, "trash")
 
     view = bar.addMenu("&View")
-    actions["quick_look"] = _action(view, "Quick Look\tSpace", w.quick_look, "eye")
+    actions["quick_look"] = _action(view, "Quick Look\tSpace", w.commands.quick_look, "eye")
     view.addSeparator()
-    actions["zoom_in"] = _action(view, "Zoom In", lambda: w.zoom_by(+24), "zoom-large", ["Ctrl+=", "Ctrl++", QKeySequence.StandardKey.ZoomIn])
-    actions["zoom_out"] = _action(view, "Zoom Out", lambda: w.zoom_by(-24), "zoom-small", ["Ctrl+-", QKeySequence.StandardKey.ZoomOut])
+    actions["zoom_in"] = _action(view, "Zoom In", lambda: w.zoom_by(+ZOOM_STEP), "zoom-large", ["Ctrl+=", "Ctrl++", QKeySequence.StandardKey.ZoomIn])
+    actions["zoom_out"] = _action(view, "Zoom Out", lambda: w.zoom_by(-ZOOM_STEP), "zoom-small", ["Ctrl+-", QKeySequence.StandardKey.ZoomOut])
 
     lib = bar.addMenu("&Library")
     actions["new_client"] = _action(lib, "New Client…", w.commands.new_client, "client")
-    actions["new_campaign"] = _action(lib, "New Campaign…", w.new_campaign_here, "campaign")
+    actions["new_campaign"] = _action(lib, "New Campaign…", w.commands.new_campaign_here, "campaign")
     return actions
 
 
@@ -66,20 +69,22 @@ def grid_menu(w: MainWindow, pos: QPoint) -> QMenu | None:
     c = w.commands
     menu = QMenu(w)
     _action(menu, "Open", lambda: c.open_assets(records), "open")
-    _action(menu, "Quick Look", w.quick_look, "eye")
+    _action(menu, "Quick Look", w.commands.quick_look, "eye")
     _action(menu, "Show in File Manager", lambda: c.reveal(records[0]), "folder")
     _action(menu, "Copy", lambda: c.copy(records), "copy")
     menu.addSeparator()
     rename = _action(menu, "Rename…", lambda: c.rename_asset(records[0]), "rename")
     rename.setEnabled(len(records) == 1)
-    move = menu.addMenu(icons.icon("campaign"), "Move to")
+    move = menu.addMenu("Move to")
+    icons.set_icon(move.menuAction(), "campaign")
     ids = [r.id for r in records]
     _action(move, "Unassigned", lambda: c.refile(ids, Scope("unassigned", name="Unassigned")), "unassigned")
     clients = w.known_clients()
     if clients:
         move.addSeparator()
     for client, campaigns in clients:
-        sub = move.addMenu(icons.icon("client"), client.name)
+        sub = move.addMenu(client.name)
+        icons.set_icon(sub.menuAction(), "client")
         scope = Scope("client", client.id, name=client.name)
         _action(sub, f"{client.name} (no campaign)", lambda s=scope: c.refile(ids, s), "client")
         if campaigns:

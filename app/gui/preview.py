@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QUrl, Slot
+from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, Qt, QUrl, Slot
 from PySide6.QtGui import QImage, QMovie, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -104,7 +104,7 @@ class MediaPanel(QWidget):
         self.screens.addWidget(self.picture)
         self._has_video = False
         self.play_button = QToolButton()
-        self.play_button.setIcon(icons.icon("play"))
+        icons.set_icon(self.play_button, "play")
         self.play_button.setToolTip("Play / pause")
         self.position = QSlider(Qt.Orientation.Horizontal)
         self.position.setRange(0, 0)
@@ -147,7 +147,7 @@ class MediaPanel(QWidget):
     @Slot(QMediaPlayer.PlaybackState)
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
-        self.play_button.setIcon(icons.icon("pause" if playing else "play"))
+        icons.set_icon(self.play_button, "pause" if playing else "play")
         if playing and self._has_video:
             self.screens.setCurrentWidget(self.video)
 
@@ -179,11 +179,16 @@ class PdfPanel(QWidget):
         self.view.setPageMode(QPdfView.PageMode.SinglePage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
         self.view.setFrameShape(QPdfView.Shape.NoFrame)
+        # One whole page at a time: FitInView leaves the margins out of its sums, so with them
+        # the page would overflow by a few pixels and grow a scroll bar.
+        self.view.setDocumentMargins(QMargins(0, 0, 0, 0))
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.prev_button = QToolButton()
-        self.prev_button.setIcon(icons.icon("chevron-left"))
+        icons.set_icon(self.prev_button, "chevron-left")
         self.prev_button.setToolTip("Previous page")
         self.next_button = QToolButton()
-        self.next_button.setIcon(icons.icon("chevron-right"))
+        icons.set_icon(self.next_button, "chevron-right")
         self.next_button.setToolTip("Next page")
         self.page_label = QLabel("")
         self.page_label.setObjectName("Muted")

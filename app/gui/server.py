@@ -7,7 +7,7 @@ import sys
 from enum import Enum
 
 from PySide6.QtCore import QObject, QProcess, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 from PySide6.QtWidgets import (
     QDialog,
@@ -232,21 +232,25 @@ class ServerDialog(QDialog):
         self.setMinimumWidth(460)
         self.status = QLabel("")
         self.status.setObjectName("Title")
-        note = QLabel("Other apps on this computer can use your library through the Asset API "
-                      "while the server runs. Give them the address and the token.")
+        note = QLabel("While the server runs, other apps on this computer can use your library "
+                      "through the Asset API: give them the address and the token. The token "
+                      "stops working when the server stops.")
         note.setWordWrap(True)
         note.setObjectName("Muted")
         self.address = QLineEdit()
         self.address.setReadOnly(True)
         self.token = QLineEdit()
         self.token.setReadOnly(True)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.token.setFont(mono)
+        self.address.setFont(mono)
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         for row, (label, field) in enumerate((("Address", self.address), ("Token", self.token))):
             grid.addWidget(QLabel(label), row, 0)
             grid.addWidget(field, row, 1)
             copy = QToolButton()
-            copy.setIcon(icons.icon("copy"))
+            icons.set_icon(copy, "copy")
             copy.setToolTip(f"Copy the {label.lower()}")
             copy.clicked.connect(lambda _=False, f=field: QGuiApplication.clipboard().setText(f.text()))
             grid.addWidget(copy, row, 2)

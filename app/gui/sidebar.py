@@ -15,7 +15,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QFont, QPainter
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QKeyEvent,
+    QPainter,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -268,6 +276,7 @@ class SidebarView(QTreeView):
 
     files_dropped = Signal(list, object)  # list[Path], Scope
     assets_dropped = Signal(list, object)  # list[str], Scope
+    delete_requested = Signal(object)  # Scope
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -302,6 +311,13 @@ class SidebarView(QTreeView):
 
     def current_scope(self) -> Scope | None:
         return self.sidebar_model.scope_of(self.currentIndex())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        scope = self.current_scope()
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and scope and scope.kind in ("client", "campaign"):
+            self.delete_requested.emit(scope)
+            return
+        super().keyPressEvent(event)
 
     # --- drops -------------------------------------------------------------------------
 

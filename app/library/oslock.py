@@ -30,12 +30,17 @@ class OpenersLock:
         try:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
-        except OSError:
+        except BlockingIOError:
             return False
+        except OSError:
+            return True  # a file system without locks: behave as if alone, as before
 
     def share(self) -> None:
         if fcntl is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_SH)
+            try:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_SH)
+            except OSError:
+                pass  # no locks on this file system; nothing to share
 
     def close(self) -> None:
         self._file.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 from collections.abc import Callable
@@ -36,6 +35,17 @@ def address_of(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}"
 
 
+def _config(app: object, log_level: str, workers: int = 1) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        factory=isinstance(app, str),
+        workers=workers,
+        log_level=log_level,
+        proxy_headers=True,  # X-Forwarded-* from a reverse proxy on 127.0.0.1
+        timeout_graceful_shutdown=10,
+    )
+
+
 def serve(
     settings: ServerSettings,
     host: str = "127.0.0.1",
@@ -48,28 +58,23 @@ def serve(
     """Serve until SIGINT/SIGTERM; on_ready gets the base URL once connections are accepted."""
     # Opening the library first makes a bad --db-url or folder an error before anything listens.
     app = create_app(settings)
-    sock = bind(host, port)
-    common = dict(
-        log_level=log_level,
-        proxy_headers=True,
-        timeout_graceful_shutdown=10,
-        # Large request bodies flow through the app in bounded chunks; nothing else to tune.
-    )
+    try:
+        sock = bind(host, port)
+    except BaseException:
+        app.state.library.close()
+        raise
     try:
         if workers <= 1:
-            server = uvicorn.Server(uvicorn.Config(app, **common))  # type: ignore[arg-type]
+            server = uvicorn.Server(_config(app, log_level))
             if on_ready is not None:
                 on_ready(address_of(sock, host))
             server.run(sockets=[sock])
             return
-        app.state.library.close()  # each worker opens its own
+        app.state.library.close()  # each worker process opens its own
         os.environ[ENV_VAR] = settings.to_env()
-        config = uvicorn.Config(
-            "app.server.app:create_app_from_env", factory=True, workers=workers, **common  # type: ignore[arg-type]
-        )
+        config = _config("app.server.app:create_app_from_env", log_level, workers)
         if on_ready is not None:
             on_ready(address_of(sock, host))
         Multiprocess(config, sockets=[sock]).run()
     finally:
         sock.close()
-        logging.getLogger("atelier.server").info("Stopped")

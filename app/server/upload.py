@@ -129,16 +129,15 @@ def _store(
     )
 
 
-async def _drain(stream: AsyncIterator[bytes], received: int, budget: int) -> bool:
-    """Read and drop what is left of a refused upload, up to budget; False if it was more."""
+async def _drain(stream: AsyncIterator[bytes], received: int, budget: int) -> None:
+    """Read and drop what is left of a refused upload, as long as the whole stays within budget."""
     try:
         async for chunk in stream:
             received += len(chunk)
             if received > budget:
-                return False
+                return
     except ClientDisconnect:
-        return False
-    return True
+        return
 
 
 @router.post(

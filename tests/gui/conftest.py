@@ -137,3 +137,14 @@ def wait_for_names(qtbot, window: MainWindow, expected: set[str] | list[str], ti
             assert set(names) == expected and len(names) == len(expected)
 
     qtbot.waitUntil(check, timeout=timeout)
+
+
+def has_ink(widget: QWidget, darker_than: int = 90) -> bool:
+    """True once something dark is drawn in the widget (a rendered PDF page, a video frame)."""
+    image = widget.grab().toImage()
+    step = max(1, min(image.width(), image.height()) // 60)
+    return any(
+        image.pixelColor(x, y).lightness() < darker_than
+        for y in range(0, image.height(), step)
+        for x in range(0, image.width(), step)
+    )

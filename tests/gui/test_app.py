@@ -15,17 +15,38 @@ from tests import media
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
 
+# Runs `atelier --data-dir DIR` (no command: the window) in a child process whose event loop
+# reports what the window shows and closes it, which ends app.exec() and the command.
+OPEN_AND_REPORT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from app.cli.main import main
 
-def run_atelier(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+app = QApplication(["atelier"])
+
+def report():
+    from app.gui.main_window import MainWindow
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not windows or not (windows[0].model.loaded and windows[0].sidebar_loaded):
+        QTimer.singleShot(50, report)
+        return
+    w = windows[0]
+    print("window", w.windowTitle(), w.model.rowCount(), w.library.data_dir, not app.windowIcon().isNull())
+    w.close()
+
+QTimer.singleShot(0, report)
+sys.exit(main(["--data-dir", sys.argv[1]]))
+"""
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="these systems always have a display")
 def test_without_a_display_atelier_points_to_the_server_and_cli(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    out = run_atelier(env, "--data-dir", str(tmp_path / "lib"))
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(tmp_path / "lib")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
     assert out.returncode == 1
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1, out.stderr
@@ -34,13 +55,16 @@ def test_without_a_display_atelier_points_to_the_server_and_cli(tmp_path: Path) 
 
 
 def test_atelier_without_a_command_opens_the_window_on_the_given_library(tmp_path: Path, media_dir: Path) -> None:
-    with LibraryService(tmp_path / "lib", workers=1) as lib:
+    library = tmp_path / "lib"
+    with LibraryService(library, workers=1) as lib:
         lib.import_paths([media.make_jpeg(media_dir).path, media.make_pdf(media_dir, 1).path])
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ATELIER_SMOKE_TEST="1",
-               XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))  # fmt: skip
-    out = run_atelier(env, "--data-dir", str(tmp_path / "lib"))
+    # The window keeps its layout in the user's settings: here, the test's own folder.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    out = subprocess.run(
+        [sys.executable, "-c", OPEN_AND_REPORT, str(library)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "atelier: window ok (2 assets)"
+    assert out.stdout.split() == ["window", "Atelier", "2", str(library), "True"]
     assert "Traceback" not in out.stderr
-    # It remembered its layout in the user's settings (here: the test's config folder).
-    assert list((tmp_path / "config").rglob("*.conf"))
+    assert list((tmp_path / "config").rglob("*.conf"))  # the window size and splitters were kept

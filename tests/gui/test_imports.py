@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ from tests.gui.showcase import PLAN
 pytestmark = pytest.mark.gui
 
 
-def drop_files(target: QWidget, paths: list[Path], pos: QPoint | None = None) -> QDropEvent:
+def drop_files(
+    target: QWidget, paths: list[Path], pos: QPoint | None = None, hovering: Callable[[], None] | None = None
+) -> QDropEvent:
     """What a file manager does: drag enter, move, then drop, with file URLs."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
@@ -30,6 +33,8 @@ def drop_files(target: QWidget, paths: list[Path], pos: QPoint | None = None) ->
     move = QDragMoveEvent(QPointF(point), action, mime, button, mods)
     QApplication.sendEvent(target, move)
     assert move.isAccepted()
+    if hovering is not None:
+        hovering()
     drop = QDropEvent(QPointF(point), action, mime, button, mods)
     QApplication.sendEvent(target, drop)
     return drop
@@ -41,7 +46,7 @@ def sidebar_point(window: MainWindow, kind: str, item_id: str | None) -> QPoint:
     return window.sidebar.visualRect(index).center()
 
 
-def test_dropped_files_and_folders_import_into_the_selected_campaign(qtbot, showcase, make_window, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dropped_files_and_folders_import_into_the_selected_campaign(qtbot, showcase, make_window, media_dir: Path, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
     lib, made = showcase
     window = make_window(lib)
     campaign = made.campaigns["Summer sale"]
@@ -56,8 +61,12 @@ def test_dropped_files_and_folders_import_into_the_selected_campaign(qtbot, show
     media.make_png(folder, 120, 80, name="from-folder.png")
     media.make_mp3(folder, 1.0, name="from-folder.mp3")
 
+    def hovering() -> None:
+        assert window.grid._drop_hint == "Drop to import into Summer sale"
+        window.grab().save(str(shot_dir / "drop-hint.png"))
+
     with qtbot.waitSignal(window.imports.import_finished, timeout=30_000) as finished:
-        event = drop_files(window.grid.viewport(), [photo, brief, folder])
+        event = drop_files(window.grid.viewport(), [photo, brief, folder], hovering=hovering)
         assert event.isAccepted()
         assert window.import_bar.isVisible()
     job, report = finished.args
@@ -141,3 +150,13 @@ def test_ctrl_o_imports_the_picked_files(qtbot, showcase, make_window, prompts, 
     assert [r.name for r in report.imported] == ["picked.webp"]
     assert report.imported[0].client_id == made.clients["Northwind"]
     assert report.imported[0].campaign_id is None
+
+
+def test_an_empty_library_invites_a_drop(qtbot, library, make_window, media_dir: Path, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(library)
+    assert window.model.rowCount() == 0
+    assert window.grid.empty_title == "Drop files here to import"
+    window.grab().save(str(shot_dir / "empty.png"))
+    with qtbot.waitSignal(window.imports.import_finished, timeout=30_000):
+        drop_files(window, [media.make_gif(media_dir).path])  # anywhere on the window
+    wait_for_names(qtbot, window, {"anim.gif"})

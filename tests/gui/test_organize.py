@@ -57,8 +57,10 @@ def test_declining_the_question_deletes_nothing(qtbot, showcase, make_window, pr
     lib, made = showcase
     window = make_window(lib)
     prompts.confirm_answer = False
-    window.commands.delete_scope(Scope("client", made.clients["Acme Studio"], name="Acme Studio"))
-    assert "6 assets" in prompts.asked[-1][1]
+    window.sidebar.select_scope("client", made.clients["Acme Studio"])
+    window.sidebar.setFocus()
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Delete)
+    assert prompts.asked[-1][0] == "Delete client" and "6 assets" in prompts.asked[-1][1]
     window.tasks.wait()
     assert lib.count_assets() == len(PLAN)
 
@@ -121,7 +123,7 @@ def test_clients_and_campaigns_are_made_renamed_and_deleted_from_the_sidebar(qtb
     assert window.grid.empty_title == "Drop files here to import"
 
     prompts.text_answers = ["Autumn"]
-    window.new_campaign_here()
+    window.commands.new_campaign_here()
     qtbot.waitUntil(lambda: window.filters.scope.kind == "campaign" and window.filters.scope.name == "Autumn")
     autumn = window.filters.scope.id
     assert window.sidebar.sidebar_model.find("campaign", autumn).parent() == window.sidebar.sidebar_model.find("client", globex)

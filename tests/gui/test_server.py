@@ -35,8 +35,8 @@ def get(url: str, token: str | None = None) -> tuple[int, object]:
 def test_server_starts_with_a_working_token_and_stops(qtbot, showcase, make_window, shot_dir) -> None:  # type: ignore[no-untyped-def]
     lib, _ = showcase
     window = make_window(lib)
-    window.show_server_dialog()
-    dialog = window.server_dialog
+    window.commands.show_server_dialog()
+    dialog = window.commands.server_dialog
     assert dialog is not None and not dialog.isModal()
 
     with qtbot.waitSignal(window.server.server_started, timeout=60_000) as started:

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from app.gui.main_window import MainWindow
 from app.gui.scope import Scope
 from app.library.records import AssetQuery
-from tests.gui.conftest import grid_names, wait_for_names
+from tests.gui.conftest import grid_names, has_ink, wait_for_names
 from tests.gui.showcase import PLAN
 
 pytestmark = pytest.mark.gui
@@ -79,7 +81,14 @@ def test_window_shows_every_type_sidebar_counts_and_details(qtbot, showcase, mak
     assert values["Duration"] == "0:03"
     assert window.details.client_box.currentText() == "Acme Studio"
     assert window.details.campaign_box.currentText() == "Spring launch"
-    qtbot.wait(300)  # let the video's first frame arrive for the screenshot
+    media = window.details.preview.media
+    assert window.details.preview.currentWidget() is media
+    qtbot.waitUntil(media.picture.has_image)  # the poster frame until it plays
+    qtbot.waitUntil(lambda: media.player.duration() > 0, timeout=10_000)  # QtMultimedia opened it
+
+    select_row(window, "hero-banner.jpg")
+    qtbot.waitUntil(window.details.preview.image.has_image)
+    assert window.details.tags_edit.text() == "hero, spring, web"
     window.grab().save(str(shot_dir / "main-window.png"))
 
 
@@ -215,13 +224,16 @@ def test_preview_kinds_quick_look_and_zoom_keys(qtbot, showcase, make_window, se
 
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_Space)
-    dialog = window.quick_look_dialog
+    dialog = window.commands.quick_look_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.windowTitle() == "brand-guidelines.pdf"
+    qtbot.waitUntil(lambda: has_ink(dialog.preview.pdf.view), timeout=10_000)  # the page is drawn
     dialog.grab().save(str(shot_dir / "quick-look.png"))
     qtbot.keyClick(dialog, Qt.Key.Key_Space)
     assert not dialog.isVisible()
 
+    window.activateWindow()  # keys go to the active window, as they do for a person
+    qtbot.waitUntil(window.isActiveWindow)
     before = window.grid.edge
     qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     assert window.grid.edge > before
@@ -245,14 +257,24 @@ def test_window_remembers_zoom_and_splitter(qtbot, showcase, make_window) -> Non
     assert second.splitter.sizes() == sizes
 
 
-def test_dark_appearance(qtbot, showcase, make_window, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_appearance_follows_the_os_to_dark(qtbot, showcase, make_window, monkeypatch, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
     lib, made = showcase
-    window = make_window(lib, dark=True)
+    window = make_window(lib, dark=False)
     pick(window, "client", made.clients["Acme Studio"])
     wait_for_names(qtbot, window, in_client("Acme Studio"))
+    button = window.sidebar_panel.new_client_button
+    light_icon = button.icon().pixmap(16, 16).toImage()
+    assert window.palette().window().color().lightness() > 200
+
+    # What the OS does when the user turns on dark mode (the variable stands in for the OS's
+    # answer, which an offscreen test machine cannot give).
+    monkeypatch.setenv("ATELIER_APPEARANCE", "dark")
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert QApplication.palette().window().color().lightness() < 80
+    assert button.icon().pixmap(16, 16).toImage() != light_icon  # icons were redrawn light
+
     visible = visible_ids(window)
     qtbot.waitUntil(lambda: all(window.thumbnails._pixmaps.get(i) for i in visible), timeout=10_000)
     select_row(window, "poster.webp")
     qtbot.waitUntil(window.details.preview.image.has_image)
-    assert window.palette().window().color().lightness() < 80
     window.grab().save(str(shot_dir / "main-window-dark.png"))

@@ -7,7 +7,9 @@ import { basename } from "node:path";
 const BASE_URL = process.env.BASE_URL;
 const token = process.env.TOKEN;
 const fetch = (url, init) => globalThis.fetch(new URL(url, BASE_URL), init);
-const fileFrom = (path, type) => new File([readFileSync(path)], basename(path), { type });
+// Node 20 has a global File; older ones keep it in node:buffer.
+const FileClass = globalThis.File ?? (await import("node:buffer")).File;
+const fileFrom = (path, type) => new FileClass([readFileSync(path)], basename(path), { type });
 const log = [];
 const console = { log: (line) => log.push(line) };
 

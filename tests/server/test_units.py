@@ -117,3 +117,20 @@ def test_reader_refuses_an_incomplete_body() -> None:
     body = _body(b"data")[:-10]
     with pytest.raises(BadUpload, match="ended early"):
         MultipartReader(BOUNDARY, iter([body])).read(lambda chunks: b"".join(chunks), lambda _: None)
+
+
+def test_a_second_opener_leaves_the_first_ones_work_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The window has the library open and is importing; a server starting on it must not
+    sweep the window's files in assets/.incoming as crash debris."""
+    from app.library.service import LibraryService
+
+    first = LibraryService(tmp_path / "lib")
+    in_flight = first.storage.staging_dir / ".incoming-abc.part"
+    in_flight.write_bytes(b"half a file")
+    second = LibraryService(tmp_path / "lib")
+    assert in_flight.exists()
+    second.close()
+    first.close()
+    # Alone again (as after a crash): now it is debris.
+    LibraryService(tmp_path / "lib").close()
+    assert not in_flight.exists()
