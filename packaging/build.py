@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dmg", action="store_true", help="macOS: a .dmg disk image")
     parser.add_argument("--installer", action="store_true", help="Windows: an Inno Setup installer")
     parser.add_argument("--self-test", action="store_true", help="run the built bundle's self-test")
-    parser.add_argument("--skip-bundle", action="store_true", help="reuse packaging/out/dist as it is")
+    parser.add_argument("--skip-bundle", action="store_true", help="reuse the bundle already in the output folder")
     parser.add_argument("--clean", action="store_true", help="drop PyInstaller's cache first")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default packaging/out)")
     args = parser.parse_args(argv)

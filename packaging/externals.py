@@ -41,7 +41,7 @@ def find_tool(name: str) -> Path:
         where = f"in ATELIER_FFMPEG_DIR={folder}" if folder else "on PATH"
         raise MissingExternal(f"{name} was not found {where}; install ffmpeg first")
     path = Path(found).resolve()
-    if sys.platform == "win32" and "chocolatey" in str(path).lower() and path.stat().st_size < 500_000:
+    if path.parent.name.lower() == "bin" and path.parent.parent.name.lower() == "chocolatey":
         # Chocolatey puts small launcher shims on PATH; a shim copied into a bundle runs nothing.
         raise MissingExternal(f"{path} is a Chocolatey shim; set ATELIER_FFMPEG_DIR to ffmpeg's real bin folder")
     return path

@@ -179,7 +179,7 @@ class FilterBar(QWidget):
     @staticmethod
     def _type_label(kind: str | None, count: int | None) -> str:
         label = "All" if kind is None else formatting.PLURAL_LABELS[kind]
-        return label if count is None else f"{label}  {count}"
+        return label if count is None else f"{label}  {formatting.compact_count(count)}"
 
     # --- state in ----------------------------------------------------------------------
 

@@ -22,6 +22,16 @@ def human_size(size: int | None) -> str:
     return f"{value:.1f} TB"
 
 
+def compact_count(n: int) -> str:
+    """Counts for tight places: 950, 9,500, 25K, 1.2M."""
+    if n < 10_000:
+        return f"{n:,}"
+    if n < 1_000_000:
+        return f"{n // 1000}K"
+    millions = n / 1_000_000
+    return f"{millions:.0f}M" if millions >= 10 or millions == int(millions) else f"{millions:.1f}M"
+
+
 def duration(seconds: int | None) -> str:
     if seconds is None:
         return "—"

@@ -133,6 +133,8 @@ class AssetGridView(QListView):
         self._pending_scroll = self.verticalScrollBar().value() if self.asset_model.refreshing else None
 
     def _after_reset(self) -> None:
+        if self._pending_scroll is None:
+            self.scrollToTop()
         self._apply_pending_scroll()
 
     def updateGeometries(self) -> None:

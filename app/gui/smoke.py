@@ -8,6 +8,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
 
 log = logging.getLogger("atelier.qt")
 
@@ -122,10 +126,7 @@ def _wait(done: Callable[[], bool], timeout: float, status: Callable[[], str]) -
         loop.exec()
 
 
-def _colors(image: object) -> int:
-    from PySide6.QtGui import QImage
-
-    assert isinstance(image, QImage)
+def _colors(image: QImage) -> int:
     seen = set()
     step = max(1, min(image.width(), image.height()) // 64)
     for y in range(0, image.height(), step):

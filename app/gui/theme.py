@@ -124,6 +124,7 @@ def _stylesheet(t: Theme) -> str:
     QMainWindow, QDialog {{ background: {t.window}; }}
     #Sidebar {{ background: {t.sidebar}; border: none; }}
     #Sidebar QTreeView {{ background: transparent; border: none; outline: none; }}
+    #Sidebar QTreeView::branch {{ background: transparent; }}
     #Center, #AssetGrid {{ background: {t.panel}; border: none; }}
     #Details {{ background: {t.window}; border: none; }}
     #FilterBar {{ background: {t.panel}; border-bottom: 1px solid {t.border}; }}

@@ -32,7 +32,7 @@ _WORDS = ("hero", "banner", "teaser", "logo", "poster", "story", "reel", "jingle
 _TAGS = (None, None, None, '["hero"]', '["blue", "spring"]', None, '["final"]', None)
 
 
-def _schema_key() -> str:
+def schema_key() -> str:
     """Changes when a migration is added, so cached libraries follow the schema."""
     names = sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
     return "-".join(n[:4] for n in names)
@@ -153,7 +153,7 @@ def _fill(folder: Path, count: int) -> None:
 
 def library(cache: Path, count: int, log: Callable[[str], None]) -> Path:
     """A library folder with `count` assets of the local user (cached; treat it as read-only)."""
-    folder = cache / f"library-v{VERSION}-{_schema_key()}-{count}"
+    folder = cache / f"library-v{VERSION}-{schema_key()}-{count}"
     if (folder / DONE).exists():
         return folder
     log(f"building a {count:,}-asset library (once; cached in {cache})")

@@ -40,7 +40,7 @@ def sync(ctx: Context) -> list[Row]:
 
 def _local_library(ctx: Context, photos: Path, count: int) -> Path:
     """A library that imported the photos (cached), the side that pushes."""
-    folder = ctx.cache / f"sync-local-v{VERSION}-{biglib._schema_key()}-{count}"
+    folder = ctx.cache / f"sync-local-v{VERSION}-{biglib.schema_key()}-{count}"
     if (folder / DONE).exists():
         return folder
     ctx.log(f"importing {count} photos into a library to push (once; cached)")
@@ -103,7 +103,7 @@ def _synced_pair(ctx: Context, count: int) -> Path:
     from app.sync import SyncEngine, add_remote
     from tests.server.live import live_server
 
-    folder = ctx.cache / f"sync-pair-v{VERSION}-{biglib._schema_key()}-{count}"
+    folder = ctx.cache / f"sync-pair-v{VERSION}-{biglib.schema_key()}-{count}"
     if (folder / DONE).exists():
         return folder
     source = biglib.library(ctx.cache, count, ctx.log)
