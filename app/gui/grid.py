@@ -75,9 +75,10 @@ class AssetGridView(QListView):
         self.drop_target_name = "All assets"
         self._zoom = DEFAULT_EDGE
         self.set_edge(DEFAULT_EDGE)
-        self.verticalScrollBar().setSingleStep(24)
         model.modelAboutToBeReset.connect(self._before_reset)
         model.modelReset.connect(self._after_reset)
+        # Once the user scrolls, where they were before a refresh no longer matters.
+        self.verticalScrollBar().actionTriggered.connect(self._forget_pending_scroll)
 
     # --- zoom and layout ---------------------------------------------------------------
 
@@ -141,6 +142,9 @@ class AssetGridView(QListView):
         super().updateGeometries()
         # The batched layout grows the scroll range step by step; go back once it is long enough.
         self._apply_pending_scroll()
+
+    def _forget_pending_scroll(self, _action: int = 0) -> None:
+        self._pending_scroll = None
 
     def _apply_pending_scroll(self) -> None:
         bar = self.verticalScrollBar()

@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import __app_name__, __version__
 from app.library.service import LibraryService
-from app.server import assets, auth, campaigns, changes, clients, errors, info, upload, v1
+from app.server import assets, auth, campaigns, changes, clients, docs, errors, info, upload, v1
 from app.server.middleware import BodyGuard
 from app.server.responses import use_error_detail_for_422
 from app.server.settings import ServerSettings
@@ -51,10 +51,13 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by docs.install from bundled files instead of a CDN
+        redoc_url=None,
     )
     app.state.library = lib
     app.state.settings = settings
     errors.install(app)
+    docs.install(app)
     for router in (
         info.router,
         upload.router,
