@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urljoin
+from urllib.request import urlopen
 
 from app import __app_name__, __version__
 from app.cli.selftest_media import Media, make_all
@@ -31,6 +33,7 @@ SERVER_START_TIMEOUT = 90.0
 WINDOW_TIMEOUT = 90.0
 MAX_DETAIL = 300
 _SERVING = re.compile(r"Serving on (http://\S+)")
+_EXCEPTION_LINE = re.compile(r"^[\w.]*(Error|Exception|Exit)\b.*:")
 _BAD_SERVER_LINE = re.compile(r"^(WARNING|ERROR|CRITICAL)\b|Traceback \(most recent call last\)")
 
 
@@ -223,10 +226,14 @@ class SelfTest:
                 count = sum(1 for _ in client.iter_assets())
                 if count != 5:
                     raise CheckFailed(f"the server lists {count} assets instead of 5")
+            _check_docs_page(server.url)
         problems = server.bad_lines()
         if problems:
             raise CheckFailed(f"the server logged: {problems[0]}")
-        return f"`serve` answered at {server.url}: uploaded {media.upload.name}, downloaded it and its thumbnail"
+        return (
+            f"`serve` answered at {server.url}: uploaded {media.upload.name}, downloaded it and its "
+            "thumbnail, showed its /docs page"
+        )
 
     def check_log(self) -> Outcome:
         lines = self.recorder.lines
@@ -283,8 +290,7 @@ class ServerProcess:
         threading.Thread(target=self._read, daemon=True).start()
         if not self._ready.wait(SERVER_START_TIMEOUT) or not self.url:
             self._stop()
-            last = self.lines[-1] if self.lines else "no output"
-            raise CheckFailed(f"`serve` did not start: {last}")
+            raise CheckFailed(f"`serve` did not start: {self.reason()}")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -314,6 +320,12 @@ class ServerProcess:
                 process.wait(10)
         self.log_path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
 
+    def reason(self) -> str:
+        """The most telling line of a failed start: the exception, not the launcher's epitaph."""
+        lines = [line for line in self.lines if line.strip() and not line.startswith("[PYI-")]
+        errors = [line for line in lines if _EXCEPTION_LINE.match(line)]
+        return (errors or lines or ["no output"])[-1].strip()
+
     def bad_lines(self) -> list[str]:
         return [line for line in self.lines if _BAD_SERVER_LINE.search(line)]
 
@@ -330,6 +342,25 @@ def _work_folder() -> Iterator[Path]:
     # Cleanup errors are ignored: on Windows a file the server just closed can linger a moment.
     with tempfile.TemporaryDirectory(prefix="atelier-self-test-", ignore_cleanup_errors=True) as name:
         yield Path(name)
+
+
+def _check_docs_page(base_url: str) -> None:
+    """/docs and the script it loads come from files the program carries (no CDN)."""
+    page = _get(f"{base_url}/docs").decode("utf-8", "replace")
+    scripts = re.findall(r'src="([^"]+\.js)"', page)
+    if not scripts:
+        raise CheckFailed("the /docs page loads no script")
+    for script in scripts:
+        if not _get(urljoin(f"{base_url}/docs", script)):
+            raise CheckFailed(f"the /docs page's {script} is empty")
+
+
+def _get(url: str) -> bytes:
+    try:
+        with urlopen(url, timeout=30) as response:  # noqa: S310 (a local http:// address)
+            return bytes(response.read())
+    except OSError as exc:  # HTTPError and URLError are OSErrors
+        raise CheckFailed(f"GET {url} failed: {exc}") from None
 
 
 def _headless_notes() -> int:

@@ -11,8 +11,9 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-# Pooled SQLite reader connections kept open; busier moments open (and close) extra ones.
-READER_POOL = 4
+# Pooled SQLite reader connections kept open (a server answers a few dozen requests at
+# once); busier moments open, and close again, extra ones.
+READER_POOL = 16
 
 
 def sqlite_url(db_path: Path) -> str:

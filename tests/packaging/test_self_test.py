@@ -111,3 +111,19 @@ def test_an_exception_in_a_thread_fails_the_run(tmp_path: Path) -> None:
     ok, test, out = run_steps(tmp_path, ("thread", background_crash))
     assert not ok and test.outcomes[0].status == "PASS"
     assert "ERROR atelier.self-test: unhandled ZeroDivisionError: division by zero" in out
+
+
+def test_a_server_that_dies_is_reported_by_its_exception(tmp_path: Path) -> None:
+    from app.cli.selftest_cmds import ServerProcess
+
+    server = ServerProcess(tmp_path, tmp_path / "server.log")
+    server.lines = [
+        "Traceback (most recent call last):",
+        '  File "app/server/docs.py", line 15, in install',
+        "RuntimeError: Directory '/x/swagger_ui_bundle/vendor' does not exist",
+        "[PYI-12988:ERROR] Failed to execute script 'entry' due to unhandled exception!",
+    ]
+    assert server.reason() == "RuntimeError: Directory '/x/swagger_ui_bundle/vendor' does not exist"
+    assert server.bad_lines() == ["Traceback (most recent call last):"]
+    server.lines = []
+    assert server.reason() == "no output"
