@@ -32,7 +32,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from app import __app_name__, __version__
     from app.core.formats import DEFAULT_MAX_BYTES
     from app.core.paths import default_data_dir
-    from app.gui import icons, theme, update_notice
+    from app.gui import desktop, icons, theme, update_notice
     from app.gui.main_window import MainWindow
     from app.library.service import LibraryService
 
@@ -58,6 +58,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(library, db_url=getattr(args, "db_url", None))
         window.show()
         update_notice.install(window)  # only when an update address is configured
+        app.aboutToQuit.connect(desktop.release_clipboard)
         return int(app.exec())
     finally:
         library.close()

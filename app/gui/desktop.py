@@ -46,3 +46,16 @@ def copy_files(paths: list[Path]) -> QMimeData:
     mime.setData("x-special/gnome-copied-files", gnome.encode("utf-8"))
     QGuiApplication.clipboard().setMimeData(mime)
     return mime
+
+
+def release_clipboard() -> None:
+    """Before quitting, swap our file list on the clipboard for Qt-owned plain text.
+
+    A QMimeData made from Python must not outlive the interpreter: the platform clipboard
+    deletes it at process exit, after Python is gone, and the process crashes. The paths
+    stay pasteable as text.
+    """
+    clipboard = QGuiApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasFormat("x-special/gnome-copied-files"):
+        clipboard.setText(data.text())

@@ -49,6 +49,15 @@ class ScriptedPrompts(Prompts):
         self.errors.append(text)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _clipboard_released(qapp: object) -> Iterator[None]:
+    """As the app does on quit: a copied file list must not outlive the interpreter."""
+    yield
+    from app.gui.desktop import release_clipboard
+
+    release_clipboard()
+
+
 @pytest.fixture(scope="session")
 def showcase_media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return make_media(tmp_path_factory.mktemp("showcase-media"))

@@ -68,3 +68,23 @@ def test_atelier_without_a_command_opens_the_window_on_the_given_library(tmp_pat
     assert out.stdout.split() == ["window", "Atelier", "2", str(library), "True"]
     assert "Traceback" not in out.stderr
     assert list((tmp_path / "config").rglob("*.conf"))  # the window size and splitters were kept
+
+
+def test_process_exits_cleanly_after_copying_files(tmp_path: Path) -> None:
+    """Files copied to the clipboard must not crash the process when it quits."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import app.gui\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from app.gui import desktop\n"
+        "a = QApplication(sys.argv[:1])\n"
+        "a.aboutToQuit.connect(desktop.release_clipboard)\n"
+        f"desktop.copy_files([Path({str(tmp_path)!r})])\n"
+        "QTimer.singleShot(0, a.quit)\n"
+        "sys.exit(a.exec())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
