@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from app.library.records import AssetChanges
 from app.library.service import LibraryService
-from tests.media import ffmpeg, make_mp3, make_wav
+from tests.media import ffmpeg
 
 
 def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.Image:
@@ -105,6 +105,17 @@ class Showcase:
     assets: dict[str, str]  # asset name -> id
 
 
+
+def music(path: Path, seconds: float, beat: float) -> Path:
+    """A tone with beats and a swell, so its waveform looks like sound rather than a bar."""
+    expr = (
+        f"(0.25+0.2*sin(2*PI*0.4*t))*sin(2*PI*196*t)*exp(-4*mod(t,{beat}))"
+        "+0.08*sin(2*PI*523*t)*sin(2*PI*0.7*t)"
+    )
+    ffmpeg("-f", "lavfi", "-i", f"aevalsrc='{expr}':s=44100:d={seconds}", str(path))
+    return path
+
+
 def make_media(folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     files = {
@@ -123,8 +134,8 @@ def make_media(folder: Path) -> dict[str, Path]:
     video(folder / "product-teaser.mov", "mov", 2.0)
     out["sunset-loop.mp4"] = folder / "sunset-loop.mp4"
     out["product-teaser.mov"] = folder / "product-teaser.mov"
-    out["jingle.mp3"] = make_mp3(folder, 4.0, name="jingle.mp3").path
-    out["voiceover.wav"] = make_wav(folder, 3.0, name="voiceover.wav").path
+    out["jingle.mp3"] = music(folder / "jingle.mp3", 4.0, beat=0.5)
+    out["voiceover.wav"] = music(folder / "voiceover.wav", 3.0, beat=0.8)
     return out
 
 
