@@ -188,7 +188,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 r.name if len(r.name) <= 40 else r.name[:39] + "…",
                 r.asset_type,
                 r.format,
-                human_size(r.size),
+                human_size(r.size, ""),
                 _dimensions(r),
                 human_duration(r.duration),
                 r.client_name or "",

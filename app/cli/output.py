@@ -7,16 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
+from app.core.units import human_size
 
 
 def human_duration(seconds: int | None) -> str:

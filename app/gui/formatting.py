@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.core.units import human_size
 from app.library.records import AssetRecord
 
 TYPE_LABELS = {"image": "Image", "video": "Video", "audio": "Audio", "document": "Document"}
 PLURAL_LABELS = {"image": "Images", "video": "Videos", "audio": "Audio", "document": "Documents"}
 PURPOSE_LABELS = {None: "None", "face": "Face", "template": "Template"}
-
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return "—"
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
 
 
 def compact_count(n: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from app.core.units import human_size
 from app.library.records import AssetQuery, AssetRecord, CancelToken
 from app.library.service import LibraryService
 from app.sync.errors import Cancelled
@@ -51,10 +52,10 @@ class Action:
         if self.kind == UPLOAD:
             assert self.local is not None
             where = local_filing_text(self.local)
-            return f"upload          {self.label} ({self.local.asset_type}, {_size(self.local.size)}){where}{note}"
+            return f"upload          {self.label} ({self.local.asset_type}, {human_size(self.local.size, '? bytes')}){where}{note}"
         if self.kind == DOWNLOAD:
             assert self.remote is not None
-            return f"download        {self.label} ({self.remote.asset_type}, {_size(self.remote.size)}){note}"
+            return f"download        {self.label} ({self.remote.asset_type}, {human_size(self.remote.size, '? bytes')}){note}"
         if self.kind == LINK:
             return f"match           {self.label} (the same file is on both sides){note}"
         if self.kind == EDIT:
@@ -69,17 +70,6 @@ class Action:
         if self.kind == DELETE_LOCAL:
             return f"delete here     {self.label}{note}"
         return f"forget          {self.label}"
-
-
-def _size(size: int | None) -> str:
-    if size is None:
-        return "? bytes"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 def _changes(fields: dict[str, object]) -> str:
