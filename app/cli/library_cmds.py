@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from app.cli.context import open_library, resolve_campaign, resolve_client
-from app.cli.output import confirm, human_duration, human_size, print_json, table
+from app.cli.output import confirm, human_duration, print_json, table
 from app.core.formats import ASSET_TYPES
+from app.core.units import human_size
 from app.library.records import UNSET, AssetChanges, AssetQuery, ImportProgress
 from app.library.wire import asset_read
 

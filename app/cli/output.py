@@ -1,4 +1,4 @@
-"""Small helpers for human-readable tables, sizes and durations, and JSON output."""
+"""Small helpers for human-readable tables and durations, prompts, and JSON output."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from app.core.units import human_size
 
 
 def human_duration(seconds: int | None) -> str:

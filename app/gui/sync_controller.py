@@ -19,7 +19,6 @@ from app.sync import (
     MassDeletion,
     RemoteConfig,
     SyncEngine,
-    SyncProgress,
     SyncReport,
     SyncStore,
     add_remote,
