@@ -21,6 +21,10 @@ CACHE_CONTROL = "private, no-cache"
 class _RangeFileResponse(FileResponse):
     """Starlette's file sender, handed a Range header that files.py has already judged."""
 
+    # Starlette's 64 KiB default costs one thread hop per chunk; at 1 MiB a 50 MB video
+    # streams several times faster while memory per download stays small.
+    chunk_size = 1024 * 1024
+
     def __init__(self, path: Path, *, range_header: str | None, **kwargs: object) -> None:
         super().__init__(path, **kwargs)  # type: ignore[arg-type]
         self._range_header = range_header
