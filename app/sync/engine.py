@@ -168,7 +168,12 @@ class SyncEngine:
             remote.close()
         if report.ok:
             self.store.record(
-                rid, "ok", summary=report.summary(), cursor=plan.new_cursor, mode=plan.mode
+                rid,
+                "ok",
+                summary=report.summary(),
+                cursor=plan.new_cursor,
+                mode=plan.mode,
+                local_cursor=plan.local_cursor,
             )
         else:
             # The cursor stays: the failed items come round again next time.

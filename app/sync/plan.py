@@ -99,6 +99,9 @@ class Plan:
     local_total: int
     remote_total: int
     warnings: list[str] = field(default_factory=list)
+    # The library's change number read before planning: kept with the remote after a
+    # complete sync, so the next one can tell nothing changed here without reading it all.
+    local_cursor: int | None = None
 
     def visible(self) -> list[Action]:
         return [a for a in self.actions if a.visible]
@@ -252,17 +255,49 @@ class Planner:
             raise Cancelled("Sync cancelled")
 
     def plan(self) -> Plan:
-        local = LocalView(self.lib)
-        links = self.store.links(self.config.id)
-        self._check()
+        # Read before anything else: a change made while this sync runs moves the counter
+        # past it, so the next sync will not mistake that change for one already synced.
+        local_cursor = self.lib.current_cursor()
         if self.caps.feed:
             changed, deleted, cursor = self._read_feed()
+            self._check()
+            if not changed and not deleted and self._unchanged_here(local_cursor):
+                return self._nothing_to_do(cursor, local_cursor)
+            local = LocalView(self.lib)
+            links = self.store.links(self.config.id)
             mode = "feed"
         else:
+            local = LocalView(self.lib)
+            links = self.store.links(self.config.id)
+            self._check()
             changed = {a.id: a for a in self.remote.list_assets()}
             deleted, cursor, mode = set(), None, "list"
         self._check()
-        return self._diff(local, links, changed, deleted, mode, cursor)
+        plan = self._diff(local, links, changed, deleted, mode, cursor)
+        plan.local_cursor = local_cursor
+        return plan
+
+    def _unchanged_here(self, local_cursor: int) -> bool:
+        """The last sync was complete and nothing in the library has changed since it began."""
+        return (
+            self.config.cursor is not None
+            and self.config.local_cursor is not None
+            and self.config.local_cursor == local_cursor
+        )
+
+    def _nothing_to_do(self, cursor: int, local_cursor: int) -> Plan:
+        """The empty plan, without loading every link and local asset (the common case)."""
+        rid = self.config.id
+        return Plan(
+            remote=self.config,
+            caps=self.caps,
+            mode="feed",
+            actions=[],
+            new_cursor=cursor,
+            local_total=self.lib.count_assets(AssetQuery(user_id=self.lib.local_user_id)),
+            remote_total=self.store.count_links(rid, "linked"),
+            local_cursor=local_cursor,
+        )
 
     def _read_feed(self) -> tuple[dict[str, RemoteAsset], set[str], int]:
         cursor = self.config.cursor or 0

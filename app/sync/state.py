@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from app.library.errors import Conflict, NotFound
 from app.library.models import utcnow
@@ -33,6 +33,20 @@ class RemoteConfig:
     last_status: str | None
     last_error: str | None
     last_summary: dict[str, Any]
+
+    @property
+    def local_cursor(self) -> int | None:
+        """The library's change number taken before the last complete sync planned (None: unknown).
+
+        Only trusted after an ok sync: any other outcome, a retry of skipped files or a new
+        token drops it, so the next sync plans in full."""
+        if self.last_status != "ok":
+            return None
+        value = self.last_summary.get(LOCAL_CURSOR)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+LOCAL_CURSOR = "local_cursor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +110,18 @@ def _link(row: SyncLink) -> Link:
     )
 
 
+def _drop_local_cursor(row: SyncRemote) -> None:
+    if not row.last_summary:
+        return
+    try:
+        summary = json.loads(row.last_summary)
+    except ValueError:
+        return
+    if isinstance(summary, dict) and LOCAL_CURSOR in summary:
+        summary.pop(LOCAL_CURSOR)
+        row.last_summary = json.dumps(summary)
+
+
 def _write_base(row: SyncLink, base: Snapshot | None) -> None:
     if base is None:
         row.name = row.tags = row.filing = None
@@ -142,6 +168,7 @@ class SyncStore:
             if row is None:
                 raise NotFound("No such remote")
             row.token, row.username = token, username
+            _drop_local_cursor(row)
 
     def list_remotes(self) -> list[RemoteConfig]:
         with self.lib.reading() as s:
@@ -177,8 +204,12 @@ class SyncStore:
         cursor: int | None = None,
         mode: str | None = None,
         finished: bool = True,
+        local_cursor: int | None = None,
     ) -> None:
-        """The outcome of a sync (the cursor only moves after a complete one)."""
+        """The outcome of a sync (the cursor only moves after a complete one).
+
+        local_cursor, the library's change number before that sync planned, is kept only
+        with an ok status; every other record drops the one kept before."""
         with self.lib.writing() as s:
             row = s.get(SyncRemote, remote_id)
             if row is None:
@@ -186,7 +217,13 @@ class SyncStore:
             row.last_status = status
             row.last_error = error
             if summary is not None:
+                summary = dict(summary)
+                summary.pop(LOCAL_CURSOR, None)
+                if local_cursor is not None and status == "ok":
+                    summary[LOCAL_CURSOR] = local_cursor
                 row.last_summary = json.dumps(summary)
+            else:
+                _drop_local_cursor(row)
             if cursor is not None:
                 row.cursor = cursor
             if mode is not None:
@@ -200,6 +237,17 @@ class SyncStore:
         with self.lib.reading() as s:
             rows = s.scalars(select(SyncLink).where(SyncLink.remote_id == remote_id)).all()
             return [_link(r) for r in rows]
+
+    def count_links(self, remote_id: int, state: str = "linked") -> int:
+        with self.lib.reading() as s:
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(SyncLink)
+                    .where(SyncLink.remote_id == remote_id, SyncLink.state == state)
+                )
+                or 0
+            )
 
     def link_for_asset(self, remote_id: int, asset_id: str) -> Link | None:
         with self.lib.reading() as s:
@@ -307,6 +355,9 @@ class SyncStore:
             result = s.execute(
                 delete(SyncLink).where(SyncLink.remote_id == remote_id, SyncLink.state == "skipped")
             )
+            row = s.get(SyncRemote, remote_id)
+            if row is not None:
+                _drop_local_cursor(row)  # the files skipped before must be planned again
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def drop(self, link_id: int) -> None:
