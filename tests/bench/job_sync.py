@@ -125,37 +125,47 @@ def _synced_pair(ctx: Context, count: int) -> Path:
     return folder
 
 
-def _nothing_to_do(ctx: Context) -> Row:
+def _sync_once(server: Path, local: Path) -> tuple[float, int, object]:
+    """One timed SyncEngine run of `local` against a live server over `server`."""
     from app.sync import SyncEngine
     from tests.server.live import live_server
 
+    with live_server(server, extra_args=("--log-level", "info")) as srv:
+        db = sqlite3.connect(local / "library.db")
+        with db:
+            db.execute("UPDATE sync_remotes SET url = ? WHERE name = ?", (srv.base_url, REMOTE))
+        db.close()
+        before = _requests(srv.log)
+        with LibraryService(local) as lib:
+            start = time.perf_counter()
+            report = SyncEngine(lib, REMOTE).run()
+            took = time.perf_counter() - start
+        # The access log line of the last response can trail it by a moment.
+        deadline = time.monotonic() + 2
+        count = _requests(srv.log) - before
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            if _requests(srv.log) - before == count:
+                break
+            count = _requests(srv.log) - before
+    return took, count, report
+
+
+def _nothing_to_do(ctx: Context) -> Row:
     s = ctx.sizes
     pair = _synced_pair(ctx, s.sync_noop_rows)
+    # "Nothing to do" means: right after a complete sync. A pair cached by an older
+    # version lacks what such a sync records, so settle it once (untimed) first.
+    _sync_once(pair / "server", pair / "local")
     took, asked = [], []
     for _ in range(s.runs):
         server = biglib.copy(pair / "server", ctx.work / "pair-server")
         local = biglib.copy(pair / "local", ctx.work / "pair-local")
-        with live_server(server, extra_args=("--log-level", "info")) as srv:
-            db = sqlite3.connect(local / "library.db")
-            with db:
-                db.execute("UPDATE sync_remotes SET url = ? WHERE name = ?", (srv.base_url, REMOTE))
-            db.close()
-            before = _requests(srv.log)
-            with LibraryService(local) as lib:
-                start = time.perf_counter()
-                report = SyncEngine(lib, REMOTE).run()
-                took.append(time.perf_counter() - start)
-            # The access log line of the last response can trail it by a moment.
-            deadline = time.monotonic() + 2
-            count = _requests(srv.log) - before
-            while time.monotonic() < deadline:
-                time.sleep(0.1)
-                if _requests(srv.log) - before == count:
-                    break
-                count = _requests(srv.log) - before
-            asked.append(count)
-            if report.plan.visible():
-                raise RuntimeError(f"the sync found {len(report.plan.visible())} things to do")
+        seconds_taken, count, report = _sync_once(server, local)
+        took.append(seconds_taken)
+        asked.append(count)
+        if report.plan.visible():  # type: ignore[attr-defined]
+            raise RuntimeError(f"the sync found {len(report.plan.visible())} things to do")  # type: ignore[attr-defined]
     a = median(took)
     n = int(median(asked))
     return Row(
