@@ -28,9 +28,17 @@ from app.library.service import LibraryService
 ASSET_IDS_MIME = "application/x-atelier-asset-ids"
 ID_PAGE = 2000  # ids are cheap: one page covers many screens
 RECORD_BATCH = 300
+FIRST_ROWS = 60  # a first screen or so, shown before the count of a new query is known
 RECORD_CACHE = 20_000
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+# Combined once: flags() is asked for every tile painted, and enum arithmetic is not free.
+_ITEM_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+    | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 
 class AssetRole(IntEnum):
@@ -47,6 +55,7 @@ class _Snapshot:
     count: int
     pages: dict[int, list[str]]
     records: dict[str, AssetRecord]
+    provisional: bool = False  # only the first rows: the count is not known yet
 
 
 class AssetListModel(QAbstractListModel):
@@ -75,6 +84,8 @@ class AssetListModel(QAbstractListModel):
         self._last_row = 0
         self._count = 0
         self._loaded = False
+        self._provisional_gen = 0  # the generation whose first rows show, count still unknown
+        self._final_gen = 0  # the generation whose count and first page have arrived
         self.refreshing = False  # during a reset: True when it is refresh() of the same query
         self._pages: dict[int, list[str]] = {}
         self._rows: dict[str, int] = {}
@@ -126,11 +137,37 @@ class AssetListModel(QAbstractListModel):
             wanted = set(first) | (set(shown) & {i for ids in got.values() for i in ids})
             return _Snapshot(generation, keep_records, count, got, lib.get_assets(list(wanted)))
 
+        if not keep_records:
+            # A new query: counting it can take a while on a big library, so its first rows
+            # come in a quick query of their own and show first; the rest follow the count.
+            def first_rows() -> _Snapshot:
+                ids = lib.asset_ids(query, limit=FIRST_ROWS, offset=0)
+                return _Snapshot(generation, False, len(ids), {0: ids}, lib.get_assets(ids), provisional=True)
+
+            def then_count(result: object = None) -> None:
+                # Counting competes for the CPU with the first rows: it starts once they are in.
+                if isinstance(result, _Snapshot):
+                    self._apply_snapshot(result)
+                if generation == self._generation:
+                    self.tasks.run(work, self._apply_snapshot)
+
+            def failed(_error: object) -> None:
+                then_count()  # the full load reports the problem if it persists
+
+            self.tasks.run(first_rows, then_count, failed)
+            return
         self.tasks.run(work, self._apply_snapshot)
 
     def _apply_snapshot(self, snap: _Snapshot) -> None:
-        if snap.generation != self._generation:
-            return  # a newer query was asked for meanwhile
+        if snap.generation != self._generation or snap.generation == self._final_gen:
+            return  # a newer query was asked for meanwhile, or the full answer came first
+        if snap.provisional:
+            self._show_first_rows(snap)
+            return
+        self._final_gen = snap.generation
+        if self._provisional_gen == snap.generation:
+            self._complete(snap)
+            return
         self.refreshing = snap.refresh
         self.beginResetModel()
         self._count = snap.count
@@ -143,6 +180,50 @@ class AssetListModel(QAbstractListModel):
         self._records_in_flight.clear()
         self._loaded = True
         self.endResetModel()
+        self.query_loaded.emit(self._count)
+
+    def _show_first_rows(self, snap: _Snapshot) -> None:
+        """Reset to the first rows of a new query; _complete() adds the rest once counted."""
+        self._provisional_gen = snap.generation
+        self.refreshing = False
+        self.beginResetModel()
+        self._count = snap.count
+        self._pages = snap.pages
+        self._rows = {i: n for n, i in enumerate(snap.pages.get(0, []))}
+        self._records = OrderedDict(snap.records)
+        self._want_pages.clear()
+        self._want_records.clear()
+        self._pages_in_flight.clear()
+        self._records_in_flight.clear()
+        self._loaded = False  # the count is not known yet
+        self.endResetModel()
+
+    def _complete(self, snap: _Snapshot) -> None:
+        """The count and first page of the query whose first rows show: rows added, not reset."""
+        old, new = self._count, snap.count
+
+        def take() -> None:
+            self._count = new
+            self._pages.update(snap.pages)
+            self._rows = {i: p * ID_PAGE + n for p, ids in self._pages.items() for n, i in enumerate(ids)}
+            for asset_id, rec in snap.records.items():
+                self._records.setdefault(asset_id, rec)
+
+        if new > old:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            take()
+            self.endInsertRows()
+        elif new < old:
+            self.beginRemoveRows(QModelIndex(), new, old - 1)
+            take()
+            self.endRemoveRows()
+        else:
+            take()
+        shared = min(old, new)
+        if shared:
+            # The first rows may have changed between the two queries.
+            self.dataChanged.emit(self.index(0), self.index(shared - 1))
+        self._loaded = True
         self.query_loaded.emit(self._count)
 
     def _fetch_missing(self) -> None:
@@ -264,12 +345,7 @@ class AssetListModel(QAbstractListModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsDragEnabled
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _ITEM_FLAGS
 
     def mimeTypes(self) -> list[str]:
         return ["text/uri-list", ASSET_IDS_MIME]

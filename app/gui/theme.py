@@ -31,9 +31,19 @@ class Theme:
     danger: str
 
     def color(self, name: str, alpha: float = 1.0) -> QColor:
-        c = QColor(getattr(self, name))
-        c.setAlphaF(alpha)
+        """The named colour as a QColor, made once and shared: callers must not change it."""
+        value = getattr(self, name)
+        key = (value, alpha)
+        c = _COLORS.get(key)
+        if c is None:
+            c = QColor(value)
+            c.setAlphaF(alpha)
+            _COLORS[key] = c
         return c
+
+
+# (hex value, alpha) -> QColor: painting asks for the same few colours thousands of times.
+_COLORS: dict[tuple[str, float], QColor] = {}
 
 
 LIGHT = Theme(

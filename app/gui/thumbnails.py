@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from app.library.records import AssetRecord
@@ -18,7 +18,10 @@ MAX_PENDING = 400  # requests beyond this are the oldest, long scrolled past: dr
 
 
 def bucket_for(edge_px: float) -> int:
-    return next((b for b in BUCKETS if b >= edge_px), BUCKETS[-1])
+    for b in BUCKETS:
+        if b >= edge_px:
+            return b
+    return BUCKETS[-1]
 
 
 def decode(path: Path, bucket: int) -> QImage:
@@ -84,11 +87,18 @@ class ThumbnailCache(QObject):
         self._lock = threading.Lock()
         self._queue: OrderedDict[str, tuple[AssetRecord, int]] = OrderedDict()
         self._in_flight: set[str] = set()
+        # GUI thread only: id -> bucket of every request queued or in flight, so that a
+        # repeated request (every paint of a tile still waiting) costs a dict lookup.
+        self._pending: dict[str, int] = {}
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._workers = 0
         self._max_workers = threads
         self._decoded.connect(self._on_decoded)
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(0)
+        self._start_timer.timeout.connect(self._start_workers)
 
     # --- GUI thread ------------------------------------------------------------------
 
@@ -111,17 +121,32 @@ class ThumbnailCache(QObject):
         return asset_id in self._missing
 
     def request(self, record: AssetRecord, bucket: int) -> None:
+        asset_id = record.id
+        if self._pending.get(asset_id) == bucket:
+            # Asked for already: only keep it the newest request if it still waits.
+            with self._lock:
+                if asset_id in self._queue:
+                    self._queue.move_to_end(asset_id)
+            return
         with self._lock:
-            if record.id in self._in_flight:
+            if asset_id in self._in_flight:
                 return
-            self._queue.pop(record.id, None)
-            self._queue[record.id] = (record, bucket)
+            self._queue.pop(asset_id, None)
+            self._queue[asset_id] = (record, bucket)
+            self._pending[asset_id] = bucket
             while len(self._queue) > MAX_PENDING:
-                self._queue.popitem(last=False)
-            start = self._workers < self._max_workers
-            if start:
-                self._workers += 1
-        if start:
+                dropped, _ = self._queue.popitem(last=False)
+                self._pending.pop(dropped, None)
+            idle = self._workers < self._max_workers
+        if idle and not self._start_timer.isActive():
+            # Workers start once the paint that asked is over, not in the middle of it.
+            self._start_timer.start()
+
+    def _start_workers(self) -> None:
+        with self._lock:
+            count = min(self._max_workers - self._workers, len(self._queue))
+            self._workers += max(0, count)
+        for _ in range(count):
             self._pool.start(_Worker(self))
 
     def forget(self, asset_ids: list[str] | set[str]) -> None:
@@ -138,14 +163,19 @@ class ThumbnailCache(QObject):
         self._used = 0
         with self._lock:
             self._queue.clear()
+            self._pending.clear()
 
     def wait(self, msecs: int = 5000) -> bool:
+        if self._start_timer.isActive():
+            self._start_timer.stop()
+            self._start_workers()
         return self._pool.waitForDone(msecs)
 
     @Slot(str, QImage, int)
     def _on_decoded(self, asset_id: str, image: QImage, bucket: int) -> None:
         with self._lock:
             self._in_flight.discard(asset_id)
+            self._pending.pop(asset_id, None)
         if image.isNull():
             if asset_id not in self._pixmaps:
                 self._missing.add(asset_id)
