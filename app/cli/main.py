@@ -21,6 +21,25 @@ COMMAND_MODULES = [
 ]
 
 
+# Library options a user may also type after the command (`atelier import X --data-dir D`).
+LIBRARY_OPTIONS: list[tuple[str, dict[str, object]]] = [
+    ("--data-dir", {"help": "library folder (default: ATELIER_DATA_DIR or the per-user data folder)"}),
+    ("--db-url", {"help": "database URL instead of the library's SQLite file"}),
+    ("--max-size-mb", {"type": float, "help": "largest file accepted, in MB (default 50)"}),
+]
+
+
+def _accept_library_options(parser: argparse.ArgumentParser) -> None:
+    """Add the library options to every (sub)command; SUPPRESS keeps a value given earlier."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                for flag, options in LIBRARY_OPTIONS:
+                    if flag not in child._option_string_actions:
+                        child.add_argument(flag, default=argparse.SUPPRESS, **options)  # type: ignore[arg-type]
+                _accept_library_options(child)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atelier",
@@ -28,9 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"{__app_name__} {__version__}")
-    parser.add_argument("--data-dir", help="library folder (default: ATELIER_DATA_DIR or the per-user data folder)")
-    parser.add_argument("--db-url", help="database URL instead of the library's SQLite file")
-    parser.add_argument("--max-size-mb", type=float, help="largest file accepted, in MB (default 50)")
+    for flag, options in LIBRARY_OPTIONS:
+        parser.add_argument(flag, **options)  # type: ignore[arg-type]
     parser.add_argument("--self-test", action="store_true", help="check that this installation works, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -39,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         except ImportError:
             continue
         module.register(sub)
+    _accept_library_options(parser)
     return parser
 
 

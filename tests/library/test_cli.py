@@ -133,3 +133,20 @@ def test_awkward_names_import_with_safe_display_names(library, tmp_path: Path) -
         assert not any(ord(c) < 32 for c in name)
         assert 0 < len(name) <= 255
     assert any("Café" in n or "日本" in n for n in names)
+
+
+def test_library_options_work_after_the_command(tmp_path: Path, shoot: Path) -> None:
+    data = tmp_path / "elsewhere"
+    env = {k: v for k, v in os.environ.items() if k != "ATELIER_DATA_DIR"}
+    env["ATELIER_DATA_DIR"] = str(tmp_path / "default")
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "import", str(shoot / "hero.jpg"), "--data-dir", str(data)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert (data / "library.db").exists() and not (tmp_path / "default").exists()
+    listed = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data), "list", "--json"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert [a["name"] for a in json.loads(listed.stdout)] == ["hero.jpg"]
