@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from app.cli.context import open_library
-from app.cli.output import print_json, table
+from app.cli.output import print_tokens
 from app.library.errors import AuthenticationFailed, NotFound
 
 KIND = "apikey"
@@ -55,32 +55,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
         keys = lib.list_tokens(args.user, kind=KIND)
-    if args.json:
-        print_json(
-            [
-                {
-                    "id": k.id,
-                    "label": k.label,
-                    "createdAt": k.created_at.isoformat(),
-                    "revokedAt": k.revoked_at.isoformat() if k.revoked_at else None,
-                }
-                for k in keys
-            ]
-        )
-        return 0
-    if not keys:
-        print(f"{args.user} has no API keys (atelier keys create {args.user})")
-        return 0
-    rows = [
-        (
-            k.id,
-            k.label or "",
-            k.created_at.strftime("%Y-%m-%d %H:%M"),
-            f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "active",
-        )
-        for k in keys
-    ]
-    table(["#", "label", "created (UTC)", "status"], rows)
+    print_tokens(keys, args.json, f"{args.user} has no API keys (atelier keys create {args.user})")
     return 0
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 
-
 def human_duration(seconds: int | None) -> str:
     if seconds is None:
         return ""
@@ -42,3 +41,34 @@ def confirm(question: str, assume_yes: bool) -> bool:
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")
+
+
+def print_tokens(tokens: Sequence[Any], as_json: bool, empty: str) -> None:
+    """Bearer tokens or API keys (TokenRecord): never the secret, only what identifies them."""
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "label": t.label,
+                    "createdAt": t.created_at.isoformat(),
+                    "revokedAt": t.revoked_at.isoformat() if t.revoked_at else None,
+                }
+                for t in tokens
+            ]
+        )
+    elif not tokens:
+        print(empty)
+    else:
+        table(
+            ["#", "LABEL", "CREATED (UTC)", "STATUS"],
+            [
+                (
+                    t.id,
+                    t.label or "",
+                    t.created_at.strftime("%Y-%m-%d %H:%M"),
+                    f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active",
+                )
+                for t in tokens
+            ],
+        )

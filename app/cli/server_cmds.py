@@ -10,7 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from app.cli.context import open_library
-from app.cli.output import print_json, table
+from app.cli.output import print_json, print_tokens, table
 from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.paths import default_data_dir
 from app.library.errors import InvalidInput, NotFound
@@ -130,31 +130,7 @@ def cmd_tokens_create(args: argparse.Namespace) -> int:
 def cmd_tokens_list(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
         tokens = lib.list_tokens(args.name, kind=KIND)
-    if args.json:
-        print_json(
-            [
-                {
-                    "id": t.id,
-                    "label": t.label,
-                    "createdAt": t.created_at.isoformat(),
-                    "revokedAt": t.revoked_at.isoformat() if t.revoked_at else None,
-                }
-                for t in tokens
-            ]
-        )
-    else:
-        table(
-            ["ID", "LABEL", "CREATED", "STATUS"],
-            [
-                [
-                    t.id,
-                    t.label or "",
-                    t.created_at.strftime("%Y-%m-%d %H:%M"),
-                    "revoked" if t.revoked_at else "active",
-                ]
-                for t in tokens
-            ],
-        )
+    print_tokens(tokens, args.json, f"{args.name} has no tokens (atelier tokens create {args.name})")
     return 0
 
 
