@@ -9,7 +9,19 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from app.library.models import Asset, Campaign, Client, Counter, Tombstone
@@ -108,30 +120,53 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filters(q: AssetQuery) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = []
+def filter_values(q: AssetQuery) -> dict[str, object]:
+    """The values a query binds, by parameter name (see filters(), which uses these names)."""
+    values: dict[str, object] = {}
     if q.user_id is not None:
-        conds.append(Asset.user_id == q.user_id)
+        values["q_user_id"] = q.user_id
     if q.client_id is not None:
+        values["q_client_id"] = q.client_id
+    if q.campaign_id is not None:
+        values["q_campaign_id"] = q.campaign_id
+    if q.asset_type is not None:
+        values["q_asset_type"] = q.asset_type
+    if q.purpose is not None:
+        values["q_purpose"] = q.purpose
+    if q.text:
+        values["q_pattern"] = f"%{_escape_like(q.text.strip())}%"
+    return values
+
+
+def filters(q: AssetQuery) -> list[ColumnElement[bool]]:
+    # Named parameters, so one compiled statement serves every query of the same shape
+    # (see pages.py); the names never clash with the anonymous ones SQLAlchemy makes.
+    p = {name: bindparam(name, value) for name, value in filter_values(q).items()}
+    conds: list[ColumnElement[bool]] = []
+    if "q_user_id" in p:
+        conds.append(Asset.user_id == p["q_user_id"])
+    if "q_client_id" in p:
         # An asset filed under one of the client's campaigns belongs to the client too.
         conds.append(
             or_(
-                Asset.client_id == q.client_id,
-                Asset.campaign_id.in_(select(Campaign.id).where(Campaign.client_id == q.client_id)),
+                Asset.client_id == p["q_client_id"],
+                Asset.campaign_id.in_(
+                    select(Campaign.id).where(Campaign.client_id == p["q_client_id"])
+                ),
             )
         )
-    if q.campaign_id is not None:
-        conds.append(Asset.campaign_id == q.campaign_id)
+    if "q_campaign_id" in p:
+        conds.append(Asset.campaign_id == p["q_campaign_id"])
     if q.unassigned:
         conds.append(and_(Asset.client_id.is_(None), Asset.campaign_id.is_(None)))
-    if q.asset_type is not None:
-        conds.append(Asset.asset_type == q.asset_type)
-    if q.purpose is not None:
-        conds.append(Asset.purpose == q.purpose)
+    if "q_asset_type" in p:
+        conds.append(Asset.asset_type == p["q_asset_type"])
+    if "q_purpose" in p:
+        conds.append(Asset.purpose == p["q_purpose"])
     if q.has_purpose:
         conds.append(Asset.purpose.is_not(None))
-    if q.text:
-        pattern = f"%{_escape_like(q.text.strip())}%"
+    if "q_pattern" in p:
+        pattern = p["q_pattern"]
         conds.append(
             or_(Asset.name.ilike(pattern, escape="\\"), Asset.tags.ilike(pattern, escape="\\"))
         )
@@ -145,7 +180,9 @@ def _sort_columns(q: AssetQuery) -> tuple[ColumnElement, bool]:
     if q.sort == "name":
         return Asset.name, False
     if q.sort == "size":
-        return Asset.size, True
+        # A keyset comparison with NULL is never true, so rows without a size would fall out
+        # of paging; they sort as the smallest instead (no index covers size anyway).
+        return func.coalesce(Asset.size, literal_column("-1")), True
     if q.sort == "type":
         return Asset.asset_type, False
     return Asset.uploaded_at, True
@@ -155,7 +192,10 @@ def ordered(stmt: Select, q: AssetQuery, after: PageCursor | None = None) -> Sel
     col, desc = _sort_columns(q)
     if after is not None:
         key = tuple_(col, Asset.id)
-        stmt = stmt.where(key < (after.value, after.id) if desc else key > (after.value, after.id))
+        bound = tuple_(
+            bindparam("after_value", after.value, type_=col.type), bindparam("after_id", after.id)
+        )
+        stmt = stmt.where(key < bound if desc else key > bound)
     if desc:
         return stmt.order_by(col.desc(), Asset.id.desc())
     return stmt.order_by(col.asc(), Asset.id.asc())
@@ -165,7 +205,7 @@ def cursor_for(record: AssetRecord, q: AssetQuery) -> PageCursor:
     value: object = {
         "oldest": record.uploaded_at,
         "name": record.name,
-        "size": record.size,
+        "size": -1 if record.size is None else record.size,
         "type": record.asset_type,
     }.get(q.sort, record.uploaded_at)
     if isinstance(value, datetime):
@@ -231,11 +271,18 @@ def _row_record(row: Row[Any]) -> AssetRecord:
     )
 
 
+def page_statement(
+    q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None
+) -> Select:
+    """One page of records; every value is a named parameter (see filter_values)."""
+    stmt = ordered(_asset_rows().where(*filters(q)), q, after)
+    return stmt.limit(bindparam("q_limit", limit)).offset(bindparam("q_offset", offset))
+
+
 def list_assets(
     s: Session, q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None
 ) -> list[AssetRecord]:
-    stmt = ordered(_asset_rows().where(*filters(q)), q, after).limit(limit).offset(offset)
-    return [_row_record(r) for r in s.execute(stmt)]
+    return [_row_record(r) for r in s.execute(page_statement(q, limit, offset, after))]
 
 
 def asset_ids(

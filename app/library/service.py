@@ -40,6 +40,7 @@ from app.library.models import (
     utcnow,
 )
 from app.library.oslock import OpenersLock
+from app.library.pages import PageReader
 from app.library.records import (
     UNSET,
     AssetChanges,
@@ -114,6 +115,7 @@ class LibraryService:
             # A wrong --db-url or an unreachable server: one line for the user, not a traceback.
             raise DatabaseUnavailable(f"Cannot open the database: {_first_line(exc)}") from exc
         self._read = sessionmaker(self._reader, expire_on_commit=False)
+        self._pages = PageReader(self._reader) if self._reader.dialect.name == "sqlite" else None
         self._write = sessionmaker(self._writer, expire_on_commit=False)
         # One writer at a time inside this process; other processes wait on SQLite's lock.
         self._write_lock = threading.RLock()
@@ -437,6 +439,8 @@ class LibraryService:
         after: PageCursor | None = None,
     ) -> list[AssetRecord]:
         q = query or AssetQuery()
+        if self._pages is not None:
+            return self._pages.list_assets(q, limit, offset, after)
         with self.reading() as s:
             return repo.list_assets(s, q, limit, offset, after)
 

@@ -6,9 +6,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from sqlalchemy import event
-
-from app.library.records import AssetQuery
+from app.library.records import AssetQuery, PageCursor
 from app.library.service import LibraryService
 from tests.bench import biglib
 from tests.bench.common import Context, Row, median, ratio, seconds
@@ -17,22 +15,12 @@ PAGE = 50
 WARMUP = 20
 
 
-def _capture_sql(lib: LibraryService, call: Callable[[], object]) -> tuple[str, tuple[object, ...]]:
-    """The SELECT (and its parameters) that the library sends to SQLite for call()."""
-    seen: list[tuple[str, tuple[object, ...]]] = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, tuple(parameters)))
-
-    event.listen(lib._reader, "before_cursor_execute", listen)
-    try:
-        call()
-    finally:
-        event.remove(lib._reader, "before_cursor_execute", listen)
-    if not seen:
-        raise RuntimeError("the library ran no SELECT")
-    return seen[-1]
+def _page_sql(lib: LibraryService, q: AssetQuery, after: PageCursor | None) -> tuple[str, list[object]]:
+    """The SELECT (and its parameters) that the library sends to SQLite for this page."""
+    pages = lib._pages
+    if pages is None:
+        raise RuntimeError("the library is not on SQLite")
+    return pages.sql(q, PAGE, 0, after)
 
 
 def _interleaved(a: Callable[[], object], b: Callable[[], object], repeats: int) -> tuple[float, float]:
@@ -60,19 +48,19 @@ def queries(ctx: Context) -> list[Row]:
         q = AssetQuery(user_id=lib.local_user_id, asset_type="image")
         before = lib.list_assets(q, limit=1, offset=(s.query_page - 1) * PAGE - 1)[0]
         cursor = lib.cursor_for(before, q)
-        cases = [
-            ("first page", lambda: lib.list_assets(q, limit=PAGE)),
-            (f"page {s.query_page:,}", lambda: lib.list_assets(q, limit=PAGE, after=cursor)),
+        cases: list[tuple[str, PageCursor | None, Callable[[], object]]] = [
+            ("first page", None, lambda: lib.list_assets(q, limit=PAGE)),
+            (f"page {s.query_page:,}", cursor, lambda: lib.list_assets(q, limit=PAGE, after=cursor)),
         ]
         by_offset = lib.list_assets(q, limit=PAGE, offset=(s.query_page - 1) * PAGE)
-        if [r.id for r in cases[1][1]()] != [r.id for r in by_offset]:
+        if [r.id for r in cases[1][2]()] != [r.id for r in by_offset]:
             raise RuntimeError("the keyset page differs from the offset page")
         raw = sqlite3.connect(folder / "library.db")
         try:
-            for label, call in cases:
-                sql, params = _capture_sql(lib, call)
+            for label, after, call in cases:
+                sql, params = _page_sql(lib, q, after)
 
-                def reference(sql: str = sql, params: tuple[object, ...] = params) -> object:
+                def reference(sql: str = sql, params: list[object] = params) -> object:
                     return raw.execute(sql, params).fetchall()
 
                 if len(reference()) != PAGE:
