@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam, func, literal_column, select
 
 from app.library import repository as repo
+from app.library.models import Asset
 from app.library.records import AssetQuery, AssetRecord, PageCursor
 
 # How SQLAlchemy's SQLite dialect stores a DateTime (always UTC here, without a zone).
@@ -37,21 +40,34 @@ class PageReader:
         self._compiled: dict[
             tuple[object, ...], tuple[str, tuple[str, ...], dict[str, object]]
         ] = {}
+        self._by_ids: str | None = None
 
     def list_assets(
         self, q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None
     ) -> list[AssetRecord]:
         sql, params = self.sql(q, limit, offset, after)
+        return [_record(row) for row in self._fetch(sql, params)]
+
+    def assets_by_ids(self, ids: Sequence[str]) -> dict[str, AssetRecord]:
+        """The records of these ids (unknown ones are left out), as the window fetches a screen."""
+        if self._by_ids is None:
+            # The ids travel as one JSON array, so one SQL text serves any number of them.
+            listed = select(literal_column("value")).select_from(func.json_each(bindparam("ids")))
+            stmt = repo.asset_rows().where(Asset.id.in_(listed))
+            self._by_ids = stmt.compile(dialect=self._engine.dialect).string
+        rows = self._fetch(self._by_ids, [json.dumps(list(ids))])
+        return {row[0]: _record(row) for row in rows}
+
+    def _fetch(self, sql: str, params: list[object]) -> list[tuple]:  # type: ignore[type-arg]
         conn = self._engine.raw_connection()
         try:
             cursor = conn.cursor()
             try:
-                rows = cursor.execute(sql, params).fetchall()
+                return cursor.execute(sql, params).fetchall()
             finally:
                 cursor.close()
         finally:
             conn.close()
-        return [_record(row) for row in rows]
 
     def sql(
         self, q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None

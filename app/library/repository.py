@@ -224,7 +224,7 @@ _RECORD_COLUMNS = (
 
 
 @functools.cache
-def _asset_rows() -> Select:
+def asset_rows() -> Select:
     """The columns of a record plus the client's and campaign's names, as plain rows.
 
     Built once: a select is immutable, and .where() makes a new one each call.
@@ -275,7 +275,7 @@ def page_statement(
     q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None
 ) -> Select:
     """One page of records; every value is a named parameter (see filter_values)."""
-    stmt = ordered(_asset_rows().where(*filters(q)), q, after)
+    stmt = ordered(asset_rows().where(*filters(q)), q, after)
     return stmt.limit(bindparam("q_limit", limit)).offset(bindparam("q_offset", offset))
 
 
@@ -298,7 +298,7 @@ def assets_by_ids(s: Session, ids: Sequence[str]) -> dict[str, AssetRecord]:
     out: dict[str, AssetRecord] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for row in s.execute(_asset_rows().where(Asset.id.in_(chunk))):
+        for row in s.execute(asset_rows().where(Asset.id.in_(chunk))):
             record = _row_record(row)
             out[record.id] = record
     return out

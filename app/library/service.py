@@ -465,6 +465,8 @@ class LibraryService:
             return repo.asset_ids(s, query or AssetQuery(), limit, offset)
 
     def get_assets(self, ids: Sequence[str]) -> dict[str, AssetRecord]:
+        if self._pages is not None:
+            return self._pages.assets_by_ids(ids)
         with self.reading() as s:
             return repo.assets_by_ids(s, list(ids))
 

@@ -126,3 +126,14 @@ def test_a_cursor_past_the_end_and_a_missing_user_give_empty_pages(filled: Libra
     far = PageCursor(value=datetime(1990, 1, 1), id="0")
     assert filled.list_assets(AssetQuery(), after=far) == []
     assert filled.list_assets(AssetQuery(user_id=999)) == []
+
+
+def test_records_by_ids_match_the_orm_including_unknown_ids(filled: LibraryService) -> None:
+    everything = filled.list_assets(AssetQuery(), limit=200)
+    ids = [r.id for r in everything[::3]] + [new_id(), "not-an-id"]
+    with filled.reading() as s:
+        expected = repo.assets_by_ids(s, ids)
+    got = filled.get_assets(ids)
+    assert got == expected and len(got) == len(everything[::3])
+    assert filled.get_assets([]) == {}
+    assert set(filled.get_assets([r.id for r in everything])) == {r.id for r in everything}
