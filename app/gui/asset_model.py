@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -30,8 +31,11 @@ ID_PAGE = 2000  # ids are cheap: one page covers many screens
 RECORD_BATCH = 300
 FIRST_ROWS = 60  # a first screen or so, shown before the count of a new query is known
 RECORD_CACHE = 20_000
+PAINT_WAIT_MS = 50  # the longest the count of a new query waits for its first rows to be painted
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+# Given records in a worker thread, what a view wants ready for each before painting it.
+Preparer = Callable[[Iterable[AssetRecord]], dict[str, object]]
 # Combined once: flags() is asked for every tile painted, and enum arithmetic is not free.
 _ITEM_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled
@@ -56,6 +60,7 @@ class _Snapshot:
     pages: dict[int, list[str]]
     records: dict[str, AssetRecord]
     provisional: bool = False  # only the first rows: the count is not known yet
+    prepared: dict[str, object] = field(default_factory=dict)
 
 
 class AssetListModel(QAbstractListModel):
@@ -90,6 +95,8 @@ class AssetListModel(QAbstractListModel):
         self._pages: dict[int, list[str]] = {}
         self._rows: dict[str, int] = {}
         self._records: OrderedDict[str, AssetRecord] = OrderedDict()
+        self._preparer: Preparer | None = None
+        self._prepared: dict[str, object] = {}  # id -> the preparer's result, oldest first
         self._want_pages: set[int] = set()
         self._pages_in_flight: set[int] = set()
         self._want_records: set[str] = set()
@@ -98,6 +105,12 @@ class AssetListModel(QAbstractListModel):
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)
         self._fetch_timer.timeout.connect(self._fetch_missing)
+        self._deferred: list[Callable[[], None]] = []
+        # No view may be painting (hidden, or a test's model alone): then a short wait will do.
+        self._paint_timer = QTimer(self)
+        self._paint_timer.setSingleShot(True)
+        self._paint_timer.setInterval(PAINT_WAIT_MS)
+        self._paint_timer.timeout.connect(self.painted)
         self.thumbnails.thumbnail_ready.connect(self._on_thumbnail)
         self.thumbnails.thumbnail_failed.connect(self._on_thumbnail)
 
@@ -120,9 +133,25 @@ class AssetListModel(QAbstractListModel):
         """Reload the same query (after imports and edits), keeping the pages already seen."""
         self._load(keep_records=True)
 
+    def set_preparer(self, preparer: Preparer | None) -> None:
+        """Have each batch of records handed to preparer in the worker that fetched it, so
+        that what a tile shows is ready (texts measured and elided) before it is painted."""
+        self._preparer = preparer
+        self._prepared = {}
+
+    def prepared(self, asset_id: str) -> object | None:
+        return self._prepared.get(asset_id)
+
+    def _keep_prepared(self, prepared: dict[str, object]) -> None:
+        self._prepared.update(prepared)
+        excess = len(self._prepared) - RECORD_CACHE
+        if excess > 0:
+            for asset_id in list(itertools.islice(self._prepared, excess)):
+                del self._prepared[asset_id]
+
     def _load(self, *, keep_records: bool) -> None:
         self._generation += 1
-        generation, query, lib = self._generation, self._query, self.library
+        generation, query, lib, prepare = self._generation, self._query, self.library, self._preparer
         pages = [0]
         if keep_records and self._pages:
             # The pages around where the user is looking; the rest load again on demand.
@@ -130,26 +159,40 @@ class AssetListModel(QAbstractListModel):
             pages = sorted(sorted(self._pages, key=lambda p: abs(p - near))[:3])
         shown = list(self._records)[-RECORD_BATCH:] if keep_records else []
 
-        def work() -> _Snapshot:
+        def work(known: frozenset[str] = frozenset()) -> _Snapshot:
             count = lib.count_assets(query)
             got = {p: lib.asset_ids(query, limit=ID_PAGE, offset=p * ID_PAGE) for p in pages}
             first = got.get(0, [])[:RECORD_BATCH]
             wanted = set(first) | (set(shown) & {i for ids in got.values() for i in ids})
-            return _Snapshot(generation, keep_records, count, got, lib.get_assets(list(wanted)))
+            records = lib.get_assets(list(wanted))
+            # The first rows shown already keep their records (see _complete): nothing to prepare.
+            fresh = [r for i, r in records.items() if i not in known]
+            prepared = prepare(fresh) if prepare is not None else {}
+            return _Snapshot(generation, keep_records, count, got, records, prepared=prepared)
 
         if not keep_records:
             # A new query: counting it can take a while on a big library, so its first rows
             # come in a quick query of their own and show first; the rest follow the count.
             def first_rows() -> _Snapshot:
-                ids = lib.asset_ids(query, limit=FIRST_ROWS, offset=0)
-                return _Snapshot(generation, False, len(ids), {0: ids}, lib.get_assets(ids), provisional=True)
+                # One page of records, in the query's order: one statement, not ids then records.
+                records = {r.id: r for r in lib.list_assets(query, limit=FIRST_ROWS)}
+                ids = list(records)
+                return _Snapshot(generation, False, len(ids), {0: ids}, records, provisional=True)
+
+            def count() -> None:
+                if generation == self._generation:
+                    known = frozenset(self._records)
+                    self.tasks.run(lambda: work(known), self._apply_snapshot)
 
             def then_count(result: object = None) -> None:
-                # Counting competes for the CPU with the first rows: it starts once they are in.
+                # Counting competes for the CPU with the first rows, and its Python half (the
+                # first page of records) for the interpreter lock with their first paint: it
+                # starts once they are in and painted.
                 if isinstance(result, _Snapshot):
                     self._apply_snapshot(result)
-                if generation == self._generation:
-                    self.tasks.run(work, self._apply_snapshot)
+                    self._after_paint(count)
+                else:
+                    count()
 
             def failed(_error: object) -> None:
                 then_count()  # the full load reports the problem if it persists
@@ -157,6 +200,19 @@ class AssetListModel(QAbstractListModel):
             self.tasks.run(first_rows, then_count, failed)
             return
         self.tasks.run(work, self._apply_snapshot)
+
+    def _after_paint(self, fn: Callable[[], None]) -> None:
+        """Run fn once a view has painted the rows (see painted()), or soon if none does."""
+        self._deferred.append(fn)
+        self._paint_timer.start()
+
+    def painted(self) -> None:
+        """A view showing this model has painted a frame: start what waited for it."""
+        if self._deferred:
+            self._paint_timer.stop()
+            deferred, self._deferred = self._deferred, []
+            for fn in deferred:
+                fn()
 
     def _apply_snapshot(self, snap: _Snapshot) -> None:
         if snap.generation != self._generation or snap.generation == self._final_gen:
@@ -174,6 +230,8 @@ class AssetListModel(QAbstractListModel):
         self._pages = snap.pages
         self._rows = {i: p * ID_PAGE + n for p, ids in snap.pages.items() for n, i in enumerate(ids)}
         self._records = OrderedDict(snap.records)
+        self._prepared = {}
+        self._keep_prepared(snap.prepared)
         self._want_pages.clear()
         self._want_records.clear()
         self._pages_in_flight.clear()
@@ -191,6 +249,7 @@ class AssetListModel(QAbstractListModel):
         self._pages = snap.pages
         self._rows = {i: n for n, i in enumerate(snap.pages.get(0, []))}
         self._records = OrderedDict(snap.records)
+        self._prepared = {}
         self._want_pages.clear()
         self._want_records.clear()
         self._pages_in_flight.clear()
@@ -208,6 +267,7 @@ class AssetListModel(QAbstractListModel):
             self._rows = {i: p * ID_PAGE + n for p, ids in self._pages.items() for n, i in enumerate(ids)}
             for asset_id, rec in snap.records.items():
                 self._records.setdefault(asset_id, rec)
+            self._keep_prepared(snap.prepared)
 
         if new > old:
             self.beginInsertRows(QModelIndex(), old, new - 1)
@@ -227,7 +287,7 @@ class AssetListModel(QAbstractListModel):
         self.query_loaded.emit(self._count)
 
     def _fetch_missing(self) -> None:
-        generation, query, lib = self._generation, self._query, self.library
+        generation, query, lib, prepare = self._generation, self._query, self.library, self._preparer
         pages = sorted(self._want_pages - self._pages_in_flight)
         self._want_pages.clear()
         for page in pages:
@@ -241,7 +301,12 @@ class AssetListModel(QAbstractListModel):
         for start in range(0, len(ids), RECORD_BATCH):
             batch = ids[start : start + RECORD_BATCH]
             self._records_in_flight.update(batch)
-            self.tasks.run(lambda b=batch: (generation, b, lib.get_assets(b)), self._apply_records)
+
+            def fetch(b: list[str] = batch) -> tuple[int, list[str], dict[str, AssetRecord], dict[str, object]]:
+                records = lib.get_assets(b)
+                return generation, b, records, prepare(records.values()) if prepare is not None else {}
+
+            self.tasks.run(fetch, self._apply_records)
 
     def _apply_page(self, result: tuple[int, int, list[str]]) -> None:
         generation, page, ids = result
@@ -257,12 +322,15 @@ class AssetListModel(QAbstractListModel):
             self.dataChanged.emit(self.index(base), self.index(last))
         self.rows_loaded.emit()
 
-    def _apply_records(self, result: tuple[int, list[str], dict[str, AssetRecord]]) -> None:
-        generation, asked, found = result
+    def _apply_records(
+        self, result: tuple[int, list[str], dict[str, AssetRecord], dict[str, object]]
+    ) -> None:
+        generation, asked, found, prepared = result
         if generation != self._generation:
             return
         self._records_in_flight.difference_update(asked)
         self._records.update(found)
+        self._keep_prepared(prepared)
         while len(self._records) > RECORD_CACHE:
             self._records.popitem(last=False)
         rows = [self._rows[i] for i in found if i in self._rows]

@@ -48,6 +48,7 @@ class AssetGridView(QListView):
         self.asset_delegate = delegate
         self.setModel(model)
         self.setItemDelegate(delegate)
+        model.set_preparer(delegate.prepare)
         # calibre's recipe for a fast cover grid: list mode flowing left to right, wrapping,
         # every item the same size, laid out in batches.
         self.setViewMode(QListView.ViewMode.ListMode)
@@ -228,6 +229,7 @@ class AssetGridView(QListView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        self.asset_model.painted()
         if self._drop_hint is None and (self.asset_model.rowCount() or not self.asset_model.loaded):
             return
         t = theme.current()

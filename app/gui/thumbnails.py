@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThread, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from app.library.records import AssetRecord
@@ -14,6 +17,7 @@ from app.library.service import LibraryService
 
 # Decoding at a few fixed sizes keeps the cache useful across small zoom changes.
 BUCKETS = (128, 192, 256, 384, 512)
+WORKER_NICE = 10  # Linux: decoding threads run at this nice value (the GUI thread keeps 0)
 MAX_PENDING = 400  # requests beyond this are the oldest, long scrolled past: dropped
 
 
@@ -41,12 +45,25 @@ def decode(path: Path, bucket: int) -> QImage:
     return image.convertToFormat(QImage.Format.Format_RGB32)
 
 
+def _yield_to_gui() -> None:
+    """Let the GUI thread have the CPU first: a frame is late at once, a thumbnail can wait.
+
+    Qt's thread priorities reach Windows and macOS; on Linux ordinary threads have none, but
+    each thread has its own nice value.
+    """
+    QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
+
+
 class _Worker(QRunnable):
     def __init__(self, cache: ThumbnailCache) -> None:
         super().__init__()
         self._cache = cache
 
     def run(self) -> None:
+        _yield_to_gui()
         while True:
             job = self._cache._next_job()
             if job is None:
@@ -102,9 +119,12 @@ class ThumbnailCache(QObject):
 
     # --- GUI thread ------------------------------------------------------------------
 
-    def pixmap(self, record: AssetRecord, edge_px: float) -> QPixmap | None:
-        """The cached pixmap (maybe smaller than asked while a sharper one is made), or None."""
-        bucket = bucket_for(edge_px)
+    def pixmap(self, record: AssetRecord, edge_px: float, bucket: int = 0) -> QPixmap | None:
+        """The cached pixmap (maybe smaller than asked while a sharper one is made), or None.
+
+        `bucket`, when the caller has it already, saves working it out from edge_px again.
+        """
+        bucket = bucket or bucket_for(edge_px)
         entry = self._pixmaps.get(record.id)
         if entry is not None:
             self._pixmaps.move_to_end(record.id)
