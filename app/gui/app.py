@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from pathlib import Path
 
 NO_DISPLAY = (
@@ -54,6 +55,8 @@ def run_gui(args: argparse.Namespace) -> int:
         getattr(args, "db_url", None),
         max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
     )
+    # The first page's SQL compiles while the window builds itself, not on its first paint.
+    threading.Thread(target=library.warm_up, name="library-warm-up", daemon=True).start()
     try:
         window = MainWindow(library, db_url=getattr(args, "db_url", None))
         window.show()

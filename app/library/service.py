@@ -171,6 +171,11 @@ class LibraryService:
                 self._local_user_id = user.id
         return self._local_user_id
 
+    def warm_up(self) -> None:
+        """Prepare what a front end's first screen needs (safe to run in a background thread)."""
+        if self._pages is not None:
+            self._pages.warm_up(self.local_user_id)
+
     def default_target(self, **kw: object) -> Target:
         kw.setdefault("user_id", self.local_user_id)
         return Target(**kw)  # type: ignore[arg-type]

@@ -142,6 +142,7 @@ def main() -> None:
     folder, steps = Path(sys.argv[1]), int(sys.argv[2])
     app = QApplication([])
     lib = LibraryService(folder)
+    lib.warm_up()  # as the window's start does, while it builds itself
     user_id = lib.local_user_id
     tasks = Tasks()
     thumbs = ThumbnailCache(lib)

@@ -137,3 +137,15 @@ def test_records_by_ids_match_the_orm_including_unknown_ids(filled: LibraryServi
     assert got == expected and len(got) == len(everything[::3])
     assert filled.get_assets([]) == {}
     assert set(filled.get_assets([r.id for r in everything])) == {r.id for r in everything}
+
+
+def test_warm_up_compiles_the_first_screens_shapes(filled: LibraryService) -> None:
+    pages = filled._pages
+    assert pages is not None and not pages._compiled
+    filled.warm_up()
+    warmed = dict(pages._compiled)
+    assert len(warmed) == 2 and pages._by_ids
+    q = AssetQuery(user_id=filled.local_user_id)
+    first = filled.list_assets(q, limit=10)
+    filled.list_assets(q, limit=10, after=filled.cursor_for(first[-1], q))
+    assert pages._compiled == warmed  # the window's first pages found their SQL ready
