@@ -122,6 +122,10 @@ class ApiClient:
     def close(self) -> None:
         self.http.close()
 
+    def release_thread(self) -> None:
+        """Close the calling thread's connections (a worker thread that is done with this client)."""
+        self.http.release_thread()
+
     def __enter__(self) -> ApiClient:
         return self
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -108,9 +110,37 @@ class Transport:
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
-        self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = f"Atelier/{__version__}"
+        # A requests.Session is not documented as thread-safe: the thread that made this
+        # Transport uses `template`, every other thread gets a session of its own made like it
+        # (so sync can keep several uploads in flight through one client).
+        self._template = session or requests.Session()
+        self._template.headers["User-Agent"] = f"Atelier/{__version__}"
+        self._local = threading.local()
+        self._local.session = self._template
+        self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()
+        self._sessions_guard = threading.Lock()
         self.auth = OriginBearer(token, self.origin)
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's session (a thread's own one goes when the thread ends, or on close)."""
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            template = self._template
+            session.headers.clear()
+            session.headers.update(template.headers)
+            session.hooks = {event: list(hooks) for event, hooks in template.hooks.items()}
+            session.proxies = dict(template.proxies)
+            session.verify, session.cert, session.trust_env = (
+                template.verify,
+                template.cert,
+                template.trust_env,
+            )
+            with self._sessions_guard:
+                self._sessions.add(session)
+            self._local.session = session
+        return session
 
     @property
     def token(self) -> str | None:
@@ -120,8 +150,21 @@ class Transport:
     def token(self, value: str | None) -> None:
         self.auth.token = value
 
+    def release_thread(self) -> None:
+        """Close the calling thread's own session, for a worker thread that is about to end."""
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None or session is self._template:
+            return
+        self._local.session = None
+        with self._sessions_guard:
+            self._sessions.discard(session)
+        session.close()
+
     def close(self) -> None:
-        self.session.close()
+        with self._sessions_guard:
+            others = list(self._sessions)
+        for session in [self._template, *others]:
+            session.close()
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):

@@ -6,23 +6,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.client.errors import (
-    ApiError,
-    AuthFailed,
-    InvalidRequest,
-    ProtocolError,
-    ServerError,
-    ServerUnreachable,
-)
+from app.client.errors import ApiError, InvalidRequest, ProtocolError
 from app.core.errors import AtelierError, FileTooLarge, RejectedFile
-from app.core.formats import FORMAT_MIME
 from app.core.ingest import analyze
 from app.core.staging import StagedFile, stage_stream
 from app.library.errors import NotFound
 from app.library.records import AssetChanges, CancelToken
 from app.library.service import LibraryService, Target
 from app.library.storage import UnsafePath, validate_uuid
-from app.sync.errors import Cancelled
+from app.sync.errors import FATAL, Cancelled
 from app.sync.plan import (
     DELETE_LOCAL,
     DELETE_REMOTE,
@@ -36,6 +28,7 @@ from app.sync.plan import (
     Plan,
     changed_fields,
 )
+from app.sync.push import Pusher
 from app.sync.remote import Filing, Remote, RemoteAsset, Snapshot
 from app.sync.state import SyncStore
 
@@ -49,13 +42,12 @@ VERBS = {
     DELETE_LOCAL: "Deleting here",
     FORGET: "Forgetting",
 }
-# Failures that concern the whole server, not one asset: stop, the next sync resumes.
-FATAL = (ServerUnreachable, AuthFailed, ServerError, Cancelled)
 
 
 @dataclass(slots=True)
 class SyncProgress:
-    """Where a sync is: action done of total, the current step, bytes of the current transfer."""
+    """Where a sync is: actions done of total, the current step, and bytes of the current
+    transfer (while several uploads are in flight: of all the uploads together)."""
 
     done: int
     total: int
@@ -92,6 +84,7 @@ class Applier:
         plan: Plan,
         progress: ProgressFn | None = None,
         cancel: CancelToken | None = None,
+        upload_slots: int = 1,
     ) -> None:
         self.lib = lib
         self.store = store
@@ -100,6 +93,7 @@ class Applier:
         self.remote_id = plan.remote.id
         self.progress = progress
         self.cancel = cancel
+        self.upload_slots = upload_slots
         self.outcome = Outcome(warnings=list(plan.warnings))
         self._done = 0
         self._total = 0
@@ -110,8 +104,15 @@ class Applier:
     def run(self) -> Outcome:
         actions = sorted(self.plan.actions, key=lambda a: ORDER.index(a.kind))
         self._total = len(actions)
+        uploads = [a for a in actions if a.kind == UPLOAD]
         for n, action in enumerate(actions):
             self._check()
+            if action.kind == UPLOAD:
+                if action is uploads[0]:
+                    # The uploads are one run in ORDER: sent together, several at a time.
+                    self._done = n
+                    Pusher(self, uploads, self.upload_slots).run()
+                continue
             self._done = n
             self._report(f"{VERBS[action.kind]} {action.label}")
             try:
@@ -133,13 +134,6 @@ class Applier:
     def _report(self, message: str, done_bytes: int = 0, total_bytes: int = 0) -> None:
         if self.progress is not None:
             self.progress(SyncProgress(self._done, self._total, message, done_bytes, total_bytes))
-
-    def _bytes(self, label: str) -> Callable[[int, int], None]:
-        def report(done: int, total: int) -> None:
-            self._check()
-            self._report(label, done, total)
-
-        return report
 
     def _skip(self, action: Action, reason: str) -> None:
         """A file one side refuses: remembered (not retried each time) and reported."""
@@ -284,34 +278,6 @@ class Applier:
             if not self.lib.get_assets([asset_id]):
                 return asset_id
         return None
-
-    def _upload(self, a: Action) -> None:
-        L = a.local
-        assert L is not None and a.base is not None
-        current = self.store.link_for_asset(self.remote_id, L.id)
-        if a.link is None and current is not None and current.state == "linked":
-            return  # paired with a download earlier in this sync
-        limit = self.plan.caps.max_upload_bytes
-        if limit is not None and L.size is not None and L.size > limit:
-            raise InvalidRequest(str(FileTooLarge(limit)))
-        link = self.store.begin_upload(self.remote_id, L.id, L.sha256, a.base)
-        R = self.remote.upload(
-            self.lib.file_path(L),
-            name=L.name,
-            tags=list(L.tags or ()),
-            filing=a.base.filing or Filing(),
-            content_type=FORMAT_MIME.get(L.format, "application/octet-stream"),
-            key=link.idem_key,
-            progress=self._bytes(f"Uploading {a.label}"),
-            purpose=L.purpose,
-        )
-        if R.size is not None and L.size is not None and R.size != L.size:
-            raise ProtocolError(
-                f"The server stored {R.size} bytes for {L.name!r} instead of {L.size}"
-            )
-        base = Snapshot(R.name, R.tags, R.filing if R.filing is not None else a.base.filing)
-        self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, base, R.updated_at)
-        self.outcome.count(UPLOAD)
 
     def _edit(self, a: Action) -> None:
         link, L = a.link, a.local

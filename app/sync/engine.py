@@ -29,6 +29,9 @@ class ClientOptions:
     timeout: tuple[float, float] = (10.0, 60.0)
     retries: int = 3
     backoff: float = 0.5
+    # Uploads in flight at once (at most what the remote allows): while one waits for the
+    # server to store and thumbnail a file, the next is already on the wire.
+    parallel_uploads: int = 3
 
 
 def open_remote(config: RemoteConfig, options: ClientOptions | None = None) -> Remote:
@@ -151,7 +154,10 @@ class SyncEngine:
             guard = plan.mass_deletion()
             if guard and not force:
                 raise MassDeletion(f"{guard}; nothing was changed. Run again with --force if that is what you want")
-            report.outcome = Applier(self.lib, self.store, remote, plan, progress, cancel).run()
+            slots = min(self.options.parallel_uploads, getattr(remote, "upload_slots", 1))
+            report.outcome = Applier(
+                self.lib, self.store, remote, plan, progress, cancel, upload_slots=slots
+            ).run()
         except ServerUnreachable as exc:
             self.store.record(rid, "offline", error=str(exc), finished=False)
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.client.errors import AuthFailed, ServerError, ServerUnreachable
 from app.core.errors import AtelierError
 
 
@@ -15,3 +16,7 @@ class Cancelled(SyncError):
 
 class MassDeletion(SyncError):
     """The plan deletes more than half of one side's assets: it needs an explicit go-ahead."""
+
+
+# Failures that concern the whole server, not one asset: stop, the next sync resumes.
+FATAL = (ServerUnreachable, AuthFailed, ServerError, Cancelled)

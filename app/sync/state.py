@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,6 +48,8 @@ class RemoteConfig:
 
 
 LOCAL_CURSOR = "local_cursor"
+# Ids per IN (...) list: well under every database's limit on bound parameters.
+IN_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,26 +261,58 @@ class SyncStore:
             )
             return _link(row) if row else None
 
+    def links_for_assets(self, remote_id: int, asset_ids: Sequence[str]) -> dict[str, Link]:
+        """link_for_asset for many assets in one read: asset id -> its link (if any)."""
+        out: dict[str, Link] = {}
+        with self.lib.reading() as s:
+            for start in range(0, len(asset_ids), IN_CHUNK):
+                chunk = list(asset_ids[start : start + IN_CHUNK])
+                for row in s.scalars(
+                    select(SyncLink).where(
+                        SyncLink.remote_id == remote_id, SyncLink.asset_id.in_(chunk)
+                    )
+                ):
+                    out[row.asset_id] = _link(row)
+        return out
+
     def begin_upload(self, remote_id: int, asset_id: str, sha256: str, base: Snapshot) -> Link:
         """Journal an upload before sending it; an existing journal entry keeps its key."""
+        return self.begin_uploads(remote_id, [(asset_id, sha256, base)])[0]
+
+    def begin_uploads(
+        self, remote_id: int, items: Sequence[tuple[str, str, Snapshot]]
+    ) -> list[Link]:
+        """begin_upload for (asset id, sha256, base) items, in one transaction."""
+        if not items:
+            return []
         with self.lib.writing() as s:
-            row = s.scalar(
-                select(SyncLink).where(
-                    SyncLink.remote_id == remote_id, SyncLink.asset_id == asset_id
-                )
-            )
-            if row is None:
-                row = SyncLink(remote_id=remote_id, asset_id=asset_id, state="uploading")
-                s.add(row)
-            if row.state != "uploading" or not row.idem_key:
-                row.state = "uploading"
-                row.idem_key = f"atelier-{uuid.uuid4().hex}"
-                row.remote_asset_id = None
-            row.sha256 = sha256
-            _write_base(row, base)
-            row.synced_at = utcnow()
+            rows: dict[str, SyncLink] = {}
+            ids = [asset_id for asset_id, _, _ in items]
+            for start in range(0, len(ids), IN_CHUNK):
+                for row in s.scalars(
+                    select(SyncLink).where(
+                        SyncLink.remote_id == remote_id,
+                        SyncLink.asset_id.in_(ids[start : start + IN_CHUNK]),
+                    )
+                ):
+                    rows[row.asset_id] = row
+            now = utcnow()
+            for asset_id, sha256, base in items:
+                row = rows.get(asset_id)
+                if row is None:
+                    row = rows[asset_id] = SyncLink(
+                        remote_id=remote_id, asset_id=asset_id, state="uploading"
+                    )
+                    s.add(row)
+                if row.state != "uploading" or not row.idem_key:
+                    row.state = "uploading"
+                    row.idem_key = f"atelier-{uuid.uuid4().hex}"
+                    row.remote_asset_id = None
+                row.sha256 = sha256
+                _write_base(row, base)
+                row.synced_at = now
             s.flush()
-            return _link(row)
+            return [_link(rows[asset_id]) for asset_id in ids]
 
     def set_linked(
         self,
@@ -288,27 +323,52 @@ class SyncStore:
         base: Snapshot,
         remote_updated_at: datetime | None,
     ) -> None:
+        self.set_linked_many(
+            remote_id, [(asset_id, remote_asset_id, sha256, base, remote_updated_at)]
+        )
+
+    def set_linked_many(
+        self,
+        remote_id: int,
+        items: Sequence[tuple[str, str, str, Snapshot, datetime | None]],
+    ) -> None:
+        """set_linked for (asset id, remote asset id, sha256, base, remote updatedAt) items,
+        in one transaction; the same as calling it for each in turn."""
+        # One row per asset and per remote asset: a later item replaces an earlier one that
+        # shares either id, as it would replace a row already written.
+        chosen: list[tuple[str, str, str, Snapshot, datetime | None]] = []
+        for item in items:
+            chosen = [c for c in chosen if c[0] != item[0] and c[1] != item[1]]
+            chosen.append(item)
+        if not chosen:
+            return
         with self.lib.writing() as s:
-            # One row per asset and per remote asset: clear what either id was linked to.
-            for row in s.scalars(
-                select(SyncLink).where(
-                    SyncLink.remote_id == remote_id,
-                    (SyncLink.asset_id == asset_id) | (SyncLink.remote_asset_id == remote_asset_id),
-                )
-            ).all():
-                s.delete(row)
+            asset_ids = [c[0] for c in chosen]
+            remote_ids = [c[1] for c in chosen]
+            for start in range(0, len(chosen), IN_CHUNK):
+                # Clear what either id was linked to before.
+                for row in s.scalars(
+                    select(SyncLink).where(
+                        SyncLink.remote_id == remote_id,
+                        SyncLink.asset_id.in_(asset_ids[start : start + IN_CHUNK])
+                        | SyncLink.remote_asset_id.in_(remote_ids[start : start + IN_CHUNK]),
+                    )
+                ).all():
+                    s.delete(row)
             s.flush()
-            row = SyncLink(
-                remote_id=remote_id,
-                asset_id=asset_id,
-                remote_asset_id=remote_asset_id,
-                state="linked",
-                sha256=sha256,
-                remote_updated_at=remote_updated_at,
-                synced_at=utcnow(),
-            )
-            _write_base(row, base)
-            s.add(row)
+            now = utcnow()
+            for asset_id, remote_asset_id, sha256, base, remote_updated_at in chosen:
+                row = SyncLink(
+                    remote_id=remote_id,
+                    asset_id=asset_id,
+                    remote_asset_id=remote_asset_id,
+                    state="linked",
+                    sha256=sha256,
+                    remote_updated_at=remote_updated_at,
+                    synced_at=now,
+                )
+                _write_base(row, base)
+                s.add(row)
 
     def update_base(
         self, link_id: int, base: Snapshot, remote_updated_at: datetime | None = None

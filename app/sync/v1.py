@@ -39,6 +39,9 @@ class V1Remote:
     Only faces and templates exist there; what else the library holds stays local.
     """
 
+    # Uploads go one at a time: a v1 upload is one base64 JSON body, and v1 servers are old.
+    upload_slots = 1
+
     def __init__(self, client: V1Client) -> None:
         self.client = client
         self.url = client.base_url
@@ -50,6 +53,9 @@ class V1Remote:
 
     def close(self) -> None:
         self.client.close()
+
+    def release_thread(self) -> None:
+        self.client.release_thread()
 
     def _asset(self, a: V1Asset) -> RemoteAsset:
         self._urls[a.id] = a.url

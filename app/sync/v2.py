@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -13,7 +14,14 @@ from app.sync.remote import ChangePage, Filing, RemoteAsset, RemoteCaps
 
 
 class V2Remote:
-    """An ApiClient seen through the Remote interface."""
+    """An ApiClient seen through the Remote interface.
+
+    Uploads may run on several threads at once (each gets its own HTTP session); the cached
+    lists of clients and campaigns are shared between them under a lock.
+    """
+
+    # How many uploads sync may keep in flight with this remote.
+    upload_slots = 4
 
     def __init__(self, client: ApiClient) -> None:
         self.client = client
@@ -21,6 +29,8 @@ class V2Remote:
         self.caps = RemoteCaps()
         self._clients: dict[str, ClientRead] | None = None
         self._campaigns: dict[str, CampaignRead] | None = None
+        # Re-entrant: _resolve reloads the lists and calls itself after a name clash.
+        self._folders_lock = threading.RLock()
 
     def connect(self) -> RemoteCaps:
         info = self.client.server_info()
@@ -43,6 +53,9 @@ class V2Remote:
     def close(self) -> None:
         self.client.close()
 
+    def release_thread(self) -> None:
+        self.client.release_thread()
+
     # --- clients and campaigns by name ---------------------------------------------------
 
     def _load_folders(self) -> None:
@@ -51,6 +64,12 @@ class V2Remote:
 
     def _folders(self, *ids: str | None) -> tuple[dict[str, ClientRead], dict[str, CampaignRead]]:
         """The cached lists, reloaded when one of ids is not in them yet."""
+        with self._folders_lock:
+            return self._folders_locked(*ids)
+
+    def _folders_locked(
+        self, *ids: str | None
+    ) -> tuple[dict[str, ClientRead], dict[str, CampaignRead]]:
         if self._clients is None or self._campaigns is None:
             self._load_folders()
         assert self._clients is not None and self._campaigns is not None
@@ -87,6 +106,12 @@ class V2Remote:
         """(clientId, campaignId) for a filing, creating the client and campaign when missing."""
         if not filing.client:
             return None, None
+        with self._folders_lock:
+            # One thread at a time: two uploads to a new client must not both create it.
+            return self._resolve_locked(filing)
+
+    def _resolve_locked(self, filing: Filing) -> tuple[str | None, str | None]:
+        assert filing.client
         clients, campaigns = self._folders()
         key = filing.client.casefold()
         client = next((c for c in clients.values() if c.name.casefold() == key), None)
@@ -95,7 +120,7 @@ class V2Remote:
                 client = self.client.create_client(filing.client)
             except RemoteConflict:
                 self._load_folders()
-                return self._resolve(filing)
+                return self._resolve_locked(filing)
             clients[client.id] = client
         campaign_id = None
         if filing.campaign:

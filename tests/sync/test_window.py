@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from app.client import ApiClient  # noqa: E402
+from app.sync import ClientOptions  # noqa: E402
 from app.gui.main_window import MainWindow  # noqa: E402
 from app.gui.prompts import Prompts  # noqa: E402
 from tests import media  # noqa: E402
@@ -34,14 +35,15 @@ class Answers(Prompts):
 
 def test_sync_from_the_window(qtbot, server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     lib = open_library(tmp_path / "desk")
-    lib.import_paths(jpegs(tmp_path / "m", 3))
+    # More files than uploads in flight, so that a cancel leaves some for the next sync.
+    lib.import_paths(jpegs(tmp_path / "m", 8))
     with ApiClient(server.base_url, server.token) as api:
         api.upload(media.make_png(tmp_path, 70, 50, name="from-elsewhere.png").path)
     gate = threading.Event()
     port = urlsplit(server.base_url).port
     assert port is not None
     proxy = FaultProxy(port, lambda n: Fault("hook", 0, b"POST /api/v2/upload-asset"))
-    proxy.hook = gate.wait  # holds the first upload back until the test lets it go
+    proxy.hook = gate.wait  # holds the uploads back until the test lets them go
     window = MainWindow(
         lib, settings=QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat), prompts=Answers()
     )
@@ -64,10 +66,10 @@ def test_sync_from_the_window(qtbot, server, tmp_path: Path) -> None:  # type: i
         dialog.password.setText(PASSWORD)
         qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
-        qtbot.waitUntil(lambda: bar.status.text() == "3 to upload · 1 to download", timeout=10_000)
+        qtbot.waitUntil(lambda: bar.status.text() == "8 to upload · 1 to download", timeout=10_000)
         assert bar.last.text() == "Never synced" and bar.sync_button.text() == "Sync"
 
-        # Sync, and cancel while the first upload is held back: the rest waits for next time.
+        # Sync, and cancel while the uploads in flight are held back: the rest waits for next time.
         qtbot.mouseClick(bar.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bar.progress.isVisible() and bar.cancel_button.isVisible())
         qtbot.waitUntil(lambda: bar.status.text().startswith("Uploading"), timeout=10_000)
@@ -77,14 +79,15 @@ def test_sync_from_the_window(qtbot, server, tmp_path: Path) -> None:  # type: i
         qtbot.waitUntil(lambda: bar.status.text() == "Cancelled; the next sync resumes")
         assert not bar.progress.isVisible()
         uploaded = len(server_state(server))
-        assert 1 <= uploaded <= 2  # one came from elsewhere; the held one may have landed
+        # One came from elsewhere; the held ones (those in flight) may have landed, no more.
+        assert 1 <= uploaded <= 1 + ClientOptions().parallel_uploads < 1 + 8
 
         # Sync again: everything arrives, the grid shows the download, thumbnails on disk.
         qtbot.mouseClick(bar.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bar.status.text() == "In sync", timeout=30_000)
         assert bar.last.text().startswith("Last sync ")
-        assert len(server_state(server)) == 4 and lib.count_assets() == 4
-        qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=10_000)
+        assert len(server_state(server)) == 9 and lib.count_assets() == 9
+        qtbot.waitUntil(lambda: window.model.rowCount() == 9, timeout=10_000)
         downloaded = next(a for a in lib.iter_assets() if a.name == "from-elsewhere.png")
         assert lib.thumb_path(downloaded).exists()
 
