@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app import __app_name__, __version__
 from app.core.errors import AtelierError
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atelier",
         description=f"{__app_name__}: an asset manager for designers. "
-        "Without a command, opens the window.",
+        "Without a command, opens the window; files or folders named instead of a command "
+        "are imported there (as a desktop's \"Open with Atelier\" does).",
     )
     parser.add_argument("--version", action="version", version=f"{__app_name__} {__version__}")
     for flag, options in LIBRARY_OPTIONS:
@@ -70,9 +72,39 @@ def _open_window(args: argparse.Namespace) -> int:
     return run_gui(args)
 
 
+def split_open_paths(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[list[str], list[str]]:
+    """`atelier FILE...` (how a desktop's "Open with" calls a program): the options, and the files.
+
+    A first word that is a command is a command, however a file might be named; otherwise
+    existing files or folders are what the window is asked to import.
+    """
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    takes_value = {flag for flag, _ in LIBRARY_OPTIONS}
+    options: list[str] = []
+    paths: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word.startswith("-"):
+            options.append(word)
+            if word in takes_value:
+                options.append(next(words, ""))
+        elif paths:
+            paths.append(word)
+        elif word in commands or not Path(word).expanduser().exists():
+            return argv, []  # a command, or a typo argparse will name
+        else:
+            paths.append(word)
+    return (options, paths) if paths else (argv, [])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words, open_paths = split_open_paths(parser, list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(words)
+    args.open_paths = open_paths
     try:
         if args.self_test:
             from app.cli.selftest_cmds import run_self_test

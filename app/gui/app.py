@@ -35,6 +35,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from app.core.paths import default_data_dir
     from app.gui import desktop, icons, theme, update_notice
     from app.gui.main_window import MainWindow
+    from app.gui.opener import FileOpener
     from app.library.service import LibraryService
 
     QCoreApplication.setOrganizationName(__app_name__)
@@ -59,7 +60,13 @@ def run_gui(args: argparse.Namespace) -> int:
     threading.Thread(target=library.warm_up, name="library-warm-up", daemon=True).start()
     try:
         window = MainWindow(library, db_url=getattr(args, "db_url", None))
+        opener = FileOpener(window)
+        app.installEventFilter(opener)  # macOS hands files over as FileOpen events
         window.show()
+        # Files named on the command line (the desktop's "Open with"): imported once shown.
+        paths = [Path(p).expanduser().absolute() for p in getattr(args, "open_paths", None) or []]
+        if paths:
+            opener.open(paths)
         update_notice.install(window)  # only when an update address is configured
         app.aboutToQuit.connect(desktop.release_clipboard)
         return int(app.exec())
