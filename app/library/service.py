@@ -174,7 +174,7 @@ class LibraryService:
     def warm_up(self) -> None:
         """Prepare what a front end's first screen needs (safe to run in a background thread)."""
         if self._pages is not None:
-            self._pages.warm_up(self.local_user_id)
+            self._pages.warm_up()
 
     def default_target(self, **kw: object) -> Target:
         kw.setdefault("user_id", self.local_user_id)

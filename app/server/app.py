@@ -54,6 +54,7 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
         docs_url=None,  # served by docs.install from bundled files instead of a CDN
         redoc_url=None,
     )
+    lib.warm_up()  # the first listing finds its SQL compiled
     app.state.library = lib
     app.state.settings = settings
     errors.install(app)
