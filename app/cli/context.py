@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.paths import default_data_dir
 from app.library.errors import NotFound
 from app.library.records import CampaignRecord, ClientRecord
-from app.library.service import LibraryService
+
+if TYPE_CHECKING:
+    from app.library.service import LibraryService
 
 
 def open_library(args: argparse.Namespace) -> LibraryService:
+    # Imported here: every command module imports this one to register its commands, and
+    # the service's SQLAlchemy and Alembic are half a second that `--help` need not pay.
+    from app.library.service import LibraryService
+
     data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
     max_mb = getattr(args, "max_size_mb", None)
     return LibraryService(

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.context import open_library, resolve_campaign, resolve_client
 from app.cli.output import confirm, human_duration, print_json, table
 from app.core.formats import ASSET_TYPES
 from app.core.units import human_size
-from app.library.records import UNSET, AssetChanges, AssetQuery, ImportProgress
-from app.library.wire import asset_read
+from app.library.records import UNSET, AssetChanges, AssetQuery, ImportProgress, ImportReport
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from app.api.schemas import AssetRead
+    from app.library.records import AssetRecord
+
+
+def asset_read(r: AssetRecord) -> AssetRead:
+    # The wire models load pydantic (a sixth of a second); only list/show/edit --json need them.
+    from app.library.wire import asset_read as to_wire
+
+    return to_wire(r)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -107,6 +121,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise FileNotFoundError(f"No such file or folder: {missing[0]}")
+    # Imported here: it loads Pillow and libmagic, which only `import` needs.
+    from app.library.importer import expand, start_workers
+
+    ignored: list[Path] = []
+    files = expand(args.paths, ignored, None)
+    workers = min(args.workers or os.cpu_count() or 1, len(files))
+    # Started before the library opens: the workers load their code while this process
+    # loads the database's, instead of after it.
+    pool = start_workers(workers) if workers > 1 else None
+    try:
+        report = _import_files(args, files, max(workers, 1), pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    report.ignored[:0] = ignored
+    return _print_import_report(args, report)
+
+
+def _import_files(
+    args: argparse.Namespace, files: list[Path], workers: int, pool: Executor | None
+) -> ImportReport:
     with open_library(args) as lib:
         client = resolve_client(lib, args.client, create=True) if args.client else None
         if args.campaign and client is None:
@@ -119,14 +154,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         interactive = sys.stderr.isatty() and not args.json
         report = lib.import_paths(
-            args.paths,
+            files,
             target,
             allow_duplicates=args.allow_duplicates,
             progress=_progress_printer(interactive),
-            workers=args.workers,
+            workers=workers,
+            executor=pool,
         )
         if interactive:
             sys.stderr.write("\n")
+    return report
+
+
+def _print_import_report(args: argparse.Namespace, report: ImportReport) -> int:
     if args.json:
         print_json(
             {

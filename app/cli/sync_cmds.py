@@ -6,16 +6,21 @@ import argparse
 import getpass
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from app.cli.context import open_library
 from app.cli.output import print_json, table
-from app.client.errors import ServerUnreachable
 from app.core.errors import AtelierError
-from app.library.service import LibraryService
-from app.sync import SyncEngine, SyncProgress, SyncStore, add_remote, remove_remote
-from app.sync.plan import Plan
-from app.sync.remotes import KINDS
-from app.sync.state import RemoteConfig
+
+if TYPE_CHECKING:
+    from app.library.service import LibraryService
+    from app.sync import SyncProgress
+    from app.sync.plan import Plan
+    from app.sync.state import RemoteConfig
+
+# app.sync.remotes.KINDS (a test keeps them equal): the sync engine and requests load only
+# when a sync command runs, not whenever any `atelier` command builds its parser.
+KINDS = ("v2", "v1")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -65,6 +70,8 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_remote_add(args: argparse.Namespace) -> int:
     if args.api_key and args.kind != "v1":
         raise ValueError("--api-key is for a v1 server: add --kind v1")
+    from app.sync import add_remote
+
     password = _read_password(args) if args.user else None
     with open_library(args) as lib:
         config = add_remote(
@@ -87,6 +94,8 @@ def _status_text(r: RemoteConfig) -> str:
 
 
 def cmd_remote_list(args: argparse.Namespace) -> int:
+    from app.sync import SyncStore
+
     with open_library(args) as lib:
         remotes = SyncStore(lib).list_remotes()
     if args.json:
@@ -112,6 +121,8 @@ def cmd_remote_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remote_remove(args: argparse.Namespace) -> int:
+    from app.sync import remove_remote
+
     with open_library(args) as lib:
         config = remove_remote(lib, args.remote)
     print(f"Removed remote {config.name!r}; the library's assets are untouched.")
@@ -119,6 +130,8 @@ def cmd_remote_remove(args: argparse.Namespace) -> int:
 
 
 def _remotes(lib: LibraryService, ref: str | None) -> list[RemoteConfig]:
+    from app.sync import SyncStore
+
     store = SyncStore(lib)
     if ref is not None:
         return [store.get_remote(ref)]
@@ -171,6 +184,8 @@ class _Printer:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from app.sync import SyncEngine, SyncStore
+
     failed = False
     with open_library(args) as lib:
         remotes = _remotes(lib, args.remote)
@@ -201,6 +216,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from app.client.errors import ServerUnreachable
+    from app.sync import SyncEngine
+
     with open_library(args) as lib:
         for config in _remotes(lib, args.remote):
             engine = SyncEngine(lib, config)

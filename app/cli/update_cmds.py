@@ -6,12 +6,15 @@ import argparse
 
 from app.cli.context import open_library
 from app.cli.output import print_json
-from app.client import updates
 
-OFF_MESSAGE = (
-    "Update checks are off: no address is set "
-    f"(set {updates.ENV_VAR}, or run `atelier update-check --set-url URL`)."
-)
+
+def _off_message() -> str:
+    from app.client import updates
+
+    return (
+        "Update checks are off: no address is set "
+        f"(set {updates.ENV_VAR}, or run `atelier update-check --set-url URL`)."
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_update_check(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: requests is a tenth of a second every command would pay.
+    from app.client import updates
+
     if args.set_url is not None:
         return _set_url(args)
     url = args.url or _configured(args)
@@ -34,7 +40,7 @@ def cmd_update_check(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"enabled": False})
         else:
-            print(OFF_MESSAGE)
+            print(_off_message())
         return 0
     release = updates.check(url)
     if args.json:
@@ -55,6 +61,8 @@ def cmd_update_check(args: argparse.Namespace) -> int:
 
 
 def _configured(args: argparse.Namespace) -> str | None:
+    from app.client import updates
+
     if updates.configured_url() is not None:
         return updates.configured_url()
     with open_library(args) as lib:
@@ -62,6 +70,8 @@ def _configured(args: argparse.Namespace) -> str | None:
 
 
 def _set_url(args: argparse.Namespace) -> int:
+    from app.client import updates
+
     url = args.set_url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
         raise ValueError(f"The update address must start with http:// or https://: {url}")

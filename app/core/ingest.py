@@ -9,7 +9,7 @@ from pathlib import Path
 from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.probe import MediaInfo, probe
 from app.core.staging import StagedFile, stage_file
-from app.core.tempfiles import THUMB_PREFIX, THUMB_SUFFIX, new_temp
+from app.core.tempfiles import THUMB_PREFIX, THUMB_SUFFIX, fsync_file, new_temp
 from app.core.thumbnails import make_thumbnail
 
 
@@ -21,17 +21,23 @@ class Ingested:
     info: MediaInfo
     thumb_path: Path
 
+    def fsync(self) -> None:
+        """Flush both files to disk: for an ingest run with sync=False, before placing them."""
+        fsync_file(self.staged.path)
+        fsync_file(self.thumb_path)
+
     def discard(self) -> None:
         """Remove both temp files, e.g. when the caller decides not to keep the asset."""
         self.staged.path.unlink(missing_ok=True)
         self.thumb_path.unlink(missing_ok=True)
 
 
-def analyze(staged: StagedFile, timeout: float = 30.0) -> Ingested:
+def analyze(staged: StagedFile, timeout: float = 30.0, *, sync: bool = True) -> Ingested:
     """Probe a staged file and make its thumbnail beside it.
 
     On any failure both temp files are removed and the error (a RejectedFile for
-    anything wrong with the file) propagates.
+    anything wrong with the file) propagates. sync=False leaves the thumbnail unsynced,
+    for a caller that calls Ingested.fsync() before placing it.
     """
     thumb: Path | None = None
     try:
@@ -39,7 +45,7 @@ def analyze(staged: StagedFile, timeout: float = 30.0) -> Ingested:
         # Reserve a unique name now; make_thumbnail replaces it atomically.
         fd, thumb = new_temp(staged.path.parent, THUMB_PREFIX, THUMB_SUFFIX)
         os.close(fd)
-        make_thumbnail(staged.path, info, thumb, timeout)
+        make_thumbnail(staged.path, info, thumb, timeout, sync=sync)
         return Ingested(staged, info, thumb)
     except BaseException:
         staged.path.unlink(missing_ok=True)
@@ -49,7 +55,19 @@ def analyze(staged: StagedFile, timeout: float = 30.0) -> Ingested:
 
 
 def ingest_path(
-    src: Path, work_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 30.0
+    src: Path,
+    work_dir: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = 30.0,
+    sync: bool = True,
 ) -> Ingested:
-    """stage_file then analyze; a plain function of picklable values, for process pools."""
-    return analyze(stage_file(src, work_dir, max_bytes), timeout)
+    """stage_file then analyze; a plain function of picklable values, for process pools.
+
+    sync=False skips both fsyncs, so that a worker's core never waits for the disk; the
+    caller must then call Ingested.fsync() before moving the files into place.
+    """
+    return analyze(stage_file(src, work_dir, max_bytes, sync=sync), timeout, sync=sync)
+
+
+def warm_up() -> None:
+    """Nothing; a new worker process that runs it has loaded this module and its decoders."""

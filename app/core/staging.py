@@ -48,11 +48,14 @@ def stage_stream(
     return _stage(_iter_chunks(chunks), dest_dir, max_bytes, declared_size=None)
 
 
-def stage_file(src: Path, dest_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> StagedFile:
+def stage_file(
+    src: Path, dest_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, sync: bool = True
+) -> StagedFile:
     """Copy a local file into a temp file in dest_dir, with the same checks as stage_stream.
 
     A source that cannot be opened or read is an UnreadableFile; errors writing dest_dir
-    (a full disk) are not the file's fault and propagate as they are.
+    (a full disk) are not the file's fault and propagate as they are. sync=False leaves
+    the fsync to a caller that syncs the copy itself before relying on it (see fsync_file).
     """
     try:
         # Non-blocking, so that opening a FIFO returns at once instead of waiting for a writer.
@@ -65,7 +68,7 @@ def stage_file(src: Path, dest_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) ->
         os.close(fd)
         raise UnreadableFile("Not a regular file")
     with os.fdopen(fd, "rb") as f:
-        return _stage(_read_source(f), dest_dir, max_bytes, declared_size=info.st_size)
+        return _stage(_read_source(f), dest_dir, max_bytes, declared_size=info.st_size, sync=sync)
 
 
 def _read_source(f: BinaryIO) -> Iterator[bytes]:
@@ -94,8 +97,11 @@ def _iter_chunks(source: Iterable[bytes] | BinaryIO) -> Iterator[bytes]:
 class _Sink:
     """Counts, hashes and (once the type is accepted) writes the bytes it is fed."""
 
-    def __init__(self, dest_dir: Path, max_bytes: int, declared_size: int | None) -> None:
+    def __init__(
+        self, dest_dir: Path, max_bytes: int, declared_size: int | None, sync: bool = True
+    ) -> None:
         self.dest_dir = dest_dir
+        self.sync = sync
         self.max_bytes = max_bytes
         self.declared_size = declared_size
         self.size = 0
@@ -127,8 +133,10 @@ class _Sink:
             self._decide()
         assert self.kind is not None and self.out is not None and self.path is not None
         self.out.flush()
-        # The caller renames this file into the library next; it must be on disk first.
-        os.fsync(self.out.fileno())
+        # The caller renames this file into the library next; it must be on disk first
+        # (unless the caller syncs it itself, off the path of the CPU work).
+        if self.sync:
+            os.fsync(self.out.fileno())
         self.close()
         mime, asset_type, fmt = self.kind
         return StagedFile(self.path, self.size, self.digest.hexdigest(), mime, asset_type, fmt)
@@ -152,10 +160,14 @@ class _Sink:
 
 
 def _stage(
-    chunks: Iterator[bytes], dest_dir: Path, max_bytes: int, declared_size: int | None
+    chunks: Iterator[bytes],
+    dest_dir: Path,
+    max_bytes: int,
+    declared_size: int | None,
+    sync: bool = True,
 ) -> StagedFile:
     dest_dir.mkdir(parents=True, exist_ok=True)
-    sink = _Sink(dest_dir, max_bytes, declared_size)
+    sink = _Sink(dest_dir, max_bytes, declared_size, sync)
     try:
         for chunk in chunks:
             sink.feed(chunk)

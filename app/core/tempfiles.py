@@ -35,15 +35,29 @@ def new_temp(
     return fd, Path(name)
 
 
-def write_atomically(dest: Path, data: bytes) -> None:
-    """Write data to dest via a synced temp file and a rename: readers never see half a file."""
+def write_atomically(dest: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write data to dest via a synced temp file and a rename: readers never see half a file.
+
+    sync=False skips the fsync, for a caller that calls fsync_file(dest) before relying on it.
+    """
     fd, tmp = new_temp(dest.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file's bytes to disk, whichever process wrote them."""
+    # Opened for writing: Windows only flushes through a handle that may write.
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -34,13 +34,15 @@ _TRANSPOSES: Final[dict[int, Image.Transpose]] = {
 }
 
 
-def make_thumbnail(src: Path, info: MediaInfo, dest: Path, timeout: float = 30.0) -> None:
+def make_thumbnail(
+    src: Path, info: MediaInfo, dest: Path, timeout: float = 30.0, *, sync: bool = True
+) -> None:
     """Write src's thumbnail to dest as a JPEG no larger than THUMB_MAX on either side.
 
     dest appears complete or not at all. Media that cannot be decoded raises UnreadableFile;
     an error writing dest (a full disk) propagates as it is. timeout bounds each ffmpeg
     run; images and PDFs are decoded in-process, behind Pillow's pixel limit and a page
-    size derived from THUMB_MAX.
+    size derived from THUMB_MAX. sync=False: see write_atomically.
     """
     try:
         picture = _render(src, info, timeout)
@@ -51,7 +53,7 @@ def make_thumbnail(src: Path, info: MediaInfo, dest: Path, timeout: float = 30.0
         raise
     except Exception as exc:  # decoders fed hostile bytes fail in many ways
         raise UnreadableFile(f"Cannot make a thumbnail: {describe(exc)}") from None
-    write_atomically(dest, buffer.getvalue())
+    write_atomically(dest, buffer.getvalue(), sync=sync)
 
 
 def _render(src: Path, info: MediaInfo, timeout: float) -> Image.Image:

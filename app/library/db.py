@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
+
+from app.library import schema_state
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Pooled SQLite reader connections kept open (a server answers a few dozen requests at
@@ -65,6 +68,8 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url:
@@ -74,15 +79,13 @@ def alembic_config(url: str | None = None) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; a no-op when it is already there."""
-    cfg = alembic_config()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Several processes may open one database at once (a server and the CLI):
             # one migrates, the others wait and then find nothing to do.
             conn.execute(text("SELECT pg_advisory_xact_lock(4711000001)"))
-        cfg.attributes["connection"] = conn
-        # "heads": independent features add their own branches off the initial schema.
-        command.upgrade(cfg, "heads")
+        if not _current_without_alembic(conn):
+            upgrade_with_alembic(conn)
         # The change counter's row exists before any writer needs it: two first writes on
         # PostgreSQL would otherwise both insert it, and one would fail.
         conn.execute(
@@ -91,3 +94,23 @@ def migrate(engine: Engine) -> None:
                 "WHERE NOT EXISTS (SELECT 1 FROM counters WHERE name = 'changes')"
             )
         )
+
+
+def _current_without_alembic(conn: Connection) -> bool:
+    """True when the schema is already at the scripts' heads, or was just created so."""
+    heads = schema_state.script_heads()
+    if heads is None:
+        return False
+    if schema_state.is_empty_sqlite(conn):
+        return schema_state.create_from_snapshot(conn)
+    return schema_state.database_heads(conn) == heads
+
+
+def upgrade_with_alembic(conn: Connection) -> None:
+    """Alembic's `upgrade heads` on conn (loaded only here: a fifth of a second to import)."""
+    from alembic import command
+
+    cfg = alembic_config()
+    cfg.attributes["connection"] = conn
+    # "heads": independent features add their own branches off the initial schema.
+    command.upgrade(cfg, "heads")

@@ -6,13 +6,21 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.errors import RejectedFile
-from app.core.ingest import Ingested, ingest_path
+from app.core.ingest import Ingested, ingest_path, warm_up
 from app.library.records import (
     CancelToken,
     Duplicate,
@@ -26,8 +34,10 @@ if TYPE_CHECKING:
 
 # Files a file manager leaves in folders; skipped quietly instead of reported as rejected.
 JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "icon\r"})
-BATCH_SIZE = 32
-BATCH_SECONDS = 0.5
+# A commit costs a few milliseconds whatever its size (two transactions, a folder fsync):
+# batches of a second keep that off the import's path while new assets still appear often.
+BATCH_SIZE = 64
+BATCH_SECONDS = 1.0
 
 
 def expand(paths: Sequence[Path], ignored: list[Path], cancel: CancelToken | None) -> list[Path]:
@@ -60,9 +70,24 @@ def expand(paths: Sequence[Path], ignored: list[Path], cancel: CancelToken | Non
 
 
 def _inline_executor() -> Executor:
-    from concurrent.futures import ThreadPoolExecutor
-
     return ThreadPoolExecutor(max_workers=1)
+
+
+def start_workers(workers: int) -> Executor:
+    """A pool of `workers` processes that start loading the ingest code at once.
+
+    A front end calls it before opening the library, so that the workers' start-up (a
+    new interpreter each, plus Pillow and libmagic) overlaps with its own; it passes the
+    pool to ImportSession and shuts it down afterwards.
+    """
+    # spawn, not fork: the caller may be a multi-threaded GUI or server process.
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+    )
+    # A pool spawns a process per task waiting for one, up to max_workers: one each.
+    for _ in range(workers):
+        pool.submit(warm_up)
+    return pool
 
 
 class ImportSession:
@@ -78,6 +103,7 @@ class ImportSession:
         progress: Callable[[ImportProgress], None] | None = None,
         cancel: CancelToken | None = None,
         workers: int | None = None,
+        executor: Executor | None = None,
     ) -> None:
         self.library = library
         self.paths = list(paths)
@@ -86,10 +112,21 @@ class ImportSession:
         self.progress_cb = progress
         self.cancel = cancel or CancelToken()
         self.workers = workers or os.cpu_count() or 1
+        self.executor = executor  # the caller's (see start_workers); it shuts it down
         self.report = ImportReport()
         self._batch: list[tuple[Ingested, str, str | None, None]] = []
+        # Each file's fsync, started as it arrives: the workers never wait for the disk,
+        # and a batch is placed only once every file in it is on disk.
+        self._synced: dict[int, Future[None]] = {}
+        self._syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-fsync")
         self._batch_started = time.monotonic()
-        self._batch_hashes: dict[str, str] = {}
+        self._batch_sources: list[Path] = []
+        # Files this session keeps, by hash: (asset id once committed, else "", name).
+        self._kept: dict[str, tuple[str, str]] = {}
+        # Duplicates reported against a file of this session that was not committed yet:
+        # (index in report.duplicates, hash), corrected if that file turns out to be one too.
+        self._provisional: list[tuple[int, str]] = []
+        self._prog = ImportProgress(total=0)
 
     def _emit(self, prog: ImportProgress) -> None:
         if self.progress_cb is not None:
@@ -98,7 +135,7 @@ class ImportSession:
     def run(self) -> ImportReport:
         self.library._check_target(self.target)
         files = expand(self.paths, self.report.ignored, self.cancel)
-        prog = ImportProgress(total=len(files))
+        prog = self._prog = ImportProgress(total=len(files))
         self._emit(prog)
         if not files:
             self.report.cancelled = self.cancel.cancelled
@@ -107,12 +144,17 @@ class ImportSession:
             with self._executor(len(files)) as pool:
                 self._drive(pool, iter(files), prog)
         finally:
-            self._flush()
+            try:
+                self._flush()
+            finally:
+                self._syncer.shutdown()
         self.report.cancelled = self.cancel.cancelled
         self._emit(prog)
         return self.report
 
-    def _executor(self, count: int) -> Executor:
+    def _executor(self, count: int) -> AbstractContextManager[Executor]:
+        if self.executor is not None:
+            return nullcontext(self.executor)
         workers = min(self.workers, count)
         if workers <= 1:
             return _inline_executor()
@@ -124,7 +166,10 @@ class ImportSession:
     def _drive(self, pool: Executor, files: Iterator[Path], prog: ImportProgress) -> None:
         lib = self.library
         in_flight: dict[Future[Ingested], Path] = {}
-        limit = max(2, self.workers * 2)  # bounded so cancel is quick and memory flat
+        # Bounded so memory stays flat; deep enough that the workers never run dry while
+        # this thread commits a batch (only the few files already handed to a worker
+        # still run after a cancel).
+        limit = max(4, self.workers * 4)
         exhausted = False
         while in_flight or not exhausted:
             while not exhausted and len(in_flight) < limit and not self.cancel.cancelled:
@@ -133,7 +178,12 @@ class ImportSession:
                     exhausted = True
                     break
                 fut = pool.submit(
-                    ingest_path, src, lib.storage.staging_dir, lib.max_bytes, lib.probe_timeout
+                    ingest_path,
+                    src,
+                    lib.storage.staging_dir,
+                    lib.max_bytes,
+                    lib.probe_timeout,
+                    False,  # no fsync in the worker: _settle hands that to the syncer
                 )
                 in_flight[fut] = src
             if self.cancel.cancelled:
@@ -178,30 +228,71 @@ class ImportSession:
             else:
                 if not self._batch:
                     self._batch_started = time.monotonic()
+                self._synced[id(ingested)] = self._syncer.submit(ingested.fsync)
                 self._batch.append((ingested, src.name, None, None))
-                self._batch_hashes[ingested.staged.sha256] = src.name
+                self._batch_sources.append(src)
+                self._kept[ingested.staged.sha256] = ("", src.name)
                 prog.imported += 1
         self._emit(prog)
 
     def _is_duplicate(self, ingested: Ingested, src: Path) -> bool:
+        """A file this session already keeps; the library's own assets are checked per batch."""
         sha = ingested.staged.sha256
-        existing = self.library.find_duplicate(sha, self.target.user_id)
-        if existing is not None:
+        kept = self._kept.get(sha)
+        if kept is None:
+            return False
+        if not kept[0]:
+            self._provisional.append((len(self.report.duplicates), sha))
+        self.report.duplicates.append(Duplicate(src, *kept))
+        return True
+
+    def _drop_existing(
+        self, batch: list[tuple[Ingested, str, str | None, None]], sources: list[Path]
+    ) -> None:
+        """Move files the library already holds from the batch to the duplicates: one query."""
+        if self.allow_duplicates:
+            return
+        found = self.library.find_duplicates(
+            [ingested.staged.sha256 for ingested, *_ in batch], self.target.user_id
+        )
+        if not found:
+            return
+        keep = []
+        for item, src in zip(batch, sources):
+            sha = item[0].staged.sha256
+            existing = found.get(sha)
+            if existing is None:
+                keep.append(item)
+                continue
+            item[0].discard()
+            self._kept[sha] = (existing.id, existing.name)
             self.report.duplicates.append(Duplicate(src, existing.id, existing.name))
-            return True
-        if sha in self._batch_hashes:
-            self.report.duplicates.append(Duplicate(src, "", self._batch_hashes[sha]))
-            return True
-        return False
+            self._prog.imported -= 1
+            self._prog.duplicates += 1
+        for index, sha in self._provisional:
+            if sha in found:
+                self.report.duplicates[index] = Duplicate(
+                    self.report.duplicates[index].path, *self._kept[sha]
+                )
+        batch[:] = keep
+        self._emit(self._prog)
 
     def _flush(self) -> None:
         if not self._batch:
             return
         batch, self._batch = self._batch, []
-        self._batch_hashes.clear()
+        sources, self._batch_sources = self._batch_sources, []
+        synced, self._synced = self._synced, {}
         try:
-            self.report.imported.extend(self.library.commit_ingested(batch, self.target))
+            for ingested, *_ in batch:
+                synced[id(ingested)].result()  # an OSError (disk full, I/O error) fails the batch
+            self._drop_existing(batch, sources)
+            records = self.library.commit_ingested(batch, self.target)
         except BaseException:
             for ingested, *_ in batch:
                 ingested.discard()
             raise
+        self.report.imported.extend(records)
+        for (ingested, *_), record in zip(batch, records):
+            self._kept[ingested.staged.sha256] = (record.id, record.name)
+        self._provisional.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -209,8 +210,12 @@ class LibraryService:
         progress: Callable[[ImportProgress], None] | None = None,
         cancel: CancelToken | None = None,
         workers: int | None = None,
+        executor: Executor | None = None,
     ) -> ImportReport:
-        """Import files and folders (recursively), using every core; see ImportSession."""
+        """Import files and folders (recursively), using every core; see ImportSession.
+
+        executor: worker processes the caller started early (importer.start_workers).
+        """
         from app.library.importer import ImportSession
 
         session = ImportSession(
@@ -221,6 +226,7 @@ class LibraryService:
             progress=progress,
             cancel=cancel,
             workers=workers if workers is not None else self.workers,
+            executor=executor,
         )
         return session.run()
 
@@ -334,6 +340,19 @@ class LibraryService:
                 select(Asset).where(Asset.user_id == user_id, Asset.sha256 == sha256).limit(1)
             )
             return repo.to_record(a) if a else None
+
+    def find_duplicates(self, sha256s: Sequence[str], user_id: int | None) -> dict[str, AssetRecord]:
+        """find_duplicate for a batch of hashes in one query: hash -> an asset with that hash."""
+        if not sha256s:
+            return {}
+        with self.reading() as s:
+            rows = s.scalars(
+                select(Asset).where(Asset.user_id == user_id, Asset.sha256.in_(set(sha256s)))
+            )
+            found: dict[str, AssetRecord] = {}
+            for a in rows:
+                found.setdefault(a.sha256, repo.to_record(a))
+            return found
 
     def commit_ingested(
         self,

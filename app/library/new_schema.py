@@ -1,0 +1,186 @@
+"""The schema of a new SQLite library, as Alembic creates it (generated: do not edit).
+
+Regenerate after adding a migration: `python -m app.library.schema_state`.
+"""
+
+HEADS = ('0002_sync', '0002_v1')
+
+SCRIPT = """\
+CREATE TABLE alembic_version (
+	version_num VARCHAR(32) NOT NULL, 
+	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+);
+INSERT INTO "alembic_version" VALUES('0002_v1');
+INSERT INTO "alembic_version" VALUES('0002_sync');
+CREATE TABLE api_tokens (
+	id INTEGER NOT NULL, 
+	user_id INTEGER NOT NULL, 
+	kind VARCHAR(16) NOT NULL, 
+	token_hash VARCHAR(64) NOT NULL, 
+	label VARCHAR(200), 
+	created_at DATETIME NOT NULL, 
+	revoked_at DATETIME, 
+	CONSTRAINT pk_api_tokens PRIMARY KEY (id), 
+	CONSTRAINT fk_api_tokens_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE, 
+	CONSTRAINT uq_api_tokens_token_hash UNIQUE (token_hash)
+);
+CREATE TABLE assets (
+	id VARCHAR(36) NOT NULL, 
+	user_id INTEGER, 
+	client_id VARCHAR(36), 
+	campaign_id VARCHAR(36), 
+	name VARCHAR(255) NOT NULL, 
+	asset_type VARCHAR(16) NOT NULL, 
+	url VARCHAR(300) NOT NULL, 
+	size BIGINT, 
+	uploaded_at DATETIME NOT NULL, 
+	format VARCHAR(8) NOT NULL, 
+	tags TEXT, 
+	width INTEGER, 
+	height INTEGER, 
+	duration INTEGER, 
+	thumbnail_url VARCHAR(300), 
+	waveform_url VARCHAR(300), 
+	page_count INTEGER, 
+	mime VARCHAR(100) NOT NULL, 
+	sha256 VARCHAR(64) NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	change_seq BIGINT NOT NULL, 
+	purpose VARCHAR(16), 
+	description VARCHAR(500), 
+	CONSTRAINT pk_assets PRIMARY KEY (id), 
+	CONSTRAINT fk_assets_campaign_id_campaigns FOREIGN KEY(campaign_id) REFERENCES campaigns (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_assets_client_id_clients FOREIGN KEY(client_id) REFERENCES clients (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_assets_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+);
+CREATE TABLE campaigns (
+	id VARCHAR(36) NOT NULL, 
+	client_id VARCHAR(36) NOT NULL, 
+	name VARCHAR(200) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_campaigns PRIMARY KEY (id), 
+	CONSTRAINT fk_campaigns_client_id_clients FOREIGN KEY(client_id) REFERENCES clients (id) ON DELETE CASCADE
+);
+CREATE TABLE clients (
+	id VARCHAR(36) NOT NULL, 
+	user_id INTEGER, 
+	name VARCHAR(200) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_clients PRIMARY KEY (id), 
+	CONSTRAINT fk_clients_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+);
+CREATE TABLE counters (
+	name VARCHAR(32) NOT NULL, 
+	value BIGINT NOT NULL, 
+	CONSTRAINT pk_counters PRIMARY KEY (name)
+);
+CREATE TABLE idempotency_keys (
+	id INTEGER NOT NULL, 
+	user_id INTEGER NOT NULL, 
+	"key" VARCHAR(200) NOT NULL, 
+	asset_id VARCHAR(36) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_idempotency_keys PRIMARY KEY (id), 
+	CONSTRAINT uq_idempotency_keys_user_id UNIQUE (user_id, "key")
+);
+CREATE TABLE pending_files (
+	asset_id VARCHAR(36) NOT NULL, 
+	format VARCHAR(8) NOT NULL, 
+	action VARCHAR(8) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_pending_files PRIMARY KEY (asset_id)
+);
+CREATE TABLE person_images (
+	person_id VARCHAR(36) NOT NULL, 
+	asset_id VARCHAR(36) NOT NULL, 
+	position INTEGER NOT NULL, 
+	CONSTRAINT pk_person_images PRIMARY KEY (person_id, asset_id), 
+	CONSTRAINT fk_person_images_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_person_images_person_id_persons FOREIGN KEY(person_id) REFERENCES persons (id) ON DELETE CASCADE
+);
+CREATE TABLE persons (
+	id VARCHAR(36) NOT NULL, 
+	user_id INTEGER, 
+	name VARCHAR(200) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_persons PRIMARY KEY (id), 
+	CONSTRAINT fk_persons_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+);
+CREATE TABLE settings (
+	"key" VARCHAR(100) NOT NULL, 
+	value TEXT NOT NULL, 
+	CONSTRAINT pk_settings PRIMARY KEY ("key")
+);
+CREATE TABLE sync_links (
+	id INTEGER NOT NULL, 
+	remote_id INTEGER NOT NULL, 
+	asset_id VARCHAR(36), 
+	remote_asset_id VARCHAR(100), 
+	state VARCHAR(12) NOT NULL, 
+	direction VARCHAR(8), 
+	idem_key VARCHAR(200), 
+	sha256 VARCHAR(64), 
+	name VARCHAR(255), 
+	tags TEXT, 
+	filing TEXT, 
+	remote_updated_at DATETIME, 
+	note TEXT, 
+	synced_at DATETIME NOT NULL, 
+	CONSTRAINT pk_sync_links PRIMARY KEY (id), 
+	CONSTRAINT fk_sync_links_remote_id_sync_remotes FOREIGN KEY(remote_id) REFERENCES sync_remotes (id) ON DELETE CASCADE, 
+	CONSTRAINT uq_sync_links_remote_id_asset_id UNIQUE (remote_id, asset_id), 
+	CONSTRAINT uq_sync_links_remote_id_remote_asset_id UNIQUE (remote_id, remote_asset_id)
+);
+CREATE TABLE sync_remotes (
+	id INTEGER NOT NULL, 
+	name VARCHAR(200) NOT NULL, 
+	url VARCHAR(500) NOT NULL, 
+	kind VARCHAR(8) NOT NULL, 
+	username VARCHAR(100), 
+	token TEXT NOT NULL, 
+	cursor BIGINT, 
+	mode VARCHAR(8), 
+	last_sync_at DATETIME, 
+	last_status VARCHAR(16), 
+	last_error TEXT, 
+	last_summary TEXT, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_sync_remotes PRIMARY KEY (id), 
+	CONSTRAINT uq_sync_remotes_name UNIQUE (name)
+);
+CREATE TABLE tombstones (
+	asset_id VARCHAR(36) NOT NULL, 
+	user_id INTEGER, 
+	sha256 VARCHAR(64), 
+	deleted_at DATETIME NOT NULL, 
+	change_seq BIGINT NOT NULL, 
+	CONSTRAINT pk_tombstones PRIMARY KEY (asset_id)
+);
+CREATE TABLE users (
+	id INTEGER NOT NULL, 
+	username VARCHAR(100) NOT NULL, 
+	password_hash VARCHAR(300), 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_users PRIMARY KEY (id), 
+	CONSTRAINT uq_users_username UNIQUE (username)
+);
+CREATE INDEX ix_tombstones_change_seq ON tombstones (change_seq);
+CREATE INDEX ix_tombstones_user_id ON tombstones (user_id);
+CREATE INDEX ix_api_tokens_user_id ON api_tokens (user_id);
+CREATE INDEX ix_clients_user_id ON clients (user_id);
+CREATE INDEX ix_campaigns_client_id ON campaigns (client_id);
+CREATE INDEX ix_assets_campaign_uploaded ON assets (campaign_id, uploaded_at, id);
+CREATE INDEX ix_assets_client_uploaded ON assets (client_id, uploaded_at, id);
+CREATE INDEX ix_assets_user_name ON assets (user_id, name);
+CREATE INDEX ix_assets_user_seq ON assets (user_id, change_seq);
+CREATE INDEX ix_assets_user_sha256 ON assets (user_id, sha256);
+CREATE INDEX ix_assets_user_type_uploaded ON assets (user_id, asset_type, uploaded_at, id);
+CREATE INDEX ix_assets_user_uploaded ON assets (user_id, uploaded_at, id);
+CREATE INDEX ix_persons_user_created ON persons (user_id, created_at, id);
+CREATE INDEX ix_person_images_asset_id ON person_images (asset_id);
+CREATE INDEX ix_assets_user_purpose_uploaded ON assets (user_id, purpose, uploaded_at, id);
+CREATE INDEX ix_sync_links_remote_id ON sync_links (remote_id);
+"""
