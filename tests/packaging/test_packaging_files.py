@@ -21,7 +21,11 @@ BUILD = [sys.executable, str(PACKAGING / "build.py")]
 def test_the_desktop_entry_is_valid_and_starts_the_windowed_program() -> None:
     entry = validate_desktop_file(PACKAGING / "linux" / "atelier.desktop")
     assert entry["Name"] == __app_name__
-    assert entry["Exec"] == "/opt/atelier/Atelier" and entry["Icon"] == "atelier"
+    # %F: files a user opens with Atelier arrive as arguments, and are imported.
+    assert entry["Exec"] == "/opt/atelier/Atelier %F" and entry["Icon"] == "atelier"
+    assert entry["TryExec"] == "/opt/atelier/Atelier"
+    mime_types = set(filter(None, entry["MimeType"].split(";")))
+    assert {"image/jpeg", "video/mp4", "audio/mpeg", "application/pdf"} <= mime_types
 
 
 def test_the_metainfo_is_valid_and_names_the_desktop_entry(tmp_path: Path) -> None:
