@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -93,8 +94,13 @@ def split_open_paths(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[
                 options.append(next(words, ""))
         elif paths:
             paths.append(word)
-        elif word in commands or not Path(word).expanduser().exists():
-            return argv, []  # a command, or a typo argparse will name
+        elif word in commands:
+            return argv, []
+        elif not Path(word).expanduser().exists():
+            if any(c in word for c in "/\\.~"):
+                # Meant as a file (say, one moved away since the desktop offered it).
+                raise FileNotFoundError(errno.ENOENT, "No such file or folder", word)
+            return argv, []  # a mistyped command: argparse names the choices
         else:
             paths.append(word)
     return (options, paths) if paths else (argv, [])
@@ -102,10 +108,10 @@ def split_open_paths(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    words, open_paths = split_open_paths(parser, list(sys.argv[1:] if argv is None else argv))
-    args = parser.parse_args(words)
-    args.open_paths = open_paths
     try:
+        words, open_paths = split_open_paths(parser, list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(words)
+        args.open_paths = open_paths
         if args.self_test:
             from app.cli.selftest_cmds import run_self_test
 

@@ -96,3 +96,14 @@ def test_a_command_name_stays_a_command_and_a_typo_is_named(tmp_path: Path) -> N
         [sys.executable, "-m", "app", "imprt"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 2 and "invalid choice: 'imprt'" in out.stderr
+
+
+def test_a_missing_file_instead_of_a_command_is_named_in_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "moved-away.jpg"
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(tmp_path / "lib"), str(missing)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 1
+    assert out.stderr.strip() == f"atelier: error: No such file or folder: {missing}"
+    assert not (tmp_path / "lib").exists()  # nothing was opened or created
