@@ -15,11 +15,6 @@ from app.library.records import AssetQuery, AssetRecord, PageCursor
 # How SQLAlchemy's SQLite dialect stores a DateTime (always UTC here, without a zone).
 _STORED = "%Y-%m-%d %H:%M:%S.%f"
 _fromiso = datetime.fromisoformat
-# Parameters whose values come from each call; any other one the statement binds is a constant.
-_VARYING = frozenset(
-    ("q_user_id", "q_client_id", "q_campaign_id", "q_asset_type", "q_purpose", "q_pattern",
-     "q_limit", "q_offset", "after_value", "after_id")
-)  # fmt: skip
 
 
 class PageReader:
@@ -89,22 +84,23 @@ class PageReader:
         """The SELECT for a page and its parameters, as SQLite receives them."""
         values = repo.filter_values(q)
         shape = (tuple(values), q.unassigned, q.has_purpose, q.sort, after is not None)
-        compiled = self._compiled.get(shape)
-        if compiled is None:
-            stmt = repo.page_statement(q, limit, offset, after).compile(dialect=self._engine.dialect)
-            names = tuple(stmt.positiontup or ())
-            constants = {k: v for k, v in stmt.params.items() if k not in _VARYING and k in names}
-            compiled = (stmt.string, names, constants)
-            self._compiled[shape] = compiled
-        sql, names, constants = compiled
-        if constants:
-            values.update(constants)
         values["q_limit"] = limit
         values["q_offset"] = offset
         if after is not None:
             value = after.value
             values["after_value"] = value.strftime(_STORED) if isinstance(value, datetime) else value
             values["after_id"] = after.id
+        compiled = self._compiled.get(shape)
+        if compiled is None:
+            stmt = repo.page_statement(q, limit, offset, after).compile(dialect=self._engine.dialect)
+            names = tuple(stmt.positiontup or ())
+            # Any parameter the call does not supply is one the statement binds itself.
+            constants = {k: stmt.params[k] for k in names if k not in values}
+            compiled = (stmt.string, names, constants)
+            self._compiled[shape] = compiled
+        sql, names, constants = compiled
+        if constants:
+            values.update(constants)
         return sql, [values[name] for name in names]
 
 
