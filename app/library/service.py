@@ -334,15 +334,8 @@ class LibraryService:
             found = repo.assets_by_ids(s, [row.asset_id])
             return found.get(row.asset_id)
 
-    def find_duplicate(self, sha256: str, user_id: int | None) -> AssetRecord | None:
-        with self.reading() as s:
-            a = s.scalar(
-                select(Asset).where(Asset.user_id == user_id, Asset.sha256 == sha256).limit(1)
-            )
-            return repo.to_record(a) if a else None
-
     def find_duplicates(self, sha256s: Sequence[str], user_id: int | None) -> dict[str, AssetRecord]:
-        """find_duplicate for a batch of hashes in one query: hash -> an asset with that hash."""
+        """Assets of the user with these hashes, in one query: hash -> an asset with that hash."""
         if not sha256s:
             return {}
         with self.reading() as s:
