@@ -275,14 +275,11 @@ class SyncStore:
                     out[row.asset_id] = _link(row)
         return out
 
-    def begin_upload(self, remote_id: int, asset_id: str, sha256: str, base: Snapshot) -> Link:
-        """Journal an upload before sending it; an existing journal entry keeps its key."""
-        return self.begin_uploads(remote_id, [(asset_id, sha256, base)])[0]
-
     def begin_uploads(
         self, remote_id: int, items: Sequence[tuple[str, str, Snapshot]]
     ) -> list[Link]:
-        """begin_upload for (asset id, sha256, base) items, in one transaction."""
+        """Journal uploads of (asset id, sha256, base) items before sending them, in one
+        transaction; an existing journal entry keeps its Idempotency-Key."""
         if not items:
             return []
         with self.lib.writing() as s:
