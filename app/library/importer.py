@@ -158,10 +158,7 @@ class ImportSession:
         workers = min(self.workers, count)
         if workers <= 1:
             return _inline_executor()
-        # spawn, not fork: the caller may be a multi-threaded GUI or server process.
-        return ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-        )
+        return start_workers(workers)
 
     def _drive(self, pool: Executor, files: Iterator[Path], prog: ImportProgress) -> None:
         lib = self.library
