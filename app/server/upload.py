@@ -85,7 +85,7 @@ def _tags(values: list[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _target(form: UploadForm[Ingested], user_id: int) -> tuple[Target, str | None]:
+def _target(form: UploadForm[Any], user_id: int) -> tuple[Target, str | None]:
     fields = form.fields
     target = Target(
         user_id=user_id,
@@ -127,6 +127,17 @@ def _store(
         name=name,
         idempotency_key=idempotency_key,
     )
+
+
+def _check_retry(boundary: bytes, chunks: Iterator[bytes], user_id: int) -> None:
+    """Runs in a worker thread: a retry must still be a valid upload; its file is not kept."""
+
+    def skip(part: Iterator[bytes]) -> None:
+        for _ in part:
+            pass
+
+    form: UploadForm[None] = MultipartReader(boundary, chunks).read(skip, lambda _: None)
+    _target(form, user_id)  # the same checks of the fields
 
 
 async def _drain(stream: AsyncIterator[bytes], received: int, budget: int) -> None:
@@ -187,11 +198,9 @@ async def upload_asset(
     stream = request.stream()
     received = 0
 
+    earlier = None
     if idempotency_key:
         earlier = await anyio.to_thread.run_sync(lib.idempotent_result, user.id, idempotency_key)
-        if earlier is not None:
-            await _drain(stream, 0, budget)
-            return asset_read(earlier, base)
 
     def chunks() -> Iterator[bytes]:
         nonlocal received
@@ -200,6 +209,11 @@ async def upload_asset(
             yield chunk
 
     try:
+        if earlier is not None:
+            # A retry gets the first upload's asset, but only if it is an upload at all: a
+            # body that would be refused on its own is refused on a retry too.
+            await anyio.to_thread.run_sync(_check_retry, boundary, chunks(), user.id)
+            return asset_read(earlier, base)
         record = await anyio.to_thread.run_sync(
             _store, lib, boundary, chunks(), user.id, idempotency_key
         )

@@ -157,6 +157,15 @@ def test_idempotency_key_replays_the_first_upload(server: LiveServer, samples: d
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert len(api.get("/api/v2/assets").json()) == 1
+    # A retry that would be refused on its own is refused, key or not: no file, a bad field.
+    empty = api.post(
+        "/api/v2/upload-asset",
+        data=b"--b0undary--\r\n",
+        headers={**key, "Content-Type": "multipart/form-data; boundary=b0undary"},
+    )
+    assert empty.status_code == 400 and "No file in the upload" in empty.text, empty.text
+    bad_client = api.upload(samples["jpg"].path, headers=key, clientId="not-a-uuid")
+    assert bad_client.status_code in (400, 422), bad_client.text
     theirs = other.upload(samples["jpg"].path, headers=key)
     assert theirs.status_code == 201 and theirs.json()["id"] != first.json()["id"]
     too_long = api.upload(samples["jpg"].path, headers={"Idempotency-Key": "k" * 201})
