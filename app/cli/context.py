@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,24 @@ from app.library.errors import NotFound
 from app.library.records import CampaignRecord, ClientRecord
 
 if TYPE_CHECKING:
+    from app.library.blobs import StoreLocation
     from app.library.service import LibraryService
+
+S3_ENDPOINT_ENV = "ATELIER_S3_ENDPOINT"
+
+
+def s3_endpoint(args: argparse.Namespace) -> str | None:
+    return getattr(args, "s3_endpoint", None) or os.environ.get(S3_ENDPOINT_ENV) or None
+
+
+def store_location(args: argparse.Namespace) -> StoreLocation:
+    """--storage / --s3-endpoint (or ATELIER_S3_ENDPOINT); no --storage is the assets/ folder."""
+    from app.library.blobs import StoreLocation, parse_s3_url
+
+    url = getattr(args, "storage", None) or None
+    if url is not None:
+        parse_s3_url(url)  # a ValueError in the user's words
+    return StoreLocation(url, s3_endpoint(args) if url else None)
 
 
 def open_library(args: argparse.Namespace) -> LibraryService:
@@ -26,6 +44,7 @@ def open_library(args: argparse.Namespace) -> LibraryService:
         data_dir,
         getattr(args, "db_url", None),
         max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+        store=store_location(args),
     )
 
 

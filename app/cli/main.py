@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "app.cli.library_cmds",
     "app.cli.keys_cmds",
     "app.cli.server_cmds",
+    "app.cli.storage_cmds",
     "app.cli.sync_cmds",
     "app.cli.update_cmds",
 ]
@@ -28,6 +29,8 @@ LIBRARY_OPTIONS: list[tuple[str, dict[str, object]]] = [
     ("--data-dir", {"help": "library folder (default: ATELIER_DATA_DIR or the per-user data folder)"}),
     ("--db-url", {"help": "database URL instead of the library's SQLite file"}),
     ("--max-size-mb", {"type": float, "help": "largest file accepted, in MB (default 50)"}),
+    ("--storage", {"help": "where a server's files live: s3://bucket/prefix (default: the library's assets/ folder)"}),
+    ("--s3-endpoint", {"help": "URL of an S3-compatible store (default: ATELIER_S3_ENDPOINT, else AWS)"}),
 ]
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from app.cli.context import open_library
+from app.cli.context import open_library, store_location
 from app.cli.output import print_json, print_tokens, table
 from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.paths import default_data_dir
@@ -178,6 +178,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
         cors_origins=tuple(args.cors_origin),
         bucket_ttl=args.bucket_ttl_hours * 3600,
+        storage_url=store_location(args).url,
+        s3_endpoint=store_location(args).endpoint,
     )
 
     def ready(url: str) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,3 +117,30 @@ def upgrade_with_alembic(conn: Connection) -> None:
     cfg.attributes["connection"] = conn
     # "heads": independent features add their own branches off the initial schema.
     command.upgrade(cfg, "heads")
+
+
+# Advisory lock keys of one family, so they never meet another application's numbers.
+_LOCK_FAMILY = 4711
+
+
+@contextmanager
+def exclusive_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Whether this process holds the cluster-wide lock `name` for the block.
+
+    PostgreSQL: a session advisory lock taken without waiting (pg_try_advisory_lock), so of
+    several server instances exactly one does a sweep and the others skip it. SQLite: always
+    True; one machine's processes are ordered by the library folder's lock file instead.
+    """
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = zlib.crc32(name.encode()) & 0x7FFFFFFF  # an int4
+    with engine.connect() as conn:
+        got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:f, :k)"), {"f": _LOCK_FAMILY, "k": key}).scalar())
+        conn.commit()
+        try:
+            yield got
+        finally:
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:f, :k)"), {"f": _LOCK_FAMILY, "k": key})
+                conn.commit()

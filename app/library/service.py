@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
@@ -21,7 +22,8 @@ from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
 from app.library import auth, repository as repo
-from app.library.db import make_engine, migrate, sqlite_url
+from app.library.blobs import StoreLocation
+from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
 from app.library.errors import (
     Conflict,
     DatabaseUnavailable,
@@ -58,10 +60,13 @@ from app.library.records import (
     TokenRecord,
     UserRecord,
 )
-from app.library.storage import Storage, UnsafePath, new_id, validate_uuid
+from app.library.storage import Storage, StorageUnavailable, StoredFile, UnsafePath, new_id, validate_uuid
 
 LOCAL_USER = "local"
 PURPOSES = ("face", "template")
+# Seconds an entry of the pending-file journal (or an object without a row) may be an upload
+# still in flight on another server instance; older ones are what a crash left.
+SWEEP_GRACE = 15 * 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,10 @@ class _KeyLock:
     holders: int = 0
 
 
+class _KeyTaken(Exception):
+    """The Idempotency-Key was committed by another upload meanwhile."""
+
+
 def _first_line(exc: BaseException) -> str:
     cause = getattr(exc, "orig", None) or exc  # the driver's own words, without SQLAlchemy's SQL
     return (str(cause).strip().splitlines() or [cause.__class__.__name__])[0]
@@ -100,10 +109,14 @@ class LibraryService:
         max_bytes: int = DEFAULT_MAX_BYTES,
         probe_timeout: float = 60.0,
         workers: int | None = None,
+        store: StoreLocation | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).expanduser()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.storage = Storage(self.data_dir)
+        self.store = store or StoreLocation()
+        self.storage = Storage(
+            self.data_dir, self.store.folder(self.data_dir, "assets") if self.store.url else None
+        )
         self.max_bytes = max_bytes
         self.probe_timeout = probe_timeout
         self.workers = workers
@@ -125,8 +138,17 @@ class LibraryService:
         self._local_user_id: int | None = None
         self._openers = OpenersLock(self.data_dir)
         if self._openers.only_opener():
-            self.recover()
+            if self.storage.is_local:
+                self.recover()
+            else:
+                self.storage.clear_staging()  # this machine's scratch files
         self._openers.share()
+        if not self.storage.is_local:
+            # Another instance may be mid-upload: only what is older than the grace goes.
+            try:
+                self.sweep()
+            except StorageUnavailable:
+                pass  # the store is down now; the server's periodic sweep tries again
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -154,12 +176,59 @@ class LibraryService:
     def recover(self) -> None:
         """Settle what a crash left: temp files go; half-placed or half-removed files go."""
         self.storage.clear_staging()
+        self._settle_pending(None)
+
+    @contextmanager
+    def exclusively(self, name: str) -> Iterator[bool]:
+        """Whether this process got the cluster-wide lock `name` (PostgreSQL advisory; SQLite: True)."""
+        with exclusive_lock(self._writer, name) as got:
+            yield got
+
+    def sweep(self, grace: float = SWEEP_GRACE) -> bool:
+        """Settle the journal and remove stored files without a row, once across all instances.
+
+        Only entries and objects older than grace seconds count (younger ones may be uploads in
+        flight elsewhere). False when another instance holds the sweep.
+        """
+        with self.exclusively("sweep-files") as got:
+            if not got:
+                return False
+            cutoff = datetime.fromtimestamp(time.time() - grace, timezone.utc)
+            self._settle_pending(cutoff)
+            self._remove_orphans(cutoff.timestamp())
+            return True
+
+    def _settle_pending(self, before: datetime | None) -> None:
         with self.writing() as s:
-            pending = s.scalars(select(PendingFile)).all()
+            stmt = select(PendingFile)
+            if before is not None:
+                stmt = stmt.where(PendingFile.created_at < before)
+            pending = s.scalars(stmt).all()
             for p in pending:
                 if s.get(Asset, p.asset_id) is None:
                     self.storage.remove(p.asset_id, p.format)
                 s.delete(p)
+
+    def _remove_orphans(self, before: float) -> int:
+        """Stored files whose asset has no row and no journal entry, older than before."""
+        from app.library.integrity import asset_id_of
+
+        candidates: dict[str, list[str]] = {}
+        for blob in self.storage.iter_blobs():
+            asset_id = asset_id_of(blob.name)
+            if asset_id is not None and blob.mtime < before:
+                candidates.setdefault(asset_id, []).append(blob.name)
+        ids = list(candidates)
+        gone: list[str] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            with self.reading() as s:
+                known = set(s.scalars(select(Asset.id).where(Asset.id.in_(chunk))))
+                known |= set(s.scalars(select(PendingFile.asset_id).where(PendingFile.asset_id.in_(chunk))))
+            gone += [name for i in chunk if i not in known for name in candidates[i]]
+        if gone:
+            self.storage.blobs.delete(gone)
+        return len(gone)
 
     @property
     def local_user_id(self) -> int:
@@ -289,11 +358,17 @@ class LibraryService:
                         ingested.discard()
                         return earlier
                 self._check_target(target)
-                [record] = self.commit_ingested(
-                    [(ingested, name or filename, asset_id, uploaded_at)],
-                    target,
-                    idempotency_key=idempotency_key,
-                )
+                try:
+                    [record] = self.commit_ingested(
+                        [(ingested, name or filename, asset_id, uploaded_at)],
+                        target,
+                        idempotency_key=idempotency_key,
+                    )
+                except _KeyTaken:
+                    earlier = self._idempotent_result(target.user_id, idempotency_key)  # type: ignore[arg-type]
+                    if earlier is None:
+                        raise Conflict("An upload with this Idempotency-Key was just deleted") from None
+                    return earlier
                 return record
         except BaseException:
             ingested.discard()
@@ -378,9 +453,39 @@ class LibraryService:
                     row = pending[asset_id] = PendingFile(asset_id=asset_id, action="place")
                     s.add(row)
                 row.format, row.action = ing.info.format, "place"
-        for asset_id, (ing, _, _, _) in zip(ids, items):
-            self.storage.place(ing.staged.path, asset_id, ing.info.format, ing.thumb_path)
-        self.storage.sync_dir()
+        try:
+            for asset_id, (ing, _, _, _) in zip(ids, items):
+                self.storage.place(ing.staged.path, asset_id, ing.info.format, ing.thumb_path)
+            self.storage.sync_dir()
+            self._insert_rows(ids, items, target, idempotency_key)
+        except BaseException as exc:
+            self._unplace(ids, [ing.info.format for ing, *_ in items])
+            if isinstance(exc, IntegrityError) and idempotency_key:
+                # Another instance committed this Idempotency-Key first (the database's unique
+                # constraint decided): this copy goes, and the caller gets the first asset.
+                raise _KeyTaken() from None
+            raise
+        with self.reading() as s:
+            found = repo.assets_by_ids(s, ids)
+        return [found[i] for i in ids]
+
+    def _unplace(self, ids: Sequence[str], formats: Sequence[str]) -> None:
+        """Undo a placement that will get no rows; the journal keeps what the store refuses."""
+        try:
+            for asset_id, fmt in zip(ids, formats):
+                self.storage.remove(asset_id, fmt)
+            with self.writing() as s:
+                s.execute(delete(PendingFile).where(PendingFile.asset_id.in_(list(ids))))
+        except (StorageUnavailable, SQLAlchemyError):
+            pass  # the journal entries stay; the sweep finishes the removal later
+
+    def _insert_rows(
+        self,
+        ids: Sequence[str],
+        items: Sequence[tuple[Ingested, str, str | None, datetime | None]],
+        target: Target,
+        idempotency_key: str | None,
+    ) -> None:
         now = utcnow()
         tags = repo.encode_tags(target.tags) if target.tags else None
         with self.writing() as s:
@@ -431,8 +536,6 @@ class LibraryService:
                 )
                 s.add(IdempotencyKey(user_id=target.user_id, key=idempotency_key, asset_id=ids[0]))
             s.flush()
-            found = repo.assets_by_ids(s, ids)
-        return [found[i] for i in ids]
 
     def _check_target(self, target: Target) -> None:
         if target.purpose is not None and target.purpose not in PURPOSES:
@@ -509,7 +612,15 @@ class LibraryService:
         return found
 
     def file_path(self, record: AssetRecord) -> Path:
+        """The file on this machine (local storage, the desktop's); see stored_file for any store."""
         return self.storage.asset_path(record.id, record.format)
+
+    def stored_file(self, record: AssetRecord) -> StoredFile | None:
+        """The asset's file wherever it is stored, or None when it is missing."""
+        return self.storage.stored(record.id, record.format)
+
+    def stored_thumb(self, record: AssetRecord) -> StoredFile | None:
+        return self.storage.stored(record.id, None)
 
     def thumb_path(self, record: AssetRecord) -> Path:
         return self.storage.thumb_path(record.id)

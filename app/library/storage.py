@@ -1,15 +1,21 @@
-"""The files of a library: assets/{id}.{format} and assets/{id}_thumb.jpg, placed atomically."""
+"""The files of a library: assets/{id}.{format} and {id}_thumb.jpg, in a folder or an object store."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from app.core.formats import FORMATS
+from app.library.blobs import Blob, Blobs, LocalBlobs, StorageUnavailable
 
 STAGING_DIR_NAME = ".incoming"
+
+__all__ = ["Blob", "Storage", "StorageUnavailable", "StoredFile", "UnsafePath", "new_id", "validate_uuid"]
 
 
 class UnsafePath(ValueError):
@@ -28,15 +34,39 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-class Storage:
-    """Paths and file moves for one library folder; every path is checked to lie inside assets/."""
+def asset_name(asset_id: str, fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise UnsafePath(f"Unknown format: {fmt!r}")
+    return f"{validate_uuid(asset_id)}.{fmt}"
 
-    def __init__(self, root: Path) -> None:
+
+def thumb_name(asset_id: str) -> str:
+    return f"{validate_uuid(asset_id)}_thumb.jpg"
+
+
+class Storage:
+    """Where a library's files live: `blobs` (a folder or an object store) and a local scratch folder.
+
+    Uploads and imports are always staged in assets/.incoming on this machine (magic bytes and
+    probing need a seekable file), then placed in the blobs; names are built from validated
+    UUIDs and whitelisted formats only.
+    """
+
+    def __init__(self, root: Path, blobs: Blobs | None = None) -> None:
         self.root = root
         self.assets_dir = (root / "assets").resolve()
         self.staging_dir = self.assets_dir / STAGING_DIR_NAME
         self.assets_dir.mkdir(parents=True, exist_ok=True)
         self.staging_dir.mkdir(exist_ok=True)
+        self.blobs: Blobs = blobs if blobs is not None else LocalBlobs(self.assets_dir)
+
+    @property
+    def is_local(self) -> bool:
+        """True when the files are in assets/ on this machine (the desktop's case)."""
+        return isinstance(self.blobs, LocalBlobs) and self.blobs.root == self.assets_dir
+
+    def describe(self) -> str:
+        return self.blobs.describe()
 
     def _inside(self, path: Path) -> Path:
         resolved = path.resolve()
@@ -45,35 +75,42 @@ class Storage:
         return resolved
 
     def asset_path(self, asset_id: str, fmt: str) -> Path:
-        if fmt not in FORMATS:
-            raise UnsafePath(f"Unknown format: {fmt!r}")
-        return self._inside(self.assets_dir / f"{validate_uuid(asset_id)}.{fmt}")
+        """The file's path on this machine (local storage only; see is_local)."""
+        return self._inside(self.assets_dir / asset_name(asset_id, fmt))
 
     def thumb_path(self, asset_id: str) -> Path:
-        return self._inside(self.assets_dir / f"{validate_uuid(asset_id)}_thumb.jpg")
+        return self._inside(self.assets_dir / thumb_name(asset_id))
 
     def place(self, staged: Path, asset_id: str, fmt: str, thumb: Path | None) -> None:
-        """Rename staged files into place (same filesystem, so each rename is atomic)."""
+        """Move staged files into the store: the thumbnail first, so a file never lacks one."""
         if thumb is not None:
-            os.replace(thumb, self.thumb_path(asset_id))
-        os.replace(staged, self.asset_path(asset_id, fmt))
+            self.blobs.put_file(thumb_name(asset_id), thumb)
+        self.blobs.put_file(asset_name(asset_id, fmt), staged)
 
     def remove(self, asset_id: str, fmt: str) -> None:
-        for path in (self.asset_path(asset_id, fmt), self.thumb_path(asset_id)):
-            path.unlink(missing_ok=True)
+        self.blobs.delete([asset_name(asset_id, fmt), thumb_name(asset_id)])
+
+    def stat_asset(self, asset_id: str, fmt: str) -> Blob | None:
+        return self.blobs.stat(asset_name(asset_id, fmt))
+
+    def stat_thumb(self, asset_id: str) -> Blob | None:
+        return self.blobs.stat(thumb_name(asset_id))
+
+    def open_asset(self, asset_id: str, fmt: str) -> BinaryIO:
+        return self.blobs.open(asset_name(asset_id, fmt))
+
+    def stored(self, asset_id: str, fmt: str | None) -> StoredFile | None:
+        """The asset's file (fmt None: its thumbnail) as stored, or None when it is missing."""
+        name = thumb_name(asset_id) if fmt is None else asset_name(asset_id, fmt)
+        blob = self.blobs.stat(name)
+        if blob is None:
+            return None
+        local = self.assets_dir / name if self.is_local else None
+        return StoredFile(blob, local, lambda: self.blobs.open(name))
 
     def sync_dir(self) -> None:
         """fsync the folder so the renames survive a power cut (no-op where unsupported)."""
-        try:
-            fd = os.open(self.assets_dir, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        self.blobs.sync()
 
     def clear_staging(self) -> int:
         """Remove temp files a crashed import left; returns how many."""
@@ -87,9 +124,19 @@ class Storage:
                 count += 1
         return count
 
+    def iter_blobs(self) -> Iterator[Blob]:
+        """Every stored file (assets and thumbnails), hidden names skipped."""
+        return (b for b in self.blobs.list() if not b.name.startswith("."))
+
     def iter_files(self) -> list[Path]:
-        return [
-            Path(e.path)
-            for e in os.scandir(self.assets_dir)
-            if e.is_file() and not e.name.startswith(".")
-        ]
+        """Local storage: every stored file as a path."""
+        return [self.assets_dir / b.name for b in self.iter_blobs()]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A stored file to serve: its size and time, its local path if any, and how to open it."""
+
+    blob: Blob
+    path: Path | None
+    open: Callable[[], BinaryIO]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __app_name__, __version__
+from app.core.errors import AtelierError
+from app.library.blobs import StoreLocation
 from app.library.service import LibraryService
 from app.server import assets, auth, campaigns, changes, clients, docs, errors, info, upload, v1
 from app.server.middleware import BodyGuard
@@ -23,6 +28,10 @@ asset edits, login, idempotent uploads, a change feed, server info). Errors are
 """
 
 UPLOAD_PATH = "/api/v2/upload-asset"
+# Seconds between sweeps of the pending-file journal and of stored files without a row; with
+# several instances one of them does each sweep (a database lock), the others skip it.
+SWEEP_INTERVAL = 600.0
+log = logging.getLogger("atelier.server")
 
 
 def create_app(settings: ServerSettings, library: LibraryService | None = None) -> FastAPI:
@@ -36,12 +45,24 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
         settings.db_url,
         max_bytes=settings.max_bytes,
         probe_timeout=settings.probe_timeout,
+        store=StoreLocation(settings.storage_url, settings.s3_endpoint),
     )
+
+    async def sweep() -> None:
+        while True:
+            await anyio.sleep(SWEEP_INTERVAL)
+            try:
+                await anyio.to_thread.run_sync(lib.sweep)
+            except AtelierError as exc:  # the store or the database is down: next time
+                log.warning("Sweep skipped: %s", exc)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(sweep)
+                yield
+                tasks.cancel_scope.cancel()
         finally:
             if owned:
                 lib.close()

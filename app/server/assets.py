@@ -74,7 +74,7 @@ def get_asset_file(asset_id: AssetId, request: Request, user: CurrentUser, lib: 
     record = lib.get_asset(asset_id, user.id)
     return file_response(
         request,
-        lib.file_path(record),
+        lib.stored_file(record),
         media_type=FORMAT_MIME[record.format],
         etag=f'"{record.sha256}"',
         filename=download_name(record.name, record.format),
@@ -86,16 +86,15 @@ def _preview(request: Request, asset_id: str, user_id: int, lib: Library, kind: 
     record = lib.get_asset(asset_id, user_id)
     if kind == "waveform" and record.asset_type != "audio":
         raise NotFound("Only audio assets have a waveform")
-    path = lib.thumb_path(record)
+    stored = lib.stored_thumb(record)
     stem = record.name.rsplit(".", 1)[0] if "." in record.name else record.name
-    try:
-        st = path.stat()
-        etag = f'"{record.sha256[:32]}-{kind}-{st.st_size:x}-{st.st_mtime_ns:x}"'
-    except FileNotFoundError:
-        raise NotFound(f"This asset has no {kind}") from None
+    if stored is None:
+        raise NotFound(f"This asset has no {kind}")
+    # Whole seconds: an object store keeps no finer modification time.
+    etag = f'"{record.sha256[:32]}-{kind}-{stored.blob.size:x}-{int(stored.blob.mtime):x}"'
     return file_response(
         request,
-        path,
+        stored,
         media_type="image/jpeg",
         etag=etag,
         filename=f"{stem} ({kind}).jpg",

@@ -11,9 +11,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import AtelierError, RejectedFile
+from app.library.blobs import StorageUnavailable
 from app.library.errors import (
     AuthenticationFailed,
     Conflict,
+    DatabaseUnavailable,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -29,6 +31,8 @@ STATUS_FOR: tuple[tuple[type[AtelierError], int], ...] = (
     (PermissionDenied, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (StorageUnavailable, 503),  # the object store is down: nothing was kept, retry later
+    (DatabaseUnavailable, 503),
 )
 
 
@@ -47,6 +51,8 @@ def error_response(request: Request, status: int, detail: str) -> JSONResponse:
     headers: dict[str, str] = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if status == 503:
+        headers["Retry-After"] = "5"
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 

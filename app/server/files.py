@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
+import anyio
+import anyio.to_thread
 from fastapi import Request, Response
 from starlette.responses import FileResponse
 from starlette.types import Receive, Scope, Send
 
 from app.library.errors import NotFound
+from app.library.storage import StoredFile
 
 MAX_RANGES = 16
 CACHE_CONTROL = "private, no-cache"
@@ -34,6 +41,47 @@ class _RangeFileResponse(FileResponse):
         if self._range_header is not None:
             headers.append((b"range", self._range_header.encode("latin-1")))
         await super().__call__({**scope, "headers": headers}, receive, send)
+
+
+class _AsyncReader:
+    """The async file Starlette's sender expects, over a blocking reader (ranged GETs for S3)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+
+    async def seek(self, offset: int) -> int:
+        return await anyio.to_thread.run_sync(self._raw.seek, offset)
+
+    async def read(self, size: int) -> bytes:
+        return await anyio.to_thread.run_sync(self._raw.read, size)
+
+
+class _StoreFileResponse(_RangeFileResponse):
+    """The same sender (so the same Range, 206 and multipart answers), reading from the store."""
+
+    def __init__(self, stored: StoredFile, **kwargs: Any) -> None:
+        super().__init__(Path(stored.blob.name), **kwargs)
+        self._stored = stored
+
+    @asynccontextmanager
+    async def _open_file(self) -> AsyncIterator[Any]:
+        raw = await anyio.to_thread.run_sync(self._stored.open)
+        try:
+            yield _AsyncReader(raw)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(raw.close)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # There is no local path to hand to a server's sendfile extension.
+        extensions = {k: v for k, v in scope.get("extensions", {}).items() if k != "http.response.pathsend"}
+        await super().__call__({**scope, "extensions": extensions}, receive, send)
+
+
+def _stat_of(stored: StoredFile) -> os.stat_result:
+    blob = stored.blob
+    mtime = int(blob.mtime)
+    return os.stat_result((stat.S_IFREG | 0o644, 0, 0, 1, 0, 0, blob.size, mtime, mtime, mtime))
 
 
 def content_disposition(name: str, disposition: str = "inline") -> str:
@@ -120,16 +168,27 @@ def judge_range(header: str | None, size: int) -> tuple[str | None, bool]:
 
 def file_response(
     request: Request,
-    path: Path,
+    source: Path | StoredFile | None,
     *,
     media_type: str,
     etag: str,
     filename: str | None,
     missing: str,
 ) -> Response:
-    """A GET of path: 304 when the client's copy is current, else 200 or 206 (or 416)."""
+    """A GET of a file: 304 when the client's copy is current, else 200 or 206 (or 416).
+
+    A local path (or a stored file that has one) is sent by the OS; any other stored file
+    is streamed from its store, through the same Range handling.
+    """
+    stored = source if isinstance(source, StoredFile) else None
+    path = stored.path if stored is not None else source
     try:
-        st = os.stat(path)
+        if path is not None:
+            st = os.stat(path)
+        elif stored is not None:
+            st = _stat_of(stored)
+        else:
+            raise FileNotFoundError
     except FileNotFoundError:
         raise NotFound(missing) from None
     headers = {
@@ -154,6 +213,15 @@ def file_response(
             status_code=416,
             media_type="application/json",
             headers={"Content-Range": f"bytes */{st.st_size}", "X-Content-Type-Options": "nosniff"},
+        )
+    if path is None:
+        assert stored is not None
+        return _StoreFileResponse(
+            stored,
+            range_header=range_header,
+            media_type=media_type,
+            headers=headers,
+            stat_result=st,
         )
     return _RangeFileResponse(
         path,

@@ -23,6 +23,8 @@ class ServerSettings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     probe_timeout: float = 60.0
     bucket_ttl: float = 24 * 3600.0  # seconds a v1 "bucket" upload stays reachable
+    storage_url: str | None = None  # s3://bucket/prefix, or None for the library's assets/ folder
+    s3_endpoint: str | None = None  # an S3-compatible store's URL (None: AWS itself)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
@@ -36,6 +38,10 @@ class ServerSettings:
         if self.max_bytes < 1:
             raise ValueError("The upload size limit must be at least one byte")
         object.__setattr__(self, "cors_origins", tuple(self.cors_origins))
+        if self.storage_url is not None:
+            from app.library.blobs import parse_s3_url
+
+            parse_s3_url(self.storage_url)  # ValueError in the user's words
 
     def to_env(self) -> str:
         data = asdict(self)

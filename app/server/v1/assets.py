@@ -156,13 +156,13 @@ def bucket_file(
     bucket: Annotated[Bucket, Depends(get_bucket)],
 ) -> Response:
     entry = bucket.get(name)
-    path = bucket.path_of(name)
-    if entry is None or path is None:
+    stored = bucket.stored(name) if entry is not None else None
+    if entry is None or stored is None:
         raise NotFound("File not found or expired")
     return _enveloped_416(
         file_response(
             request,
-            path,
+            stored,
             media_type=entry.mime,
             etag=f'"{name.split(".")[0][:16]}"',
             filename=download_name(entry.display_name, name.rsplit(".", 1)[1]),
@@ -196,7 +196,7 @@ def asset_file(
     return _enveloped_416(
         file_response(
             request,
-            lib.file_path(record),
+            lib.stored_file(record),
             media_type=FORMAT_MIME[record.format],
             etag=f'"{record.sha256[:32]}"',
             filename=download_name(record.name, record.format),

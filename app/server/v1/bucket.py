@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Final
 
 from app.core.formats import FORMAT_MIME
+from app.library.blobs import Blobs, LocalBlobs
+from app.library.storage import StoredFile
 
 BUCKET_DIR_NAME: Final[str] = "bucket"
 DEFAULT_TTL: Final[float] = 24 * 3600.0
@@ -35,17 +35,31 @@ class BucketFile:
 
 
 class Bucket:
-    """A folder of temporary files; every path is built from a validated name."""
+    """A folder of temporary files (in the library folder or the object store); names are validated."""
 
-    def __init__(self, root: Path, ttl: float = DEFAULT_TTL) -> None:
+    def __init__(self, root: Path | Blobs, ttl: float = DEFAULT_TTL) -> None:
         if ttl <= 0:
             raise ValueError("The bucket lifetime must be positive")
-        self.root = root
+        self.blobs: Blobs = LocalBlobs(root) if isinstance(root, Path) else root
         self.ttl = ttl
-        self.root.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def root(self) -> Path:
+        """The folder (local storage only)."""
+        assert isinstance(self.blobs, LocalBlobs)
+        return self.blobs.root
 
     def path_of(self, name: str) -> Path | None:
         return self.root / name if _NAME.match(name) else None
+
+    def stored(self, name: str) -> StoredFile | None:
+        if not _NAME.match(name):
+            return None
+        blob = self.blobs.stat(name)
+        if blob is None:
+            return None
+        local = self.blobs.path(name) if isinstance(self.blobs, LocalBlobs) else None
+        return StoredFile(blob, local, lambda: self.blobs.open(name))
 
     def put(
         self,
@@ -72,24 +86,15 @@ class Bucket:
             created_at=now,
             expires_at=now + self.ttl,
         )
-        target = self.root / name
-        try:
-            os.replace(staged, target)
-        except OSError:
-            # The staging folder may sit on another filesystem (a symlinked assets/).
-            shutil.move(str(staged), target)
-        sidecar = self.root / f"{name}.json"
-        tmp = self.root / f".{name}.json.tmp"
-        tmp.write_text(json.dumps(asdict(entry)), encoding="utf-8")
-        os.replace(tmp, sidecar)
+        self.blobs.put_file(name, staged)
+        self.blobs.put_bytes(f"{name}.json", json.dumps(asdict(entry)).encode())
         return entry
 
     def get(self, name: str, now: float | None = None) -> BucketFile | None:
         """The live file of that name, or None (unknown, malformed or expired)."""
-        path = self.path_of(name)
-        if path is None or not path.is_file():
+        if not _NAME.match(name) or self.blobs.stat(name) is None:
             return None
-        entry = self._read_sidecar(self.root / f"{name}.json")
+        entry = self._read_sidecar(f"{name}.json")
         if entry is None or entry.expires_at <= (time.time() if now is None else now):
             return None
         return entry
@@ -97,14 +102,17 @@ class Bucket:
     def list_for(self, user_id: int, now: float | None = None) -> list[BucketFile]:
         """A user's live files, newest first."""
         moment = time.time() if now is None else now
+        names = {b.name for b in self.blobs.list()}
         out = []
-        for sidecar in self.root.glob("*.json"):
+        for sidecar in names:
+            if not sidecar.endswith(".json") or sidecar.startswith("."):
+                continue
             entry = self._read_sidecar(sidecar)
             if (
                 entry is not None
                 and entry.user_id == user_id
                 and entry.expires_at > moment
-                and (self.root / entry.name).is_file()
+                and entry.name in names
             ):
                 out.append(entry)
         out.sort(key=lambda e: (e.created_at, e.name), reverse=True)
@@ -113,32 +121,35 @@ class Bucket:
     def cleanup(self, now: float | None = None) -> int:
         """Remove expired files and leftovers of interrupted uploads; returns how many went."""
         moment = time.time() if now is None else now
+        blobs = {b.name: b for b in self.blobs.list()}
+        doomed: list[str] = []
         removed = 0
-        for entry in os.scandir(self.root):
-            path = Path(entry.path)
-            try:
-                if entry.name.endswith(".json") and not entry.name.startswith("."):
-                    meta = self._read_sidecar(path)
-                    data = self.root / entry.name[: -len(".json")]
-                    if meta is None or meta.expires_at <= moment or not data.exists():
-                        if data.exists() and _NAME.match(data.name):
-                            data.unlink(missing_ok=True)
-                            removed += 1
-                        path.unlink(missing_ok=True)
-                elif not (self.root / f"{entry.name}.json").exists():
-                    # No sidecar: an upload that never finished, or a stray file. Give a
-                    # concurrent upload (file placed, sidecar about to be written) a minute.
-                    if entry.is_file() and entry.stat().st_mtime < moment - 60:
-                        path.unlink(missing_ok=True)
+        for name, blob in blobs.items():
+            if name.endswith(".json") and not name.startswith("."):
+                meta = self._read_sidecar(name)
+                data = name[: -len(".json")]
+                if meta is None or meta.expires_at <= moment or data not in blobs:
+                    if data in blobs and _NAME.match(data):
+                        doomed.append(data)
                         removed += 1
-            except OSError:
-                continue  # gone already (another worker cleaned it) or unreadable: next time
+                    doomed.append(name)
+            elif f"{name}.json" not in blobs:
+                # No sidecar: an upload that never finished, or a stray file. Give a
+                # concurrent upload (file placed, sidecar about to be written) a minute.
+                if blob.mtime < moment - 60:
+                    doomed.append(name)
+                    removed += 1
+        try:
+            self.blobs.delete(doomed)
+        except OSError:
+            pass  # unreadable or gone meanwhile: next time
         return removed
 
-    @staticmethod
-    def _read_sidecar(path: Path) -> BucketFile | None:
+    def _read_sidecar(self, name: str) -> BucketFile | None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return BucketFile(**data)
-        except (OSError, ValueError, TypeError):
+            raw = self.blobs.get_bytes(name)
+            if raw is None:
+                return None
+            return BucketFile(**json.loads(raw.decode("utf-8")))
+        except (ValueError, TypeError):
             return None
