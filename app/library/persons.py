@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,9 @@ class PersonService:
         cleaned = " ".join(name.split())
         if not cleaned or len(cleaned) > 200:
             raise InvalidInput("A person's name is 1-200 characters")
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in cleaned):
+            # PostgreSQL cannot store NUL or lone surrogates; SQLite could, but no one types them.
+            raise InvalidInput("A person's name cannot contain control characters")
         ids = self._valid_ids(image_ids)
         now = utcnow()
         with self.library.writing() as s:

@@ -527,11 +527,14 @@ class LibraryService:
             s.execute(delete(Tombstone).where(Tombstone.asset_id.in_(ids)))
             s.execute(delete(PendingFile).where(PendingFile.asset_id.in_(ids)))
             if idempotency_key and target.user_id is not None:
-                # A key whose asset was deleted since is reused: replace it, never clash.
+                # A key whose asset was deleted since is reused: replace it. A key whose asset
+                # exists stays, so a racing retry on another instance clashes on the unique
+                # constraint and gets that asset (see file_received).
                 s.execute(
                     delete(IdempotencyKey).where(
                         IdempotencyKey.user_id == target.user_id,
                         IdempotencyKey.key == idempotency_key,
+                        IdempotencyKey.asset_id.not_in(select(Asset.id)),
                     )
                 )
                 s.add(IdempotencyKey(user_id=target.user_id, key=idempotency_key, asset_id=ids[0]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +18,15 @@ from tests.server.live import LiveServer, live_server
 PG_ENV = "ATELIER_TEST_PG_URL"
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
+@contextmanager
+def fresh_schema(prefix: str) -> Iterator[str]:
     """ATELIER_TEST_PG_URL narrowed to a fresh schema, dropped with everything in it at the end."""
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.skip(f"{PG_ENV} is not set (`bash .ci/setup test` starts PostgreSQL and sets it)")
     from sqlalchemy import create_engine, text
 
-    schema = f"atelier_server_{os.getpid()}_{secrets.token_hex(4)}"
+    schema = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -37,9 +38,29 @@ def pg_url() -> Iterator[str]:
         engine.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """ATELIER_TEST_PG_URL narrowed to a fresh schema, dropped with everything in it at the end."""
+    with fresh_schema("atelier_server") as url:
+        yield url
+
+
+@contextmanager
+def cluster_server(folder: Path, **kwargs: Any) -> Iterator[Any]:
+    """Three instances behind HAProxy over S3 storage (SeaweedFS) and a schema of their own."""
+    from tests.cluster.cluster import start_cluster
+
+    with fresh_schema("atelier_cluster") as url, start_cluster(folder, url, **kwargs) as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres", "cluster"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A live server over a library of its own, on each database."""
+    """A live server over a library of its own, on each database, and a cluster of three."""
+    if request.param == "cluster":
+        with cluster_server(tmp_path_factory.mktemp("cluster")) as cluster:
+            yield cluster
+        return
     db_url = request.getfixturevalue("pg_url") if request.param == "postgres" else None
     with live_server(tmp_path_factory.mktemp(f"server-{request.param}"), db_url) as live:
         yield live

@@ -86,7 +86,7 @@ def test_clients_and_campaigns_crud_with_cascade(server: LiveServer, samples: di
     kept = api.upload(samples["jpg"].path, clientId=other["id"]).json()
     assert api.get(f"/api/v2/clients/{client['id']}").json()["assetCount"] == 2
     assert api.get(f"/api/v2/campaigns/{spring_id}").json()["assetCount"] == 1
-    paths = [server.library.file_path(server.library.get_asset(a["id"])) for a in (logo, clip)]
+    records = [server.library.get_asset(a["id"]) for a in (logo, clip)]
 
     gone = api.delete(f"/api/v2/clients/{client['id']}")
     assert gone.status_code == 200
@@ -95,7 +95,7 @@ def test_clients_and_campaigns_crud_with_cascade(server: LiveServer, samples: di
         "message": f"Client {client['id']} deleted successfully",
         "deletedAssets": 2,
     }
-    assert not any(p.exists() for p in paths)
+    assert not any(server.library.stored_file(r) for r in records)
     assert [a["id"] for a in api.get("/api/v2/assets").json()] == [kept["id"]]
     assert api.get(f"/api/v2/campaigns/{spring_id}").status_code == 404
     assert api.get(f"/api/v2/clients/{client['id']}").json() == {"detail": "Client not found"}

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests import media
+from tests.server.conftest import cluster_server
 from tests.server.conftest import pg_url  # noqa: F401  (the fixture: a fresh PostgreSQL schema)
 from tests.server.live import LiveServer, live_server
 
@@ -85,8 +86,13 @@ def new_v1(live: LiveServer) -> V1:
     return V1(live.base_url, live.library.create_token(name, kind="apikey"), name)
 
 
-@pytest.fixture(scope="session")
-def v1_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture(scope="session", params=["sqlite", "cluster"])
+def v1_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server on SQLite, and three behind HAProxy over PostgreSQL and S3 storage."""
+    if request.param == "cluster":
+        with cluster_server(tmp_path_factory.mktemp("v1-cluster")) as cluster:
+            yield cluster
+        return
     with live_server(tmp_path_factory.mktemp("v1-server")) as live:
         yield live
 

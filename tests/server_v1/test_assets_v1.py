@@ -219,11 +219,12 @@ def test_same_assets_through_v2_and_purpose_in_the_library(
 
 def test_delete(v1_server: LiveServer, api: V1, images: dict[str, media.Sample]) -> None:
     data = api.upload_json(images["jpg"].path.read_bytes(), "face").json()["data"]
-    path = v1_server.library.file_path(v1_server.library.get_asset(data["id"]))
+    record = v1_server.library.get_asset(data["id"])
+    assert v1_server.library.stored_file(record) is not None
     response = api.delete(f"/api/assets/{data['id']}")
     assert response.status_code == 200
     assert response.json() == {"success": True, "data": {"message": "Asset deleted"}}
-    assert not path.exists()
+    assert v1_server.library.stored_file(record) is None
     assert_error(api.get(f"/api/assets/{data['id']}"), 404, "NOT_FOUND")
     assert_error(api.delete(f"/api/assets/{data['id']}"), 404, "NOT_FOUND")
     assert_error(api.get(data["url"]), 404, "NOT_FOUND")
