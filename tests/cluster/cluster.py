@@ -121,6 +121,7 @@ class Instance:
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
     kills: int = 0
+    ready: bool = False
 
     @property
     def url(self) -> str:
@@ -140,9 +141,11 @@ class Instance:
 
     def wait_up(self, timeout: float = 60) -> None:
         wait_for(f"{self.url}/api/v2/server-info", self.process, timeout, "An atelier instance")
+        self.ready = True
 
     def kill(self) -> None:
         """kill -9: no shutdown, no cleanup, as when a machine dies."""
+        self.ready = False
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()

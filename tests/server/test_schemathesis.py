@@ -10,17 +10,25 @@ from pathlib import Path
 import pytest
 
 from tests import media
+from tests.server.conftest import cluster_server
 from tests.server.live import live_server
 
 HERE = Path(__file__).resolve().parent
 # Seconds of generated requests per database; the whole test stays within about two minutes.
-BUDGET = {"sqlite": 50, "postgres": 25}
+BUDGET = {"sqlite": 50, "postgres": 25, "cluster": 20}
+# Examples per operation: fewer through the cluster (its every request crosses HAProxy and S3).
+EXAMPLES = {"sqlite": 25, "postgres": 25, "cluster": 8}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+@pytest.mark.parametrize("database", ["sqlite", "postgres", "cluster"])
 def test_schemathesis_finds_nothing(database: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     db_url = request.getfixturevalue("pg_url") if database == "postgres" else None
+    start = (
+        cluster_server(tmp_path / "cluster")
+        if database == "cluster"
+        else live_server(tmp_path / "library", db_url)
+    )
     samples = tmp_path / "samples"
     samples.mkdir()
     media.make_png(samples)
@@ -28,7 +36,7 @@ def test_schemathesis_finds_nothing(database: str, request: pytest.FixtureReques
     media.make_gif(samples)
     media.make_mp3(samples, 1.0)
     media.make_pdf(samples, 1)
-    with live_server(tmp_path / "library", db_url) as live:
+    with start as live:
         token = live.user("fuzzer")
         # Someone else's data the fuzzer must never reach (the stateful checks try).
         live.user("bystander")
@@ -45,7 +53,7 @@ def test_schemathesis_finds_nothing(database: str, request: pytest.FixtureReques
             "--header", f"Authorization: Bearer {token}",
             "--include-path-regex", "^/api/v2/",
             "--checks", "all",
-            "--max-examples", "25",
+            "--max-examples", str(EXAMPLES[database]),
             "--max-time", str(BUDGET[database]),
             "--workers", "1",  # CPython 3.11 can trip over its own AST in threads
             "--seed", "20251116",
