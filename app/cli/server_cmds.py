@@ -69,6 +69,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         default=24.0,
         help="how long a v1 'bucket' upload stays reachable before it is removed (default 24)",
     )
+    limits = p.add_argument_group("limits (README: \"Limits on clients\"); per worker process unless said")
+    limits.add_argument("--max-uploads", type=int, default=32, help="uploads in progress at once (default 32; 503 beyond)")
+    limits.add_argument("--max-uploads-per-user", type=int, default=4, help="uploads in progress per user (default 4; 429 beyond)")
+    limits.add_argument("--min-upload-rate", type=int, default=1024, help="bytes a second an upload must average (default 1024; 408 below)")
+    limits.add_argument("--upload-rate-window", type=float, default=10.0, help="seconds over which that rate is measured (default 10)")
+    limits.add_argument("--header-timeout", type=float, default=10.0, help="seconds a client has to send a request's headers (default 10; 408)")
+    limits.add_argument("--max-connections", type=int, default=1000, help="open connections (default 1000; 503 and closed beyond)")
+    limits.add_argument("--login-user-attempts", type=int, default=5, help="failed logins per user name before lockouts (default 5; all workers)")
+    limits.add_argument("--login-address-attempts", type=int, default=20, help="failed logins per address before lockouts (default 20; all workers)")
+    limits.add_argument("--login-lockout", type=float, default=2.0, help="seconds of the first lockout, doubling with each failure (default 2)")
+    limits.add_argument("--login-max-lockout", type=float, default=900.0, help="longest lockout in seconds (default 900)")
+    limits.add_argument("--login-window", type=float, default=900.0, help="seconds after the last failure that failures are forgotten (default 900)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -110,8 +122,8 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 def cmd_users_passwd(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
         lib.get_user(args.name)  # a missing user is reported before asking anything
-        lib.set_password(args.name, _read_password(args.password_stdin))
-    print(f"Password of {args.name} changed")
+        revoked = lib.set_password(args.name, _read_password(args.password_stdin))
+    print(f"Password of {args.name} changed; {revoked} token(s) and API key(s) revoked")
     return 0
 
 
@@ -180,6 +192,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         bucket_ttl=args.bucket_ttl_hours * 3600,
         storage_url=store_location(args).url,
         s3_endpoint=store_location(args).endpoint,
+        max_uploads=args.max_uploads,
+        max_uploads_per_user=args.max_uploads_per_user,
+        min_upload_rate=args.min_upload_rate,
+        upload_rate_window=args.upload_rate_window,
+        header_timeout=args.header_timeout,
+        max_connections=args.max_connections,
+        login_user_attempts=args.login_user_attempts,
+        login_address_attempts=args.login_address_attempts,
+        login_lockout=args.login_lockout,
+        login_max_lockout=args.login_max_lockout,
+        login_window=args.login_window,
     )
 
     def ready(url: str) -> None:

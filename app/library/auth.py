@@ -1,9 +1,8 @@
-"""Users, password hashing (scrypt) and tokens stored only as their sha256."""
+"""Users, tokens stored only as their sha256, and the login check (see passwords.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 from sqlalchemy import select
@@ -11,30 +10,12 @@ from sqlalchemy.orm import Session
 
 from app.library.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from app.library.models import ApiToken, User, utcnow
+from app.library.passwords import check_new_password, hash_password, verify_password
 from app.library.records import TokenRecord, UserRecord
 from app.library.repository import as_utc
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 TOKEN_KINDS = ("bearer", "apikey")
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(_utf8(password), salt=salt, dklen=32, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def _utf8(text: str) -> bytes:
-    # A password that arrived as JSON may hold lone surrogates; hash them rather than crash.
-    return text.encode("utf-8", "surrogatepass")
-
-
-def check_password(password: str, stored: str | None) -> bool:
-    if not stored or not stored.startswith("scrypt$"):
-        return False
-    _, salt_hex, digest_hex = stored.split("$", 2)
-    digest = hashlib.scrypt(_utf8(password), salt=bytes.fromhex(salt_hex), dklen=32, **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex)
+WRONG_LOGIN = "Wrong user name or password"
 
 
 def token_hash(token: str) -> str:
@@ -60,21 +41,36 @@ def create_user(session: Session, username: str, password: str | None) -> User:
         raise InvalidInput("A user name is 1-100 characters without spaces")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"A user named {username!r} already exists")
+    if password:
+        check_new_password(password, username)
     user = User(username=username, password_hash=hash_password(password) if password else None)
     session.add(user)
     session.flush()
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
+def login_candidate(session: Session, username: str) -> tuple[int | None, str | None]:
+    """(user id, stored hash) of the user of that name, or (None, None): the lookup of a login."""
     # No stored name has control characters or lone surrogates; some databases cannot
-    # even compare them, so such a name fails here instead of in the query.
+    # even compare them, so such a name is simply unknown instead of an error in the query.
     if not username.isprintable():
-        raise AuthenticationFailed("Wrong user name or password")
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not check_password(password, user.password_hash):
-        raise AuthenticationFailed("Wrong user name or password")
-    return user
+        return None, None
+    row = session.execute(
+        select(User.id, User.password_hash).where(User.username == username)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+def check_login(password: str, user_id: int | None, stored: str | None) -> str | None:
+    """AuthenticationFailed unless the password is right; a new hash when the stored one is old.
+
+    An unknown user (or one without a password) is checked against a dummy hash, so that a
+    wrong password takes as long whether or not the user exists.
+    """
+    ok, new_hash = verify_password(password, stored)
+    if not ok or user_id is None:
+        raise AuthenticationFailed(WRONG_LOGIN)
+    return new_hash
 
 
 def create_token(session: Session, user: User, kind: str = "bearer", label: str | None = None) -> str:

@@ -25,3 +25,14 @@ class AuthenticationFailed(AtelierError):
 
 class DatabaseUnavailable(AtelierError):
     """The database cannot be opened: a wrong URL, a missing driver or an unreachable server."""
+
+
+class Throttled(AtelierError):
+    """Too many failed attempts; retry_after is the number of seconds until one is heard again."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.retry_after))

@@ -3,13 +3,14 @@
 Regenerate after adding a migration: `python -m app.library.schema_state`.
 """
 
-HEADS = ('0002_sync', '0002_v1')
+HEADS = ('0002_sync', '0002_v1', '0003_auth_guard')
 
 SCRIPT = """\
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
+INSERT INTO "alembic_version" VALUES('0003_auth_guard');
 INSERT INTO "alembic_version" VALUES('0002_v1');
 INSERT INTO "alembic_version" VALUES('0002_sync');
 CREATE TABLE api_tokens (
@@ -84,6 +85,13 @@ CREATE TABLE idempotency_keys (
 	created_at DATETIME NOT NULL, 
 	CONSTRAINT pk_idempotency_keys PRIMARY KEY (id), 
 	CONSTRAINT uq_idempotency_keys_user_id UNIQUE (user_id, "key")
+);
+CREATE TABLE login_throttle (
+	"key" VARCHAR(300) NOT NULL, 
+	failures INTEGER NOT NULL, 
+	last_failure_at DATETIME NOT NULL, 
+	locked_until DATETIME, 
+	CONSTRAINT pk_login_throttle PRIMARY KEY ("key")
 );
 CREATE TABLE pending_files (
 	asset_id VARCHAR(36) NOT NULL, 

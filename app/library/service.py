@@ -25,12 +25,17 @@ from app.library import auth, repository as repo
 from app.library.blobs import StoreLocation
 from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
 from app.library.errors import (
+    AuthenticationFailed,
     Conflict,
     DatabaseUnavailable,
     InvalidInput,
     NotFound,
     PermissionDenied,
+    Throttled,
 )
+from app.library import throttle
+from app.library.passwords import check_new_password, hash_password
+from app.library.throttle import LoginPolicy
 from app.library.models import (
     Asset,
     Campaign,
@@ -926,13 +931,55 @@ class LibraryService:
         with self.reading() as s:
             return auth.to_user_record(auth.user_by_name(s, username))
 
-    def set_password(self, username: str, password: str) -> None:
-        with self.writing() as s:
-            auth.user_by_name(s, username).password_hash = auth.hash_password(password)
+    def set_password(self, username: str, password: str) -> int:
+        """Set a new password and revoke every token and API key of the user; returns how many.
 
-    def authenticate(self, username: str, password: str) -> UserRecord:
+        A password is changed when it may be known to someone else, who may also have logged
+        in with it: the tokens it could have bought go with it.
+        """
+        check_new_password(password, username)
+        new_hash = hash_password(password)  # slow: outside the write lock
+        with self.writing() as s:
+            user = auth.user_by_name(s, username)
+            user.password_hash = new_hash
+            throttle.clear(s, throttle.user_key(username))
+            return auth.revoke_tokens(s, user)
+
+    def authenticate(
+        self,
+        username: str,
+        password: str,
+        *,
+        address: str | None = None,
+        policy: LoginPolicy | None = None,
+    ) -> UserRecord:
+        """The user if the password is right; with a policy, failures are throttled (Throttled)."""
+        keyed = [(throttle.user_key(username), policy.user_attempts)] if policy else []
+        if policy and address:
+            keyed.append((throttle.address_key(address), policy.address_attempts))
+        if keyed:
+            with self.reading() as s:
+                wait = throttle.retry_after(s, [k for k, _ in keyed], utcnow())
+            if wait > 0:
+                raise Throttled("Too many failed logins: try again later", wait)
         with self.reading() as s:
-            return auth.to_user_record(auth.authenticate(s, username, password))
+            user_id, stored = auth.login_candidate(s, username)
+        try:
+            new_hash = auth.check_login(password, user_id, stored)
+        except AuthenticationFailed:
+            if policy:
+                with self.writing() as s:
+                    throttle.record_failure(s, keyed, policy, utcnow())
+            raise
+        with self.writing() as s:
+            user = s.get(User, user_id)
+            if user is None:
+                raise AuthenticationFailed(auth.WRONG_LOGIN)
+            if new_hash is not None and user.password_hash == stored:
+                user.password_hash = new_hash  # an older algorithm or parameters: upgraded now
+            if policy:
+                throttle.clear(s, keyed[0][0])
+            return auth.to_user_record(user)
 
     def create_token(self, username: str, kind: str = "bearer", label: str | None = None) -> str:
         with self.writing() as s:

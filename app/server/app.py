@@ -16,7 +16,9 @@ from app.core.errors import AtelierError
 from app.library.blobs import StoreLocation
 from app.library.service import LibraryService
 from app.server import assets, auth, campaigns, changes, clients, docs, errors, info, upload, v1
-from app.server.middleware import BodyGuard
+from app.server.limits import UploadGate
+from app.server.middleware import BodyGuard, CatchAll
+from app.server.protocol import configure_protocol
 from app.server.responses import use_error_detail_for_422
 from app.server.settings import ServerSettings
 
@@ -78,6 +80,7 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
     lib.warm_up()  # the first listing finds its SQL compiled
     app.state.library = lib
     app.state.settings = settings
+    app.state.upload_gate = UploadGate(settings.max_uploads, settings.max_uploads_per_user)
     errors.install(app)
     docs.install(app)
     for router in (
@@ -100,6 +103,8 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
                            "If-None-Match", "If-Modified-Since", "If-Range"],
             expose_headers=["ETag", "Content-Range", "Content-Disposition", "Accept-Ranges"],
         )
+    # Inside BodyGuard, so that a 500 gets the headers of every other answer; in v1's shape there.
+    app.add_middleware(CatchAll, render=v1.errors.scoped(errors.unexpected))
     app.add_middleware(BodyGuard, streamed_paths=frozenset({UPLOAD_PATH, v1.UPLOAD_PATH}))
     v1.install(app, lib, bucket_ttl=settings.bucket_ttl)  # the older dialect, beside v2
     return app
@@ -107,4 +112,6 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
 
 def create_app_from_env() -> FastAPI:
     """Factory for uvicorn worker processes: settings come from ATELIER_SERVER_SETTINGS."""
-    return create_app(ServerSettings.from_env())
+    settings = ServerSettings.from_env()
+    configure_protocol(settings.header_timeout, settings.max_connections)
+    return create_app(settings)

@@ -11,6 +11,7 @@ from app.library.errors import AuthenticationFailed, InvalidInput
 from app.library.records import UserRecord
 from app.library.service import LibraryService
 from app.library.storage import UnsafePath, validate_uuid
+from app.server.limits import UploadGate
 from app.server.settings import ServerSettings
 
 bearer = HTTPBearer(
@@ -25,6 +26,10 @@ def get_library(request: Request) -> LibraryService:
 
 def get_settings(request: Request) -> ServerSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def upload_gate(request: Request) -> UploadGate:
+    return request.app.state.upload_gate  # type: ignore[no-any-return]
 
 
 def current_user(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,7 @@ from app.library.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    Throttled,
 )
 
 log = logging.getLogger("atelier.server")
@@ -102,7 +104,13 @@ def install(app: FastAPI) -> None:
             response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("Unexpected error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "Internal server error")
+    @app.exception_handler(Throttled)
+    async def _throttled(request: Request, exc: Throttled) -> JSONResponse:
+        response = error_response(request, 429, str(exc))
+        response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+        return response
+
+
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """The answer to a bug (CatchAll logs it): no detail of it leaves the server."""
+    return error_response(request, 500, "Internal server error")

@@ -1,11 +1,20 @@
-"""ASGI middleware: body size limits, closing connections whose body was left unread, nosniff."""
+"""ASGI middleware: body size and depth limits, closing connections whose body was left unread,
+nosniff, and the one clean 500 for anything unexpected."""
 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Awaitable, Callable
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.server.jsondepth import DepthScanner
+
+log = logging.getLogger("atelier.server")
 
 JSON_BODY_LIMIT = 1024 * 1024
 # Unread request bytes that the server may still read and drop after answering, to keep the
@@ -28,7 +37,8 @@ class BodyGuard:
     request body are unread (or an unknown amount) closes the connection, so the server never
     reads, and throws away, the rest of a huge body.
 
-    Bodies of routes other than `streamed_paths` are limited to JSON_BODY_LIMIT bytes.
+    Bodies of routes other than `streamed_paths` are limited to JSON_BODY_LIMIT bytes and to
+    MAX_JSON_DEPTH levels of nesting (scanned as they arrive, before any JSON parser runs).
     """
 
     def __init__(self, app: ASGIApp, streamed_paths: frozenset[str]) -> None:
@@ -47,6 +57,7 @@ class BodyGuard:
             await _too_large(send)
             return
         state = {"done": not has_body, "received": 0, "started": False}
+        depth = DepthScanner() if limited else None
 
         async def guarded_receive() -> Message:
             message = await receive()
@@ -56,6 +67,8 @@ class BodyGuard:
                     state["done"] = True
                 if limited and state["received"] > JSON_BODY_LIMIT:
                     raise BodyTooLarge()
+                if depth is not None:
+                    depth.feed(message.get("body", b""))
             elif message["type"] == "http.disconnect":
                 state["done"] = True
             return message
@@ -98,3 +111,41 @@ async def _too_large(send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+Render = Callable[[Request, Exception], Awaitable[Response]]
+
+
+class CatchAll:
+    """Anything unexpected is logged once and answered with a clean 500 that closes the connection.
+
+    Placed inside BodyGuard, so the answer carries the same headers as every other one
+    (Starlette's own last-resort handler sits outside all middleware, and re-raises).
+    """
+
+    def __init__(self, app: ASGIApp, render: Render) -> None:
+        self.app = app
+        self.render = render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked_send)
+        except Exception as exc:
+            request = Request(scope)
+            log.exception("Unexpected error on %s %s", request.method, request.url.path)
+            if started:
+                return  # too late for an answer: the server closes the connection
+            response = await self.render(request, exc)
+            # The request's body and the app's state are unknown: do not reuse the connection.
+            response.headers["Connection"] = "close"
+            await response(scope, receive, send)

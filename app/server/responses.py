@@ -13,10 +13,13 @@ _DESCRIPTIONS = {
     401: "Missing, invalid or revoked Bearer token",
     403: "The asset belongs to another user",
     404: "No such object for this user",
+    408: "The upload sent less than the server's minimum rate (the connection is closed)",
     409: "Conflicts with existing data (a duplicate name, a campaign of another client)",
     413: "The request body is too large",
     416: "The requested byte range is outside the file",
     422: "A parameter or JSON field does not match the schema",
+    429: "Too many attempts or uploads at once; Retry-After says when to try again",
+    503: "The server is at its limit of uploads; Retry-After says when to try again",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -10,7 +11,12 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from app.server.app import create_app
+from app.server.protocol import GuardedH11Protocol, configure_protocol
 from app.server.settings import ENV_VAR, ServerSettings
+
+log = logging.getLogger("atelier.server")
+# File descriptors kept beyond the connection cap: the database, the library's files, logs.
+SPARE_FDS = 64
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -39,6 +45,28 @@ def address_of(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}"
 
 
+def _connection_cap(wanted: int) -> int:
+    """wanted, with the process's file limit raised to fit it where the system allows."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = wanted + SPARE_FDS
+    if soft != resource.RLIM_INFINITY and soft < need:
+        target = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < need:
+        cap = max(1, soft - SPARE_FDS)
+        log.warning("Only %d open files are allowed: at most %d connections at once", soft, cap)
+        return cap
+    return wanted
+
+
 def _config(app: object, log_level: str, workers: int = 1) -> uvicorn.Config:
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
@@ -46,6 +74,7 @@ def _config(app: object, log_level: str, workers: int = 1) -> uvicorn.Config:
         workers=workers,
         log_level=log_level,
         proxy_headers=True,  # X-Forwarded-* from a reverse proxy on 127.0.0.1
+        http=GuardedH11Protocol,  # header deadline, connection cap, headers on every answer
         timeout_graceful_shutdown=10,
     )
 
@@ -60,6 +89,7 @@ def serve(
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM; on_ready gets the base URL once connections are accepted."""
+    configure_protocol(settings.header_timeout, _connection_cap(settings.max_connections))
     # Opening the library first makes a bad --db-url or folder an error before anything listens.
     app = create_app(settings)
     try:

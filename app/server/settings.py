@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.core.formats import DEFAULT_MAX_BYTES
+from app.library.throttle import LoginPolicy
 
 ENV_VAR = "ATELIER_SERVER_SETTINGS"
 
@@ -25,6 +26,18 @@ class ServerSettings:
     bucket_ttl: float = 24 * 3600.0  # seconds a v1 "bucket" upload stays reachable
     storage_url: str | None = None  # s3://bucket/prefix, or None for the library's assets/ folder
     s3_endpoint: str | None = None  # an S3-compatible store's URL (None: AWS itself)
+    # Limits on every client (README, "Limits"); per worker process unless said otherwise.
+    max_uploads: int = 32  # uploads in progress at once (503 beyond)
+    max_uploads_per_user: int = 4  # uploads in progress at once per user (429 beyond)
+    min_upload_rate: int = 1024  # bytes/s an upload must average over each window (408 below)
+    upload_rate_window: float = 10.0  # seconds over which that rate is measured
+    header_timeout: float = 10.0  # seconds to send a request's headers (408 after)
+    max_connections: int = 1000  # open connections (503 and closed beyond)
+    login_user_attempts: int = 5  # failed logins per user name before lockouts (all workers)
+    login_address_attempts: int = 20  # failed logins per address before lockouts (all workers)
+    login_lockout: float = 2.0  # seconds of the first lockout; each further failure doubles it
+    login_max_lockout: float = 900.0
+    login_window: float = 900.0  # failures are forgotten this many seconds after the last one
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
@@ -42,6 +55,20 @@ class ServerSettings:
             from app.library.blobs import parse_s3_url
 
             parse_s3_url(self.storage_url)  # ValueError in the user's words
+        if min(self.max_uploads, self.max_uploads_per_user, self.max_connections) < 1:
+            raise ValueError("Upload and connection limits must be at least 1")
+        if self.min_upload_rate < 0 or self.upload_rate_window <= 0 or self.header_timeout <= 0:
+            raise ValueError("The minimum upload rate, its window and the header timeout must be positive")
+        self.login_policy()  # checks the login limits
+
+    def login_policy(self) -> LoginPolicy:
+        return LoginPolicy(
+            user_attempts=self.login_user_attempts,
+            address_attempts=self.login_address_attempts,
+            lockout=self.login_lockout,
+            max_lockout=max(self.login_max_lockout, self.login_lockout),
+            window=self.login_window,
+        )
 
     def to_env(self) -> str:
         data = asdict(self)

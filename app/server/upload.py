@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import anyio
@@ -19,8 +19,10 @@ from app.library.errors import InvalidInput
 from app.library.records import AssetRecord
 from app.library.service import LibraryService, Target
 from app.library.wire import asset_read
-from app.server.deps import BaseUrl, CurrentUser, Library, optional_uuid
+from app.server.deps import BaseUrl, CurrentUser, Library, get_settings, optional_uuid, upload_gate
 from app.server.errors import BadUpload
+from app.server.jsondepth import JsonTooDeep, check_depth
+from app.server.limits import PacedBody
 from app.server.multipart import MAX_FORM_OVERHEAD, MultipartReader, UploadForm, boundary_of
 from app.server.responses import errors
 
@@ -75,7 +77,10 @@ def _tags(values: list[str]) -> tuple[str, ...]:
         return ()
     else:
         try:
+            check_depth(values[0].encode("utf-8", "surrogatepass"))
             value = json.loads(values[0])
+        except JsonTooDeep as exc:
+            raise InvalidInput(f"tags: {exc.detail}") from None
         except ValueError:
             value = None
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
@@ -95,13 +100,6 @@ def _target(form: UploadForm[Any], user_id: int) -> tuple[Target, str | None]:
     )
     name = fields.get("name")
     return target, name if name and name.strip() else None
-
-
-async def _next_chunk(stream: AsyncIterator[bytes]) -> bytes | None:
-    try:
-        return await stream.__anext__()
-    except StopAsyncIteration:
-        return None
 
 
 def _store(
@@ -140,17 +138,6 @@ def _check_retry(boundary: bytes, chunks: Iterator[bytes], user_id: int) -> None
     _target(form, user_id)  # the same checks of the fields
 
 
-async def _drain(stream: AsyncIterator[bytes], received: int, budget: int) -> None:
-    """Read and drop what is left of a refused upload, as long as the whole stays within budget."""
-    try:
-        async for chunk in stream:
-            received += len(chunk)
-            if received > budget:
-                return
-    except ClientDisconnect:
-        return
-
-
 @router.post(
     "/upload-asset",
     status_code=201,
@@ -163,7 +150,7 @@ async def _drain(stream: AsyncIterator[bytes], received: int, budget: int) -> No
     "without storing anything new.",
     responses={
         201: {"description": "The stored asset (discriminated union on `type`)"},
-        **errors(400, 401, 404, 409, 422),
+        **errors(400, 401, 404, 408, 409, 422, 429, 503),
     },
     openapi_extra={
         "requestBody": {
@@ -195,36 +182,37 @@ async def upload_asset(
         # Refused from the headers alone: not one byte of a 2 GB body is read.
         raise FileTooLarge(lib.max_bytes)
     boundary = boundary_of(request.headers.get("content-type"))
-    stream = request.stream()
-    received = 0
+    settings = get_settings(request)
+    gate = upload_gate(request)
+    with gate.admit(user.id):
+        body = PacedBody(request.receive, settings.min_upload_rate, settings.upload_rate_window)
+        earlier = None
+        if idempotency_key:
+            earlier = await anyio.to_thread.run_sync(lib.idempotent_result, user.id, idempotency_key)
 
-    earlier = None
-    if idempotency_key:
-        earlier = await anyio.to_thread.run_sync(lib.idempotent_result, user.id, idempotency_key)
+        def chunks() -> Iterator[bytes]:
+            while (chunk := anyio.from_thread.run(body.next_chunk)) is not None:
+                yield chunk
 
-    def chunks() -> Iterator[bytes]:
-        nonlocal received
-        while (chunk := anyio.from_thread.run(_next_chunk, stream)) is not None:
-            received += len(chunk)
-            yield chunk
-
-    try:
-        if earlier is not None:
-            # A retry gets the first upload's asset, but only if it is an upload at all: a
-            # body that would be refused on its own is refused on a retry too.
-            await anyio.to_thread.run_sync(_check_retry, boundary, chunks(), user.id)
-            return asset_read(earlier, base)
-        record = await anyio.to_thread.run_sync(
-            _store, lib, boundary, chunks(), user.id, idempotency_key
-        )
-    except ClientDisconnect:
-        raise BadUpload("The upload was interrupted") from None
-    except FileTooLarge:
-        # Past the limit: answer at once; BodyGuard closes the connection.
-        raise
-    except AtelierError:
-        # Let a well-behaved client finish sending so that it reads the reason; past the
-        # limit (or on a broken body) BodyGuard closes the connection instead.
-        await _drain(stream, received, budget)
-        raise
+        try:
+            if earlier is not None:
+                # A retry gets the first upload's asset, but only if it is an upload at all: a
+                # body that would be refused on its own is refused on a retry too.
+                await anyio.to_thread.run_sync(
+                    _check_retry, boundary, chunks(), user.id, limiter=gate.limiter
+                )
+                return asset_read(earlier, base)
+            record = await anyio.to_thread.run_sync(
+                _store, lib, boundary, chunks(), user.id, idempotency_key, limiter=gate.limiter
+            )
+        except ClientDisconnect:
+            raise BadUpload("The upload was interrupted") from None
+        except FileTooLarge:
+            # Past the limit: answer at once; BodyGuard closes the connection.
+            raise
+        except AtelierError:
+            # Let a well-behaved client finish sending so that it reads the reason; past the
+            # limit (or on a broken body) BodyGuard closes the connection instead.
+            await body.drain(budget)
+            raise
     return asset_read(record, base)

@@ -55,16 +55,16 @@ def test_users_and_tokens(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     listed = _run(capsys, lib_dir, "tokens", "list", "studio")[1]
     assert "laptop" in listed and "active" in listed
 
-    assert _atelier(lib_dir, "users", "passwd", "studio", "--password-stdin", stdin="new one\n").returncode == 0
     assert _run(capsys, lib_dir, "tokens", "revoke", token) == (0, "Token revoked", "")
     assert _run(capsys, lib_dir, "tokens", "revoke", token)[2] == "atelier: error: No such active token"
     second = _run(capsys, lib_dir, "tokens", "create", "studio")[1]
     assert _run(capsys, lib_dir, "tokens", "revoke-all", "studio")[1] == "Revoked 1 token(s) of studio"
+    assert _atelier(lib_dir, "users", "passwd", "studio", "--password-stdin", stdin="a new passphrase\n").returncode == 0
     with LibraryService(lib_dir) as lib:
         for dead in (token, second):
             with pytest.raises(AuthenticationFailed):
                 lib.user_for_token(dead)
-        assert lib.authenticate("studio", "new one").username == "studio"
+        assert lib.authenticate("studio", "a new passphrase").username == "studio"
     assert _run(capsys, lib_dir, "tokens", "create", "nobody")[2] == "atelier: error: No user named 'nobody'"
 
 

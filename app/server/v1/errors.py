@@ -33,6 +33,7 @@ from app.library.errors import (
     NotFound,
     PermissionDenied,
 )
+from app.server.jsondepth import JsonTooDeep
 
 V1_PATH = re.compile(r"^/api/(assets|persons)(/|$)")
 API_KEY_CHALLENGE = 'ApiKey header="x-api-key"'
@@ -76,11 +77,14 @@ _CODE_FOR_STATUS: dict[int, str] = {
     403: "FORBIDDEN",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
     409: "CONFLICT",
     413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
     422: "VALIDATION_ERROR",
+    429: "TOO_MANY_REQUESTS",
     500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
 }
 
 
@@ -95,6 +99,8 @@ def is_v1_path(request: Request) -> bool:
 
 
 def error_code(exc: Exception, status: int) -> str:
+    if isinstance(exc, JsonTooDeep):
+        return "INVALID_BODY"
     if isinstance(exc, AtelierError):
         for cls, code in _CODE_FOR:
             if isinstance(exc, cls):
@@ -142,10 +148,12 @@ def install(app: FastAPI) -> None:
     Call it after the app's own handlers are registered.
     """
     for key, original in list(app.exception_handlers.items()):
-        app.exception_handlers[key] = _scoped(original)
+        app.exception_handlers[key] = scoped(original)
 
 
-def _scoped(original: Handler) -> Handler:
+def scoped(original: Handler) -> Handler:
+    """original's answer, re-wrapped as the v1 envelope on v1 paths."""
+
     async def handler(request: Request, exc: Exception) -> Response:
         result = original(request, exc)
         response = await result if inspect.isawaitable(result) else result

@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Final, TypeVar
 
+from app.server.jsondepth import MAX_JSON_DEPTH as MAX_DEPTH
+
 T = TypeVar("T")
 
 WHITESPACE: Final[bytes] = b" \t\r\n"
@@ -187,6 +189,9 @@ class JsonObjectReader:
                     in_string = True
                 elif byte in b"[{":
                     depth += 1
+                    if depth > MAX_DEPTH:
+                        # json.loads recurses once per level: refuse before it runs out of stack.
+                        raise BodyError(f"Invalid JSON: nested more than {MAX_DEPTH} levels deep")
                 elif byte in b"]}":
                     if depth == 0:
                         done = True

@@ -21,7 +21,8 @@ from app.core.ingest import Ingested
 from app.core.names import safe_display_name
 from app.library.service import LibraryService, Target
 from app.server.multipart import MultipartReader, boundary_of
-from app.server.upload import _drain, _next_chunk  # the v2 upload's body plumbing, shared
+from app.server.deps import get_settings, upload_gate
+from app.server.limits import PacedBody
 from app.server.v1.bucket import Bucket
 from app.server.v1.errors import InvalidBody, NotAnImage
 from app.server.v1.jsonbody import MAX_OTHER_BYTES, BodyError, JsonObjectReader
@@ -77,28 +78,28 @@ async def receive(
         # Refused from the headers alone: not one byte of a huge body is read.
         raise FileTooLarge(lib.max_bytes)
     boundary = boundary_of(request.headers.get("content-type")) if kind == "form" else b""
-    stream = request.stream()
-    received = 0
+    settings = get_settings(request)
+    gate = upload_gate(request)
+    with gate.admit(user_id):
+        body = PacedBody(request.receive, settings.min_upload_rate, settings.upload_rate_window)
 
-    def chunks() -> Iterator[bytes]:
-        nonlocal received
-        while (chunk := anyio.from_thread.run(_next_chunk, stream)) is not None:
-            received += len(chunk)
-            yield chunk
+        def chunks() -> Iterator[bytes]:
+            while (chunk := anyio.from_thread.run(body.next_chunk)) is not None:
+                yield chunk
 
-    def work() -> V1Asset:
-        return _receive(kind, chunks(), boundary, lib, bucket, user_id, base_url)
+        def work() -> V1Asset:
+            return _receive(kind, chunks(), boundary, lib, bucket, user_id, base_url)
 
-    try:
-        return await anyio.to_thread.run_sync(work)
-    except ClientDisconnect:
-        raise InvalidBody("The upload was interrupted") from None
-    except FileTooLarge:
-        raise  # answered at once; the app's BodyGuard closes the connection
-    except (AtelierError, RequestValidationError):
-        # A well-behaved client gets to finish sending, so that it reads the reason.
-        await _drain(stream, received, budget)
-        raise
+        try:
+            return await anyio.to_thread.run_sync(work, limiter=gate.limiter)
+        except ClientDisconnect:
+            raise InvalidBody("The upload was interrupted") from None
+        except FileTooLarge:
+            raise  # answered at once; the app's BodyGuard closes the connection
+        except (AtelierError, RequestValidationError):
+            # A well-behaved client gets to finish sending, so that it reads the reason.
+            await body.drain(budget)
+            raise
 
 
 def _receive(
