@@ -4,6 +4,7 @@ Regenerate after adding a migration: `python -m app.library.schema_state`.
 """
 
 HEADS = ('0002_sync', '0002_v1', '0003_auth_guard')
+HEADS = ('0002_sync', '0002_v1', '0003_share_links')
 
 SCRIPT = """\
 CREATE TABLE alembic_version (
@@ -11,6 +12,7 @@ CREATE TABLE alembic_version (
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
 INSERT INTO "alembic_version" VALUES('0003_auth_guard');
+INSERT INTO "alembic_version" VALUES('0003_share_links');
 INSERT INTO "alembic_version" VALUES('0002_v1');
 INSERT INTO "alembic_version" VALUES('0002_sync');
 CREATE TABLE api_tokens (
@@ -122,6 +124,78 @@ CREATE TABLE settings (
 	value TEXT NOT NULL, 
 	CONSTRAINT pk_settings PRIMARY KEY ("key")
 );
+CREATE TABLE share_attempts (
+	id INTEGER NOT NULL, 
+	link_id VARCHAR(36) NOT NULL, 
+	address VARCHAR(64) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_share_attempts PRIMARY KEY (id), 
+	CONSTRAINT fk_share_attempts_link_id_share_links FOREIGN KEY(link_id) REFERENCES share_links (id) ON DELETE CASCADE
+);
+CREATE TABLE share_events (
+	id INTEGER NOT NULL, 
+	link_id VARCHAR(36) NOT NULL, 
+	kind VARCHAR(12) NOT NULL, 
+	actor VARCHAR(200), 
+	asset_id VARCHAR(36), 
+	detail VARCHAR(300), 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_share_events PRIMARY KEY (id), 
+	CONSTRAINT fk_share_events_link_id_share_links FOREIGN KEY(link_id) REFERENCES share_links (id) ON DELETE CASCADE
+);
+CREATE TABLE share_link_assets (
+	link_id VARCHAR(36) NOT NULL, 
+	asset_id VARCHAR(36) NOT NULL, 
+	CONSTRAINT pk_share_link_assets PRIMARY KEY (link_id, asset_id), 
+	CONSTRAINT fk_share_link_assets_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_share_link_assets_link_id_share_links FOREIGN KEY(link_id) REFERENCES share_links (id) ON DELETE CASCADE
+);
+CREATE TABLE share_links (
+	id VARCHAR(36) NOT NULL, 
+	user_id INTEGER, 
+	kind VARCHAR(8) NOT NULL, 
+	token_hash VARCHAR(64) NOT NULL, 
+	scope VARCHAR(10) NOT NULL, 
+	client_id VARCHAR(36), 
+	campaign_id VARCHAR(36), 
+	title VARCHAR(300) NOT NULL, 
+	password_hash VARCHAR(300), 
+	allow_download BOOLEAN NOT NULL, 
+	allow_review BOOLEAN NOT NULL, 
+	quota_files INTEGER, 
+	quota_bytes BIGINT, 
+	used_files INTEGER NOT NULL, 
+	used_bytes BIGINT NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	expires_at DATETIME, 
+	revoked_at DATETIME, 
+	CONSTRAINT pk_share_links PRIMARY KEY (id), 
+	CONSTRAINT fk_share_links_campaign_id_campaigns FOREIGN KEY(campaign_id) REFERENCES campaigns (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_share_links_client_id_clients FOREIGN KEY(client_id) REFERENCES clients (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_share_links_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE, 
+	CONSTRAINT uq_share_links_token_hash UNIQUE (token_hash)
+);
+CREATE TABLE share_reviews (
+	id INTEGER NOT NULL, 
+	link_id VARCHAR(36) NOT NULL, 
+	asset_id VARCHAR(36) NOT NULL, 
+	reviewer VARCHAR(100) NOT NULL, 
+	decision VARCHAR(20), 
+	comment TEXT, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_share_reviews PRIMARY KEY (id), 
+	CONSTRAINT fk_share_reviews_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_share_reviews_link_id_share_links FOREIGN KEY(link_id) REFERENCES share_links (id) ON DELETE CASCADE
+);
+CREATE TABLE share_uploads (
+	asset_id VARCHAR(36) NOT NULL, 
+	link_id VARCHAR(36) NOT NULL, 
+	uploader_name VARCHAR(200), 
+	uploader_email VARCHAR(254), 
+	CONSTRAINT pk_share_uploads PRIMARY KEY (asset_id), 
+	CONSTRAINT fk_share_uploads_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_share_uploads_link_id_share_links FOREIGN KEY(link_id) REFERENCES share_links (id) ON DELETE CASCADE
+);
 CREATE TABLE sync_links (
 	id INTEGER NOT NULL, 
 	remote_id INTEGER NOT NULL, 
@@ -187,6 +261,13 @@ CREATE INDEX ix_assets_user_seq ON assets (user_id, change_seq);
 CREATE INDEX ix_assets_user_sha256 ON assets (user_id, sha256);
 CREATE INDEX ix_assets_user_type_uploaded ON assets (user_id, asset_type, uploaded_at, id);
 CREATE INDEX ix_assets_user_uploaded ON assets (user_id, uploaded_at, id);
+CREATE INDEX ix_share_links_user_created ON share_links (user_id, created_at);
+CREATE INDEX ix_share_attempts_address_created ON share_attempts (address, created_at);
+CREATE INDEX ix_share_attempts_link_created ON share_attempts (link_id, created_at);
+CREATE INDEX ix_share_events_link_id ON share_events (link_id);
+CREATE INDEX ix_share_link_assets_asset_id ON share_link_assets (asset_id);
+CREATE INDEX ix_share_reviews_asset_created ON share_reviews (asset_id, created_at);
+CREATE INDEX ix_share_reviews_link_created ON share_reviews (link_id, created_at);
 CREATE INDEX ix_persons_user_created ON persons (user_id, created_at, id);
 CREATE INDEX ix_person_images_asset_id ON person_images (asset_id);
 CREATE INDEX ix_assets_user_purpose_uploaded ON assets (user_id, purpose, uploaded_at, id);

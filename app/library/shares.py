@@ -1,0 +1,361 @@
+"""ShareService: client review links and upload links, their reviews, events and password throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.library.errors import InvalidInput, NotFound, PermissionDenied
+from app.library.models import Asset, utcnow
+from app.library.repository import as_utc
+from app.library.service import LibraryService
+from app.library.share_models import (
+    ShareAttempt,
+    ShareEvent,
+    ShareLink,
+    ShareLinkAsset,
+    ShareReview,
+    ShareUpload,
+)
+from app.library.storage import UnsafePath, new_id, validate_uuid
+
+TOKEN_BYTES = 24  # 192 random bits
+DECISIONS = ("approved", "changes_requested")
+# Failed password attempts allowed in the window, per link and per address.
+MAX_ATTEMPTS = 5
+ATTEMPT_WINDOW = timedelta(minutes=15)
+_hasher = PasswordHasher()  # argon2id by default
+
+
+class LinkGone(Exception):
+    """The link existed but is expired or revoked."""
+
+
+class TooManyAttempts(PermissionDenied):
+    """Too many wrong passwords recently, for this link or from this address."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLinkRecord:
+    id: str
+    user_id: int | None
+    kind: str
+    scope: str
+    client_id: str | None
+    campaign_id: str | None
+    title: str
+    has_password: bool
+    allow_download: bool
+    allow_review: bool
+    quota_files: int | None
+    quota_bytes: int | None
+    used_files: int
+    used_bytes: int
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    id: int
+    link_id: str
+    asset_id: str
+    reviewer: str
+    decision: str | None
+    comment: str | None
+    created_at: datetime
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _clean(text: str, what: str, limit: int) -> str:
+    cleaned = " ".join(text.split())
+    if not cleaned or len(cleaned) > limit:
+        raise InvalidInput(f"{what} is 1-{limit} characters")
+    return cleaned
+
+
+class ShareService:
+    """Links of one library; `clock` is injectable so expiry can be tested."""
+
+    def __init__(self, library: LibraryService, clock: Callable[[], datetime] = utcnow) -> None:
+        self.library = library
+        self.clock = clock
+
+    # --- owner side -----------------------------------------------------------------------
+
+    def create_link(
+        self,
+        user_id: int | None,
+        *,
+        kind: str = "review",
+        client_id: str | None = None,
+        campaign_id: str | None = None,
+        asset_ids: Sequence[str] = (),
+        expires_at: datetime | None = None,
+        password: str | None = None,
+        allow_download: bool = True,
+        allow_review: bool = True,
+        quota_files: int | None = None,
+        quota_bytes: int | None = None,
+    ) -> tuple[ShareLinkRecord, str]:
+        """Make a link; returns its record and the token, which is never stored."""
+        if kind not in ("review", "upload"):
+            raise InvalidInput("A link is a review link or an upload link")
+        given = [x for x in (client_id, campaign_id, asset_ids or None) if x]
+        if len(given) != 1:
+            raise InvalidInput("A link shares one client, one campaign or a selection of assets")
+        if kind == "upload" and not campaign_id:
+            raise InvalidInput("An upload link needs a campaign to file the files in")
+        if expires_at is not None and as_utc(expires_at) <= self.clock():
+            raise InvalidInput("The expiry date is in the past")
+        for q, what in ((quota_files, "file"), (quota_bytes, "byte")):
+            if q is not None and q <= 0:
+                raise InvalidInput(f"The {what} quota must be positive")
+        if password is not None and not password:
+            raise InvalidInput("The password is empty")
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        with self.library.writing() as s:
+            title, scope = self._scope(s, user_id, client_id, campaign_id, asset_ids)
+            link = ShareLink(
+                id=new_id(), user_id=user_id, kind=kind, token_hash=_token_hash(token),
+                scope=scope, client_id=client_id if scope == "client" else None,
+                campaign_id=campaign_id, title=title,
+                password_hash=_hasher.hash(password) if password else None,
+                allow_download=allow_download, allow_review=allow_review,
+                quota_files=quota_files, quota_bytes=quota_bytes, used_files=0, used_bytes=0,
+                created_at=self.clock(), expires_at=expires_at,
+            )
+            s.add(link)
+            s.flush()
+            for asset_id in dict.fromkeys(asset_ids):
+                s.add(ShareLinkAsset(link_id=link.id, asset_id=asset_id))
+            s.flush()
+            return self._record(link), token
+
+    def list_links(self, user_id: int | None) -> list[ShareLinkRecord]:
+        with self.library.reading() as s:
+            rows = s.scalars(
+                select(ShareLink).where(ShareLink.user_id == user_id)
+                .order_by(ShareLink.created_at.desc(), ShareLink.id)
+            ).all()
+            return [self._record(r) for r in rows]
+
+    def revoke(self, user_id: int | None, link_id: str) -> ShareLinkRecord:
+        with self.library.writing() as s:
+            link = self._owned(s, user_id, link_id)
+            if link.revoked_at is None:
+                link.revoked_at = self.clock()
+            return self._record(link)
+
+    def feedback(self, user_id: int | None, link_id: str) -> list[ReviewRecord]:
+        with self.library.reading() as s:
+            link = self._owned(s, user_id, link_id)
+            rows = s.scalars(
+                select(ShareReview).where(ShareReview.link_id == link.id)
+                .order_by(ShareReview.created_at, ShareReview.id)
+            ).all()
+            return [self._review(r) for r in rows]
+
+    def reviews_for_asset(self, asset_id: str) -> list[ReviewRecord]:
+        with self.library.reading() as s:
+            rows = s.scalars(
+                select(ShareReview).where(ShareReview.asset_id == asset_id)
+                .order_by(ShareReview.created_at, ShareReview.id)
+            ).all()
+            return [self._review(r) for r in rows]
+
+    def events(self, user_id: int | None, link_id: str) -> list[tuple[str, str | None, str | None, datetime]]:
+        """(kind, actor, asset id, when) of every event on one of the user's links."""
+        with self.library.reading() as s:
+            link = self._owned(s, user_id, link_id)
+            rows = s.scalars(
+                select(ShareEvent).where(ShareEvent.link_id == link.id).order_by(ShareEvent.id)
+            ).all()
+            return [(e.kind, e.actor, e.asset_id, as_utc(e.created_at)) for e in rows]
+
+    # --- visitor side ---------------------------------------------------------------------
+
+    def open(self, token: str) -> ShareLinkRecord:
+        """The link a token names; NotFound for no link, LinkGone for expired or revoked."""
+        with self.library.reading() as s:
+            link = self._by_token(s, token)
+            return self._record(link)
+
+    def check_password(self, link_id: str, password: str, address: str) -> bool:
+        """Whether the password is right; wrong ones are counted and throttle further tries."""
+        now = self.clock()
+        since = now - ATTEMPT_WINDOW
+        with self.library.writing() as s:
+            link = s.get(ShareLink, link_id)
+            if link is None:
+                raise NotFound("Link not found")
+            if link.password_hash is None:
+                return True
+            per_link = s.scalar(select(func.count()).select_from(ShareAttempt).where(
+                ShareAttempt.link_id == link_id, ShareAttempt.created_at >= since))
+            per_address = s.scalar(select(func.count()).select_from(ShareAttempt).where(
+                ShareAttempt.address == address[:64], ShareAttempt.created_at >= since))
+            if (per_link or 0) >= MAX_ATTEMPTS or (per_address or 0) >= MAX_ATTEMPTS:
+                raise TooManyAttempts("Too many wrong passwords; try again in 15 minutes")
+            try:
+                _hasher.verify(link.password_hash, password)
+                return True
+            except (VerificationError, InvalidHashError):
+                s.add(ShareAttempt(link_id=link_id, address=address[:64], created_at=now))
+                return False
+
+    def asset_ids(self, link_id: str) -> list[str]:
+        """Ids of the assets a review link reaches, newest first."""
+        with self.library.reading() as s:
+            link = s.get(ShareLink, link_id)
+            if link is None:
+                raise NotFound("Link not found")
+            return list(s.scalars(self._assets_of(link).order_by(Asset.uploaded_at.desc(), Asset.id)))
+
+    def asset_in_link(self, link_id: str, asset_id: str) -> str:
+        """The asset id if the link reaches it; NotFound otherwise, whatever else exists."""
+        try:
+            asset_id = validate_uuid(asset_id)
+        except UnsafePath:
+            raise NotFound("Asset not found") from None
+        with self.library.reading() as s:
+            link = s.get(ShareLink, link_id)
+            if link is None or s.scalar(self._assets_of(link).where(Asset.id == asset_id)) is None:
+                raise NotFound("Asset not found")
+            return asset_id
+
+    def add_review(
+        self, link_id: str, asset_id: str, reviewer: str, decision: str | None, comment: str | None
+    ) -> ReviewRecord:
+        if decision is not None and decision not in DECISIONS:
+            raise InvalidInput("A decision is approved or changes_requested")
+        text = comment.strip() if comment else None
+        if decision is None and not text:
+            raise InvalidInput("Write a comment or choose Approve or Request changes")
+        if text and len(text) > 5000:
+            raise InvalidInput("A comment is at most 5000 characters")
+        name = _clean(reviewer, "Your name", 100)
+        asset_id = self.asset_in_link(link_id, asset_id)
+        with self.library.writing() as s:
+            link = s.get(ShareLink, link_id)
+            if link is None or not link.allow_review:
+                raise PermissionDenied("This link does not take reviews")
+            review = ShareReview(link_id=link_id, asset_id=asset_id, reviewer=name,
+                                 decision=decision, comment=text, created_at=self.clock())
+            s.add(review)
+            s.flush()
+            return self._review(review)
+
+    def record_event(self, link_id: str, kind: str, actor: str | None = None,
+                     asset_id: str | None = None, detail: str | None = None) -> None:
+        with self.library.writing() as s:
+            s.add(ShareEvent(link_id=link_id, kind=kind, actor=(actor or None) and actor[:200],
+                             asset_id=asset_id, detail=detail and detail[:300],
+                             created_at=self.clock()))
+
+    def reserve_upload(self, link_id: str, size: int) -> None:
+        """Count one file of `size` bytes against the quota, or refuse it with the reason."""
+        with self.library.writing() as s:
+            link = s.get(ShareLink, link_id)
+            if link is None or link.kind != "upload":
+                raise NotFound("Link not found")
+            if link.quota_files is not None and link.used_files + 1 > link.quota_files:
+                raise InvalidInput(f"This link takes at most {link.quota_files} files")
+            if link.quota_bytes is not None and link.used_bytes + size > link.quota_bytes:
+                raise InvalidInput("This file would exceed the link's size quota")
+            link.used_files += 1
+            link.used_bytes += size
+
+    def mark_uploaded(self, link_id: str, asset_id: str, name: str | None, email: str | None) -> None:
+        with self.library.writing() as s:
+            s.add(ShareUpload(asset_id=asset_id, link_id=link_id,
+                              uploader_name=name and name[:200], uploader_email=email and email[:254]))
+
+    def uploader(self, asset_id: str) -> tuple[str | None, str | None] | None:
+        with self.library.reading() as s:
+            row = s.get(ShareUpload, asset_id)
+            return None if row is None else (row.uploader_name, row.uploader_email)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _by_token(self, s: Session, token: str) -> ShareLink:
+        wanted = _token_hash(token)
+        link = s.scalar(select(ShareLink).where(ShareLink.token_hash == wanted))
+        # The lookup is by hash; the comparison in constant time guards the last step.
+        if link is None or not hmac.compare_digest(link.token_hash, wanted):
+            raise NotFound("Link not found")
+        if link.revoked_at is not None:
+            raise LinkGone("This link was revoked")
+        if link.expires_at is not None and as_utc(link.expires_at) <= self.clock():
+            raise LinkGone("This link has expired")
+        return link
+
+    @staticmethod
+    def _assets_of(link: ShareLink):  # type: ignore[no-untyped-def]
+        q = select(Asset.id).where(Asset.user_id == link.user_id)
+        if link.scope == "client":
+            return q.where(Asset.client_id == link.client_id)
+        if link.scope == "campaign":
+            return q.where(Asset.campaign_id == link.campaign_id)
+        return q.where(Asset.id.in_(
+            select(ShareLinkAsset.asset_id).where(ShareLinkAsset.link_id == link.id)))
+
+    def _scope(self, s: Session, user_id: int | None, client_id: str | None,
+               campaign_id: str | None, asset_ids: Sequence[str]) -> tuple[str, str]:
+        lib = self.library
+        if client_id:
+            return lib._owned_client(s, client_id, user_id).name, "client"
+        if campaign_id:
+            return lib._owned_campaign(s, campaign_id, user_id).name, "campaign"
+        ids = []
+        for raw in asset_ids:
+            try:
+                ids.append(validate_uuid(raw))
+            except UnsafePath:
+                raise InvalidInput(f"Asset {raw!r} is not one of yours") from None
+        found = set(s.scalars(select(Asset.id).where(Asset.id.in_(ids), Asset.user_id == user_id)))
+        for asset_id in ids:
+            if asset_id not in found:
+                raise InvalidInput(f"Asset {asset_id!r} is not one of yours")
+        return f"{len(found)} assets", "selection"
+
+    @staticmethod
+    def _owned(s: Session, user_id: int | None, link_id: str) -> ShareLink:
+        try:
+            link_id = validate_uuid(link_id)
+        except UnsafePath:
+            raise NotFound("Link not found") from None
+        link = s.get(ShareLink, link_id)
+        if link is None or link.user_id != user_id:
+            raise NotFound("Link not found")
+        return link
+
+    @staticmethod
+    def _record(l: ShareLink) -> ShareLinkRecord:
+        return ShareLinkRecord(
+            id=l.id, user_id=l.user_id, kind=l.kind, scope=l.scope, client_id=l.client_id,
+            campaign_id=l.campaign_id, title=l.title, has_password=l.password_hash is not None,
+            allow_download=l.allow_download, allow_review=l.allow_review,
+            quota_files=l.quota_files, quota_bytes=l.quota_bytes, used_files=l.used_files,
+            used_bytes=l.used_bytes, created_at=as_utc(l.created_at),
+            expires_at=as_utc(l.expires_at) if l.expires_at else None,
+            revoked_at=as_utc(l.revoked_at) if l.revoked_at else None,
+        )
+
+    @staticmethod
+    def _review(r: ShareReview) -> ReviewRecord:
+        return ReviewRecord(id=r.id, link_id=r.link_id, asset_id=r.asset_id, reviewer=r.reviewer,
+                            decision=r.decision, comment=r.comment, created_at=as_utc(r.created_at))
