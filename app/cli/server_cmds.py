@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     limits = p.add_argument_group("limits (README: \"Limits on clients\"); per worker process unless said")
     limits.add_argument("--max-uploads", type=int, default=32, help="uploads in progress at once (default 32; 503 beyond)")
-    limits.add_argument("--max-uploads-per-user", type=int, default=4, help="uploads in progress per user (default 4; 429 beyond)")
+    limits.add_argument("--max-uploads-per-user", type=int, default=8, help="uploads in progress per user (default 8; 429 beyond)")
     limits.add_argument("--min-upload-rate", type=int, default=1024, help="bytes a second an upload must average (default 1024; 408 below)")
     limits.add_argument("--upload-rate-window", type=float, default=10.0, help="seconds over which that rate is measured (default 10)")
     limits.add_argument("--header-timeout", type=float, default=10.0, help="seconds a client has to send a request's headers (default 10; 408)")

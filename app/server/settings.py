@@ -28,7 +28,7 @@ class ServerSettings:
     s3_endpoint: str | None = None  # an S3-compatible store's URL (None: AWS itself)
     # Limits on every client (README, "Limits"); per worker process unless said otherwise.
     max_uploads: int = 32  # uploads in progress at once (503 beyond)
-    max_uploads_per_user: int = 4  # uploads in progress at once per user (429 beyond)
+    max_uploads_per_user: int = 8  # uploads in progress at once per user (429 beyond)
     min_upload_rate: int = 1024  # bytes/s an upload must average over each window (408 below)
     upload_rate_window: float = 10.0  # seconds over which that rate is measured
     header_timeout: float = 10.0  # seconds to send a request's headers (408 after)

@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.bench import biglib, corpus
 from tests.bench.common import Context, Row, median, need_module, rss_mb, seconds
 from tests.bench.http import curl_download, curl_upload, load, nginx, percentile
+from tests.bench.job_abuse import listing_under_attack
 
 PAGE = 50
 
@@ -89,6 +90,7 @@ def server(ctx: Context) -> list[Row]:
                 )
             )
     rows.append(_listing(ctx))
+    rows.append(listing_under_attack(ctx))
     return rows
 
 

@@ -125,7 +125,7 @@ def test_edit_assign_and_owner_checks(library: LibraryService, media_dir: Path) 
     cleared = library.update_asset(r.id, AssetChanges(tags=None, campaign_id=None))
     assert cleared.tags is None and cleared.campaign_id is None
     assert cleared.name == "Hero shot"
-    other = library.create_user("someone", "pw-123456")
+    other = library.create_user("someone", "pw-12345678-ok")
     with pytest.raises(PermissionDenied):
         library.delete_asset(r.id, user_id=other.id)
     with pytest.raises(NotFound):
