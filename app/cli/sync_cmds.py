@@ -243,5 +243,5 @@ def cmd_status(args: argparse.Namespace) -> int:
             if not plan.visible():
                 print("  in sync")
             else:
-                print(f"  {plan.to_upload} to upload, {plan.to_download} to download")
+                print(f"  {plan.counts_text()}")
     return 0

@@ -175,6 +175,19 @@ class Applier:
     def _link(self, a: Action) -> None:
         L, R = a.local, a.remote
         assert L is not None and R is not None and a.base is not None
+        if a.push or a.pull:
+            # A first match merged per field: each side takes the fields it lost.
+            if a.pull:
+                self._pull(L.id, a)
+            updated_at = R.updated_at
+            if a.push:
+                pushed = {f: t for f, t in a.times.items() if f in a.push}
+                extra = {"edit_times": pushed} if pushed else {}
+                R = self.remote.update(R.id, **a.push, **extra)  # type: ignore[arg-type]
+                updated_at = R.updated_at
+            self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, a.base, updated_at)
+            self.outcome.count(LINK)
+            return
         base = R.snapshot if R.filing is not None else Snapshot(R.name, R.tags, a.base.filing)
         updated_at = R.updated_at
         push = {f: getattr(a.base, f) for f in changed_fields(a.base, base)}
@@ -279,6 +292,19 @@ class Applier:
                 return asset_id
         return None
 
+    def _pull(self, asset_id: str, a: Action) -> None:
+        changes: dict[str, Any] = {}
+        if "name" in a.pull:
+            changes["name"] = a.pull["name"]
+        if "tags" in a.pull:
+            changes["tags"] = list(a.pull["tags"]) or None  # type: ignore[call-overload]
+        if "filing" in a.pull:
+            filing = a.pull["filing"]
+            assert isinstance(filing, Filing)
+            changes["client_id"], changes["campaign_id"] = self._local_ids(filing)
+        pulled = {f: t for f, t in a.times.items() if f in a.pull}
+        self.lib.update_asset(asset_id, AssetChanges(**changes), edit_times=pulled or None)
+
     def _edit(self, a: Action) -> None:
         link, L = a.link, a.local
         assert link is not None and L is not None and a.base is not None
@@ -292,11 +318,14 @@ class Applier:
                 filing = a.pull["filing"]
                 assert isinstance(filing, Filing)
                 changes["client_id"], changes["campaign_id"] = self._local_ids(filing)
-            self.lib.update_asset(L.id, AssetChanges(**changes))
+            pulled = {f: t for f, t in a.times.items() if f in a.pull}
+            self.lib.update_asset(L.id, AssetChanges(**changes), edit_times=pulled or None)
         updated_at = None
         if a.push:
             assert link.remote_asset_id is not None
-            R = self.remote.update(link.remote_asset_id, **a.push)  # type: ignore[arg-type]
+            pushed = {f: t for f, t in a.times.items() if f in a.push}
+            extra = {"edit_times": pushed} if pushed else {}
+            R = self.remote.update(link.remote_asset_id, **a.push, **extra)  # type: ignore[arg-type]
             updated_at = R.updated_at
         self.store.update_base(link.id, a.base, updated_at)
         if a.push or a.pull:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from app.client.errors import ApiError, InvalidRequest, ProtocolError
 from app.core.errors import AtelierError, FileTooLarge, RejectedFile
 from app.core.formats import FORMAT_MIME
+from app.core.hashing import sha256_file
+from app.library.records import AssetRecord
 from app.sync.errors import FATAL, Cancelled
 from app.sync.plan import UPLOAD, Action
 from app.sync.remote import Filing, RemoteAsset, Snapshot
@@ -119,12 +121,24 @@ class Pusher:
             if a.link is None and link is not None and link.state == "linked":
                 self.applier._done += 1  # paired with a download earlier in this sync
                 continue
+            if not self._verified(L):
+                reason = "its file changed on disk since it was imported (run `atelier check`)"
+                self._notes.append((index, "skipped", f"{a.label}: not sent: {reason}"))
+                self.applier._done += 1
+                continue
             if limit is not None and L.size is not None and L.size > limit:
                 self._refused(index, a, str(FileTooLarge(limit)))
                 self.applier._done += 1
                 continue
             jobs.append(_Job(index, a, max(L.size or 0, 0)))
         return jobs
+
+    def _verified(self, L: AssetRecord) -> bool:
+        """The file still holds the bytes recorded at import: nothing unverified leaves."""
+        try:
+            return sha256_file(self.applier.lib.file_path(L)) == L.sha256
+        except OSError:
+            return False
 
     def _drive(self, jobs: list[_Job]) -> None:
         pending = deque(jobs)

@@ -81,24 +81,6 @@ def test_a_file_changed_on_disk_is_not_uploaded(server, libs, tmp_path: Path) ->
     assert [r[1] for r in server_state(server)] == ["pic1.jpg"]
 
 
-def test_check_repair_of_a_changed_file_without_a_remote(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    desk = tmp_path / "desk"
-    with LibraryService(desk) as lib:
-        lib.import_paths(jpegs(tmp_path / "m", 1))
-        [bad] = list(lib.iter_assets())
-        path = lib.file_path(bad)
-    original = path.read_bytes()
-    path.write_bytes(original[:-10] + b"0123456789")
-    code = main(["--data-dir", str(desk), "check", "--repair", "--yes"])
-    out = capsys.readouterr().out
-    assert code != 0
-    assert "lost+found" in out
-    assert (desk / "lost+found").is_dir() and any((desk / "lost+found").iterdir())
-    assert main(["--data-dir", str(desk), "check"]) != 0
-    with LibraryService(desk) as lib:
-        assert [i.kind for i in lib.check().issues] == ["missing_file"]
-
-
 def test_counts_are_honest_and_progress_is_monotonic(server, libs, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     a, _ = libs
     connect(a, server.base_url, server.token)
