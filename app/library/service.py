@@ -593,6 +593,14 @@ class LibraryService:
         with self.writing() as s:
             sync_state.stamp_edit(s, asset_id, list(times), times, self.wall_clock)
 
+    def add_sync_history(self, remote_id: int, sync_id: str, rows: Sequence[Mapping[str, object]]) -> None:
+        with self.writing() as s:
+            sync_state.add_history(s, remote_id, sync_id, rows)
+
+    def sync_history(self, remote_id: int | None = None, syncs: int = 20) -> list[sync_state.HistoryEntry]:
+        with self.reading() as s:
+            return sync_state.history(s, remote_id, syncs)
+
     def observe_edit_times(self, stamps: Iterable[str | None]) -> None:
         with self.writing() as s:
             sync_state.observe(s, stamps, self.wall_clock)

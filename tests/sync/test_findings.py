@@ -134,3 +134,28 @@ def test_only_one_sync_per_library_and_remote_across_processes(server, libs, tmp
         holder.wait(20)
     sync(a)  # the lock went with the other process
     assert SyncStore(a).get_remote().last_status == "ok"
+
+
+def test_sync_log_keeps_the_value_that_lost(server, libs, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    a, b = libs
+    connect(a, server.base_url, server.token, name="studio")
+    connect(b, server.base_url, server.token, name="studio")
+    a.import_paths(jpegs(tmp_path / "m", 1))
+    sync(a)
+    sync(b)
+    a.update_asset(_one(a, "pic0.jpg").id, AssetChanges(name="A, earlier"))
+    _next_millisecond()
+    b.update_asset(_one(b, "pic0.jpg").id, AssetChanges(name="B, later"))
+    sync(a)
+    sync(b)
+    sync(a)
+    # B's sync overwrote A's earlier name on the server: B's log keeps it.
+    assert main(["--data-dir", str(b.data_dir), "sync", "log", "--json"]) == 0
+    import json
+
+    entries = json.loads(capsys.readouterr().out)
+    lost = [e for e in entries if e["side"] == "server" and e["conflict"]]
+    assert [(e["field"], e["old"], e["new"]) for e in lost] == [("name", "A, earlier", "B, later")]
+    assert lost[0]["oldEditedAt"] and lost[0]["newEditedAt"] > lost[0]["oldEditedAt"]
+    assert main(["--data-dir", str(b.data_dir), "sync", "log", "--remote", "studio"]) == 0
+    assert "'A, earlier' -> 'B, later' (lost a conflict)" in capsys.readouterr().out
