@@ -49,3 +49,28 @@ def test_a_clock_an_hour_ahead_wins_only_until_the_other_side_synced(server, tmp
     finally:
         ahead.close()
         right.close()
+
+
+def test_patch_extension_carries_edit_times_into_the_feed(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    from app.api.schemas import AssetUpdate, EditTimes
+    from app.client import ApiClient
+
+    [path] = jpegs(tmp_path / "m", 1)
+    stamp = "1900000000000.0003.abc1"
+    with ApiClient(server.base_url, server.token) as api:
+        up = api.upload(path, name="p.jpg", content_type="image/jpeg")
+        api.update_asset(up.id, AssetUpdate(name="renamed", editTimes=EditTimes(name=stamp)))
+        feed = api.changes(0)
+    [state] = [s for s in feed.assets if s.asset.id == up.id]
+    assert state.editTimes is not None and state.editTimes.name == stamp
+    assert state.editTimes.tags is not None and state.editTimes.tags < stamp  # its upload time
+    bad = requests.patch(
+        f"{server.base_url}/api/v2/assets/{up.id}",
+        json={"name": "x", "editTimes": {"name": "yesterday"}},
+        headers={"Authorization": f"Bearer {server.token}"},
+        timeout=10,
+    )
+    assert bad.status_code == 422
+    assert [r[1] for r in server_state(server)] == ["renamed"]
