@@ -73,6 +73,9 @@ class Pusher:
         self._bytes_done = 0  # bytes of finished uploads
         self._message = ""
         self._shown: tuple[str, int] | None = None
+        # Journalled but not yet handed to a worker: forgotten again if the push stops, so
+        # the next plan marks "(resumed)" only uploads that had really started.
+        self._journalled: deque[_Job] = deque()
 
     # --- coordinator ---------------------------------------------------------------------
 
@@ -101,6 +104,9 @@ class Pusher:
                     except queue.Empty:
                         break
                 self._flush_links()
+                for job in self._journalled:
+                    if job.link is not None and job.action.link is None:
+                        self.store.drop(job.link.id)
         outcome = self.applier.outcome
         for _, kind, text in sorted(self._notes):
             (outcome.skipped if kind == "skipped" else outcome.failed).append(text)
@@ -142,7 +148,7 @@ class Pusher:
 
     def _drive(self, jobs: list[_Job]) -> None:
         pending = deque(jobs)
-        journalled: deque[_Job] = deque()
+        journalled = self._journalled
         in_flight = 0
         while True:
             if self._fatal is None and self.applier.cancel is not None and self.applier.cancel.cancelled:

@@ -159,3 +159,34 @@ def test_sync_log_keeps_the_value_that_lost(server, libs, tmp_path: Path, capsys
     assert lost[0]["oldEditedAt"] and lost[0]["newEditedAt"] > lost[0]["oldEditedAt"]
     assert main(["--data-dir", str(b.data_dir), "sync", "log", "--remote", "studio"]) == 0
     assert "'A, earlier' -> 'B, later' (lost a conflict)" in capsys.readouterr().out
+
+
+def test_only_started_uploads_are_marked_resumed(tmp_path: Path) -> None:
+    from urllib.parse import urlsplit
+
+    from app.client import ServerUnreachable
+    from app.sync import ClientOptions
+    from tests.server.live import live_server
+    from tests.sync.conftest import PASSWORD, open_library
+    from tests.sync.faults import Fault, FaultProxy
+
+    a = open_library(tmp_path / "a")
+    try:
+        a.import_paths(jpegs(tmp_path / "m", 12))
+        with live_server(tmp_path / "srv") as srv:
+            token = srv.user("studio", PASSWORD)
+            port = urlsplit(srv.base_url).port
+            assert port is not None
+            proxy = FaultProxy(port, lambda n: Fault("hook", 0, b"POST /api/v2/upload-asset"))
+            proxy.hook = srv.process.kill
+            connect(a, proxy.url, token)
+            options = ClientOptions(timeout=(2.0, 4.0), retries=1, backoff=0.01)
+            with pytest.raises(ServerUnreachable):
+                SyncEngine(a, options=options).run()
+            srv.process.wait(10)
+            proxy.close()
+        links = SyncStore(a).links(SyncStore(a).get_remote().id)
+        started = [l for l in links if l.state == "uploading"]
+        assert 1 <= len(started) <= options.parallel_uploads
+    finally:
+        a.close()
