@@ -116,6 +116,17 @@ def _no_null_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
+EditStamp = Annotated[str, Field(pattern=r"^\d{13}\.\d{4}\.[0-9a-z]{1,16}$")]
+
+
+class EditTimes(WireModel):
+    """Per-field edit times (extension): hybrid-clock stamps that compare as text."""
+
+    name: EditStamp | None = None
+    tags: EditStamp | None = None
+    filing: EditStamp | None = None
+
+
 class AssetUpdate(WireModel):
     """PATCH /api/v2/assets/{id}: only the fields present are changed."""
 
@@ -133,6 +144,9 @@ class AssetUpdate(WireModel):
     tags: list[str] | None = None
     clientId: UuidStr | None = None
     campaignId: UuidStr | None = None
+    # Extension: when each field given was edited where the edit was made (hybrid-clock
+    # stamps, README "Sync"); absent: the server stamps the edit with its own clock.
+    editTimes: EditTimes | None = Field(default=None, json_schema_extra=_no_null_default)
 
 
 class ClientRead(WireModel):
@@ -195,6 +209,7 @@ class AssetState(WireModel):
     updatedAt: UtcDatetime
     clientName: str | None = None
     campaignName: str | None = None
+    editTimes: EditTimes | None = None
 
 
 class DeletedAsset(WireModel):

@@ -54,6 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--remote", help="only this remote (name or address)")
     a.add_argument("--offline", action="store_true", help="do not ask the server, count local changes only")
     a.set_defaults(func=cmd_status)
+    a = ssub.add_parser("log", help="what the last syncs changed on each side, with the values replaced")
+    a.add_argument("--remote", help="only this remote (name or address)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_log)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -243,5 +247,33 @@ def cmd_status(args: argparse.Namespace) -> int:
             if not plan.visible():
                 print("  in sync")
             else:
-                print(f"  {plan.to_upload} to upload, {plan.to_download} to download")
+                print(f"  {plan.counts_text()}")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    """Every field the last syncs changed, the value it replaced and both edit times."""
+    from app.sync import SyncStore
+
+    with open_library(args) as lib:
+        remote_id = SyncStore(lib).get_remote(args.remote).id if args.remote else None
+        entries = lib.sync_history(remote_id)
+    if args.json:
+        print_json([e.as_json() for e in entries])
+        return 0
+    if not entries:
+        print("No sync has changed anything yet.")
+        return 0
+    shown = None
+    for e in entries:
+        if e.sync_id != shown:
+            shown = e.sync_id
+            print(f"sync with {e.remote_name} at {_when(e.synced_at)}")
+        where = "here" if e.side == "here" else "on the server"
+        lost = " (lost a conflict)" if e.conflict else ""
+        data = e.as_json()
+        print(
+            f"  {e.label}: {e.field} {where}: {e.old_value!r} -> {e.new_value!r}{lost}"
+            f" [replaced edit {data['oldEditedAt'] or '?'}, winning edit {data['newEditedAt'] or '?'}]"
+        )
     return 0

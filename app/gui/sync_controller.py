@@ -134,12 +134,9 @@ class SyncController(QObject):
                 return SyncStatus("error", f"Error: {exc}", last_sync=last)
             if not plan.visible():
                 return SyncStatus("in-sync", "In sync", last_sync=last)
-            parts = []
-            if plan.to_upload:
-                parts.append(f"{plan.to_upload} to upload")
-            if plan.to_download:
-                parts.append(f"{plan.to_download} to download")
-            return SyncStatus("pending", " · ".join(parts), plan.to_upload, plan.to_download, last)
+            # Each kind on its own: deletions and edits are not uploads or downloads.
+            text = plan.counts_text().replace(", ", " · ")
+            return SyncStatus("pending", text, plan.to_upload, plan.to_download, last)
 
         def done(status: SyncStatus) -> None:
             self._checking = False

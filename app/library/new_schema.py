@@ -3,18 +3,17 @@
 Regenerate after adding a migration: `python -m app.library.schema_state`.
 """
 
-HEADS = ('0002_sync', '0002_v1', '0003_auth_guard')
-HEADS = ('0002_sync', '0002_v1', '0003_share_links')
+HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0003_sync_clock')
 
 SCRIPT = """\
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
-INSERT INTO "alembic_version" VALUES('0003_auth_guard');
+INSERT INTO "alembic_version" VALUES('0003_sync_clock');
 INSERT INTO "alembic_version" VALUES('0003_share_links');
+INSERT INTO "alembic_version" VALUES('0003_auth_guard');
 INSERT INTO "alembic_version" VALUES('0002_v1');
-INSERT INTO "alembic_version" VALUES('0002_sync');
 CREATE TABLE api_tokens (
 	id INTEGER NOT NULL, 
 	user_id INTEGER NOT NULL, 
@@ -26,6 +25,14 @@ CREATE TABLE api_tokens (
 	CONSTRAINT pk_api_tokens PRIMARY KEY (id), 
 	CONSTRAINT fk_api_tokens_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE, 
 	CONSTRAINT uq_api_tokens_token_hash UNIQUE (token_hash)
+);
+CREATE TABLE asset_edit_times (
+	asset_id VARCHAR(36) NOT NULL, 
+	name VARCHAR(40), 
+	tags VARCHAR(40), 
+	filing VARCHAR(40), 
+	CONSTRAINT pk_asset_edit_times PRIMARY KEY (asset_id), 
+	CONSTRAINT fk_asset_edit_times_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE
 );
 CREATE TABLE assets (
 	id VARCHAR(36) NOT NULL, 
@@ -196,6 +203,30 @@ CREATE TABLE share_uploads (
 	CONSTRAINT fk_share_uploads_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE, 
 	CONSTRAINT fk_share_uploads_link_id_share_links FOREIGN KEY(link_id) REFERENCES share_links (id) ON DELETE CASCADE
 );
+CREATE TABLE sync_clock (
+	id INTEGER NOT NULL, 
+	node VARCHAR(16) NOT NULL, 
+	last VARCHAR(40), 
+	CONSTRAINT pk_sync_clock PRIMARY KEY (id)
+);
+CREATE TABLE sync_history (
+	id INTEGER NOT NULL, 
+	remote_id INTEGER NOT NULL, 
+	sync_id VARCHAR(36) NOT NULL, 
+	synced_at DATETIME NOT NULL, 
+	asset_id VARCHAR(36), 
+	remote_asset_id VARCHAR(100), 
+	label VARCHAR(255) NOT NULL, 
+	field VARCHAR(16) NOT NULL, 
+	side VARCHAR(8) NOT NULL, 
+	old_value TEXT, 
+	new_value TEXT, 
+	old_time VARCHAR(40), 
+	new_time VARCHAR(40), 
+	"conflict" BOOLEAN NOT NULL, 
+	CONSTRAINT pk_sync_history PRIMARY KEY (id), 
+	CONSTRAINT fk_sync_history_remote_id_sync_remotes FOREIGN KEY(remote_id) REFERENCES sync_remotes (id) ON DELETE CASCADE
+);
 CREATE TABLE sync_links (
 	id INTEGER NOT NULL, 
 	remote_id INTEGER NOT NULL, 
@@ -261,6 +292,9 @@ CREATE INDEX ix_assets_user_seq ON assets (user_id, change_seq);
 CREATE INDEX ix_assets_user_sha256 ON assets (user_id, sha256);
 CREATE INDEX ix_assets_user_type_uploaded ON assets (user_id, asset_type, uploaded_at, id);
 CREATE INDEX ix_assets_user_uploaded ON assets (user_id, uploaded_at, id);
+CREATE INDEX ix_sync_links_remote_id ON sync_links (remote_id);
+CREATE INDEX ix_sync_history_remote_id ON sync_history (remote_id);
+CREATE INDEX ix_sync_history_sync_id ON sync_history (sync_id);
 CREATE INDEX ix_share_links_user_created ON share_links (user_id, created_at);
 CREATE INDEX ix_share_attempts_address_created ON share_attempts (address, created_at);
 CREATE INDEX ix_share_attempts_link_created ON share_attempts (link_id, created_at);
@@ -271,5 +305,4 @@ CREATE INDEX ix_share_reviews_link_created ON share_reviews (link_id, created_at
 CREATE INDEX ix_persons_user_created ON persons (user_id, created_at, id);
 CREATE INDEX ix_person_images_asset_id ON person_images (asset_id);
 CREATE INDEX ix_assets_user_purpose_uploaded ON assets (user_id, purpose, uploaded_at, id);
-CREATE INDEX ix_sync_links_remote_id ON sync_links (remote_id);
 """

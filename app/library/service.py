@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +21,7 @@ from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
-from app.library import auth, repository as repo
+from app.library import auth, repository as repo, sync_state
 from app.library.blobs import StoreLocation
 from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
 from app.library.errors import (
@@ -115,8 +115,11 @@ class LibraryService:
         probe_timeout: float = 60.0,
         workers: int | None = None,
         store: StoreLocation | None = None,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).expanduser()
+        # The wall clock under the edit-time clock (tests inject a skewed one).
+        self.wall_clock = wall_clock or time.time
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = store or StoreLocation()
         self.storage = Storage(
@@ -636,8 +639,14 @@ class LibraryService:
     # --- editing -----------------------------------------------------------------------
 
     def update_asset(
-        self, asset_id: str, changes: AssetChanges, user_id: int | None = None
+        self,
+        asset_id: str,
+        changes: AssetChanges,
+        user_id: int | None = None,
+        edit_times: Mapping[str, str] | None = None,
     ) -> AssetRecord:
+        """Edit an asset; each synced field edited gets its edit time (edit_times: the
+        times of edits made elsewhere, carried by sync; otherwise now)."""
         asset_id = self._valid_asset_id(asset_id)
         with self.writing() as s:
             a = s.get(Asset, asset_id)
@@ -675,10 +684,44 @@ class LibraryService:
                 a.purpose = changes.purpose  # type: ignore[assignment]
             if changes.description is not UNSET:
                 a.description = changes.description  # type: ignore[assignment]
+            edited = [
+                f
+                for f, change in (
+                    ("name", changes.name),
+                    ("tags", changes.tags),
+                    ("filing", UNSET if changes.client_id is UNSET and changes.campaign_id is UNSET else True),
+                )
+                if change is not UNSET
+            ]
+            sync_state.stamp_edit(s, asset_id, edited, edit_times, self.wall_clock)
             a.updated_at = utcnow()
             a.change_seq = repo.next_seq(s)
             s.flush()
             return repo.assets_by_ids(s, [asset_id])[asset_id]
+
+    # --- edit times (sync) -------------------------------------------------------------------
+
+    def edit_times(self, asset_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """asset id -> {name, tags, filing: edit-time stamp}; unedited fields: the upload time."""
+        with self.reading() as s:
+            return sync_state.edit_times(s, list(asset_ids))
+
+    def set_edit_times(self, asset_id: str, times: Mapping[str, str]) -> None:
+        """Times carried with values synced from elsewhere (a download, a first match)."""
+        with self.writing() as s:
+            sync_state.stamp_edit(s, asset_id, list(times), times, self.wall_clock)
+
+    def add_sync_history(self, remote_id: int, sync_id: str, rows: Sequence[Mapping[str, object]]) -> None:
+        with self.writing() as s:
+            sync_state.add_history(s, remote_id, sync_id, rows)
+
+    def sync_history(self, remote_id: int | None = None, syncs: int = 20) -> list[sync_state.HistoryEntry]:
+        with self.reading() as s:
+            return sync_state.history(s, remote_id, syncs)
+
+    def observe_edit_times(self, stamps: Iterable[str | None]) -> None:
+        with self.writing() as s:
+            sync_state.observe(s, stamps, self.wall_clock)
 
     def delete_asset(self, asset_id: str, user_id: int | None = None) -> None:
         """Delete the row, then its file and thumbnail (journalled, so a crash finishes on open)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.library.models import Base, utcnow
@@ -63,3 +63,56 @@ class SyncLink(Base):
     remote_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
     synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AssetEditTime(Base):
+    """When each synced field of an asset was last edited, as hybrid-clock stamps (app.core.hlc).
+
+    A missing row or field means "not edited since import": its time is the upload time.
+    """
+
+    __tablename__ = "asset_edit_times"
+
+    asset_id: Mapped[str] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str | None] = mapped_column(String(40))
+    tags: Mapped[str | None] = mapped_column(String(40))
+    filing: Mapped[str | None] = mapped_column(String(40))
+
+
+class SyncClock(Base):
+    """The library's hybrid clock: its node name and the latest stamp it made or saw (one row)."""
+
+    __tablename__ = "sync_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    node: Mapped[str] = mapped_column(String(16))
+    last: Mapped[str | None] = mapped_column(String(40))
+
+
+class SyncHistory(Base):
+    """One field one sync changed on one side: the value replaced, the value written, both times.
+
+    side is 'here' (this library changed) or 'server'; conflict says the replaced value was
+    an edit of its own since the last sync, i.e. it lost to a later edit.
+    """
+
+    __tablename__ = "sync_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    remote_id: Mapped[int] = mapped_column(
+        ForeignKey("sync_remotes.id", ondelete="CASCADE"), index=True
+    )
+    sync_id: Mapped[str] = mapped_column(String(36), index=True)
+    synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    asset_id: Mapped[str | None] = mapped_column(String(36))
+    remote_asset_id: Mapped[str | None] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(255))
+    field: Mapped[str] = mapped_column(String(16))
+    side: Mapped[str] = mapped_column(String(8))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    old_time: Mapped[str | None] = mapped_column(String(40))
+    new_time: Mapped[str | None] = mapped_column(String(40))
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False)

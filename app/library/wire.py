@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.api.schemas import (
+    EditTimes,
     AssetRead,
     AssetState,
     AudioAsset,
@@ -46,8 +47,11 @@ def asset_read(r: AssetRecord, base_url: str = "") -> AssetRead:
     return DocumentAsset(pageCount=r.page_count, thumbnailUrl=f"{url}/thumbnail", **common)
 
 
-def asset_state(r: AssetRecord, base_url: str = "") -> AssetState:
+def asset_state(
+    r: AssetRecord, base_url: str = "", edit_times: dict[str, str] | None = None
+) -> AssetState:
     return AssetState(
+        editTimes=EditTimes(**edit_times) if edit_times else None,
         asset=asset_read(r, base_url),
         sha256=r.sha256,
         updatedAt=r.updated_at,

@@ -164,4 +164,5 @@ def update_asset(
             optional_uuid(update.campaignId, "campaign") if "campaignId" in present else UNSET
         ),
     )
-    return asset_read(lib.update_asset(asset_id, changes, user.id), base)
+    times = update.editTimes.model_dump(exclude_none=True) if update.editTimes else None
+    return asset_read(lib.update_asset(asset_id, changes, user.id, edit_times=times), base)

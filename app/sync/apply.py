@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from app.sync.plan import (
     LocalView,
     Plan,
     changed_fields,
+    remote_times_of,
 )
 from app.sync.push import Pusher
 from app.sync.remote import Filing, Remote, RemoteAsset, Snapshot
@@ -70,6 +72,15 @@ class Outcome:
         self.done[kind] = self.done.get(kind, 0) + 1
 
 
+def _plain(value: object) -> object:
+    """A field's value as JSON: text, a list of tags, or [client, campaign, direct]."""
+    if isinstance(value, Filing):
+        return value.to_list()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
 def _same_format(a: str, b: str) -> bool:
     norm = {"jpeg": "jpg"}
     return norm.get(a.lower(), a.lower()) == norm.get(b.lower(), b.lower())
@@ -98,6 +109,7 @@ class Applier:
         self._done = 0
         self._total = 0
         self._view: LocalView | None = None
+        self._history: list[dict[str, object]] = []
 
     # --- driving ---------------------------------------------------------------------------
 
@@ -124,8 +136,41 @@ class Applier:
             except (ApiError, AtelierError, OSError) as exc:
                 self.outcome.failed.append(f"{action.label}: {exc}")
         self._done = self._total
+        if self._history:
+            self.lib.add_sync_history(self.remote_id, uuid.uuid4().hex, self._history)
         self._report("done")
         return self.outcome
+
+    def _remember(self, a: Action, local_times: dict[str, str]) -> None:
+        """What this action changed on each side, with the value replaced and both edit times."""
+        L, R = a.local, a.remote
+        if L is None:
+            return
+        here = self.view.snapshot(L)
+        there = R.snapshot if R is not None else (a.link.base if a.link else None)
+        base = a.link.base if a.link is not None else None
+        rtimes = remote_times_of(R) or {}
+        for side, fields, old_snap, old_times, new_times in (
+            ("here", a.pull, here, local_times, rtimes),
+            ("server", a.push, there, rtimes, local_times),
+        ):
+            for f, value in fields.items():
+                old = getattr(old_snap, f) if old_snap is not None else None
+                conflict = base is None or (old_snap is not None and f in changed_fields(old_snap, base))
+                self._history.append(
+                    {
+                        "asset_id": L.id,
+                        "remote_asset_id": (a.link.remote_asset_id if a.link else None) or (R.id if R else None),
+                        "label": a.label,
+                        "field": f,
+                        "side": side,
+                        "old": _plain(old),
+                        "new": _plain(value),
+                        "old_time": old_times.get(f),
+                        "new_time": a.times.get(f) or new_times.get(f),
+                        "conflict": conflict,
+                    }
+                )
 
     def _check(self) -> None:
         if self.cancel is not None and self.cancel.cancelled:
@@ -175,6 +220,20 @@ class Applier:
     def _link(self, a: Action) -> None:
         L, R = a.local, a.remote
         assert L is not None and R is not None and a.base is not None
+        if a.push or a.pull:
+            self._remember(a, self.lib.edit_times([L.id]).get(L.id, {}))
+            # A first match merged per field: each side takes the fields it lost.
+            if a.pull:
+                self._pull(L.id, a)
+            updated_at = R.updated_at
+            if a.push:
+                pushed = {f: t for f, t in a.times.items() if f in a.push}
+                extra = {"edit_times": pushed} if pushed else {}
+                R = self.remote.update(R.id, **a.push, **extra)  # type: ignore[arg-type]
+                updated_at = R.updated_at
+            self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, a.base, updated_at)
+            self.outcome.count(LINK)
+            return
         base = R.snapshot if R.filing is not None else Snapshot(R.name, R.tags, a.base.filing)
         updated_at = R.updated_at
         push = {f: getattr(a.base, f) for f in changed_fields(a.base, base)}
@@ -279,9 +338,24 @@ class Applier:
                 return asset_id
         return None
 
+    def _pull(self, asset_id: str, a: Action) -> None:
+        changes: dict[str, Any] = {}
+        if "name" in a.pull:
+            changes["name"] = a.pull["name"]
+        if "tags" in a.pull:
+            changes["tags"] = list(a.pull["tags"]) or None  # type: ignore[call-overload]
+        if "filing" in a.pull:
+            filing = a.pull["filing"]
+            assert isinstance(filing, Filing)
+            changes["client_id"], changes["campaign_id"] = self._local_ids(filing)
+        pulled = {f: t for f, t in a.times.items() if f in a.pull}
+        self.lib.update_asset(asset_id, AssetChanges(**changes), edit_times=pulled or None)
+
     def _edit(self, a: Action) -> None:
         link, L = a.link, a.local
         assert link is not None and L is not None and a.base is not None
+        if a.push or a.pull:
+            self._remember(a, self.lib.edit_times([L.id]).get(L.id, {}))
         if a.pull:
             changes: dict[str, Any] = {}
             if "name" in a.pull:
@@ -292,11 +366,14 @@ class Applier:
                 filing = a.pull["filing"]
                 assert isinstance(filing, Filing)
                 changes["client_id"], changes["campaign_id"] = self._local_ids(filing)
-            self.lib.update_asset(L.id, AssetChanges(**changes))
+            pulled = {f: t for f, t in a.times.items() if f in a.pull}
+            self.lib.update_asset(L.id, AssetChanges(**changes), edit_times=pulled or None)
         updated_at = None
         if a.push:
             assert link.remote_asset_id is not None
-            R = self.remote.update(link.remote_asset_id, **a.push)  # type: ignore[arg-type]
+            pushed = {f: t for f, t in a.times.items() if f in a.push}
+            extra = {"edit_times": pushed} if pushed else {}
+            R = self.remote.update(link.remote_asset_id, **a.push, **extra)  # type: ignore[arg-type]
             updated_at = R.updated_at
         self.store.update_base(link.id, a.base, updated_at)
         if a.push or a.pull:

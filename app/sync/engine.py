@@ -13,6 +13,7 @@ from app.client.errors import ServerUnreachable
 from app.core.errors import AtelierError
 from app.library.records import CancelToken
 from app.library.service import LibraryService
+from app.library.sync_state import sync_lock
 from app.sync.apply import Applier, Outcome, ProgressFn
 from app.sync.errors import Cancelled, MassDeletion, SyncError
 from app.sync.plan import LocalView, Plan, Planner, changed_fields
@@ -124,11 +125,19 @@ class SyncEngine:
     ) -> SyncReport:
         """Plan, then (unless dry_run) apply. Raises MassDeletion without force when it would
         delete over half of a side; the outcome is recorded for `sync status` either way."""
+        busy = f"a sync with {self.config.name} is already running in another window or command"
         lock = _lock_for(self.lib, self.config.id)
         if not lock.acquire(blocking=False):
-            raise SyncError("A sync with this remote is already running")
+            raise SyncError(busy)
         try:
-            return self._run(dry_run, force, progress, cancel, on_plan)
+            # Another process (the window, the CLI) syncing the same library and remote.
+            across = sync_lock(self.lib, self.config.id)
+            if not across.acquire():
+                raise SyncError(busy)
+            try:
+                return self._run(dry_run, force, progress, cancel, on_plan)
+            finally:
+                across.release()
         finally:
             lock.release()
 

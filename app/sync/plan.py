@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from app.core import hlc
 from app.core.units import human_size
 from app.library.records import AssetQuery, AssetRecord, CancelToken
 from app.library.service import LibraryService
@@ -42,6 +43,7 @@ class Action:
     confirm: bool = False  # list mode: make sure the asset is really gone first
     candidates: tuple[str, ...] = ()  # list mode: local assets that may hold the same bytes
     restore_id: str | None = None
+    times: dict[str, str] = field(default_factory=dict)  # field -> edit time of the value carried
 
     @property
     def visible(self) -> bool:
@@ -57,7 +59,13 @@ class Action:
             assert self.remote is not None
             return f"download        {self.label} ({self.remote.asset_type}, {human_size(self.remote.size, '? bytes')}){note}"
         if self.kind == LINK:
-            return f"match           {self.label} (the same file is on both sides){note}"
+            parts = []
+            if self.push:
+                parts.append("on the server: " + _changes(self.push))
+            if self.pull:
+                parts.append("here: " + _changes(self.pull))
+            merged = f": {'; '.join(parts)}" if parts else ""
+            return f"match           {self.label} (the same file is on both sides){merged}{note}"
         if self.kind == EDIT:
             parts = []
             if self.push:
@@ -108,6 +116,37 @@ class Plan:
 
     def count(self, *kinds: str) -> int:
         return sum(1 for a in self.actions if a.kind in kinds and a.visible)
+
+    @property
+    def uploads(self) -> int:
+        return self.count(UPLOAD)
+
+    @property
+    def downloads(self) -> int:
+        return self.count(DOWNLOAD)
+
+    @property
+    def deletions_remote(self) -> int:
+        return self.count(DELETE_REMOTE)
+
+    @property
+    def deletions_local(self) -> int:
+        return self.count(DELETE_LOCAL)
+
+    def counts_text(self) -> str:
+        """Each kind of change on its own (`sync status`, the window's status bar)."""
+        n = {k: self.count(k) for k in (UPLOAD, DOWNLOAD, DELETE_REMOTE, DELETE_LOCAL)}
+        pushes = sum(1 for a in self.actions if a.kind == EDIT and a.push)
+        pulls = sum(1 for a in self.actions if a.kind == EDIT and a.pull)
+        parts = [
+            (n[UPLOAD], "to upload"),
+            (n[DOWNLOAD], "to download"),
+            (pushes, "edit(s) to send"),
+            (pulls, "edit(s) to take"),
+            (n[DELETE_REMOTE], "to delete on the server"),
+            (n[DELETE_LOCAL], "to delete here"),
+        ]
+        return ", ".join(f"{k} {text}" for k, text in parts if k) or "in sync"
 
     @property
     def to_upload(self) -> int:
@@ -192,13 +231,17 @@ def merge(
     base: Snapshot,
     local: Snapshot,
     remote: Snapshot,
-    local_time: datetime | None,
-    remote_time: datetime | None,
+    local_times: dict[str, str],
+    remote_times: dict[str, str] | None,
     can_push: bool,
+    times_out: dict[str, str] | None = None,
 ) -> tuple[dict[str, object], dict[str, object], Snapshot]:
-    """(fields to push, fields to pull, the snapshot both sides will then agree on)."""
+    """(fields to push, fields to pull, the snapshot both sides will then agree on).
+
+    Times are per-field hybrid-clock stamps; remote_times None (a spec-only server): the
+    local edit wins. times_out gets the edit time of each value carried."""
     lch, rch = changed_fields(local, base), changed_fields(remote, base)
-    local_wins = remote_time is None or (local_time is not None and local_time >= remote_time)
+    out = times_out if times_out is not None else {}
     push: dict[str, object] = {}
     pull: dict[str, object] = {}
     agreed = base
@@ -209,7 +252,8 @@ def merge(
             if equal:
                 agreed = replace(agreed, **{f: lv})
                 continue
-            winner_local = local_wins
+            lt, rt = local_times.get(f), (remote_times or {}).get(f)
+            winner_local = rt is None or (lt is not None and lt >= rt)
         elif f in lch:
             winner_local = True
         elif f in rch:
@@ -219,6 +263,8 @@ def merge(
         if winner_local:
             if can_push:
                 push[f] = lv
+                if f in local_times:
+                    out[f] = local_times[f]
                 agreed = replace(agreed, **{f: lv})
             elif f in rch:
                 # The server cannot take the edit: keep the server's value as agreed, so the
@@ -226,8 +272,22 @@ def merge(
                 agreed = replace(agreed, **{f: rv})
         else:
             pull[f] = rv
+            if remote_times and f in remote_times:
+                out[f] = remote_times[f]
             agreed = replace(agreed, **{f: rv})
     return push, pull, agreed
+
+
+def remote_times_of(R: RemoteAsset | None) -> dict[str, str] | None:
+    """Per-field edit times of a remote asset: its own, else its updatedAt for every field."""
+    if R is None:
+        return None
+    if R.edit_times:
+        return dict(R.edit_times)
+    if R.updated_at is not None:
+        stamp = hlc.from_datetime(R.updated_at)
+        return {f: stamp for f in FIELDS}
+    return None
 
 
 # --- the planner -------------------------------------------------------------------------
@@ -342,6 +402,7 @@ class Planner:
             if aid not in linked_local and carries(self.caps.kind, a)
         }
         remote_alive = 0
+        local_times = self.lib.edit_times(list(local.assets))
 
         for link in links:
             if link.state == "skipped":
@@ -391,17 +452,22 @@ class Planner:
                         )
                     )
             else:
+                times: dict[str, str] = {}
                 push, pull, agreed = merge(
                     link.base,
                     local.snapshot(L),
                     remote_snap,
-                    L.updated_at,
-                    R.updated_at if R is not None else None,
+                    local_times.get(L.id, {}),
+                    remote_times_of(R),
                     self.caps.update,
+                    times,
                 )
                 if push or pull or agreed != link.base:
                     actions.append(
-                        Action(EDIT, label, local=L, remote=R, link=link, push=push, pull=pull, base=agreed)
+                        Action(
+                            EDIT, label, local=L, remote=R, link=link, push=push, pull=pull,
+                            base=agreed, times=times,
+                        )
                     )
 
         skipped_local = {l.asset_id for l in links if l.state == "skipped" and l.asset_id}
@@ -422,7 +488,7 @@ class Planner:
                 match = next((a for a in by_sha[R.sha256] if a.id not in paired), None)
             if match is not None:
                 paired.add(match.id)
-                actions.append(Action(LINK, R.name, local=match, remote=R, base=local.snapshot(match)))
+                actions.append(self._first_match(local, match, R, local_times))
                 continue
             candidates = ()
             if full:
@@ -448,6 +514,20 @@ class Planner:
             remote_total=remote_total,
             warnings=warnings,
         )
+
+    def _first_match(
+        self, local: LocalView, L: AssetRecord, R: RemoteAsset, local_times: dict[str, dict[str, str]]
+    ) -> Action:
+        """The same bytes on both sides: each field merged by its edit time (import, upload
+        or edit), as if both sides had changed it since an agreement that never was."""
+        never = Snapshot("\0", ("\0",), Filing("\0"))
+        times: dict[str, str] = {}
+        lt = local_times.get(L.id) or {f: hlc.from_datetime(L.uploaded_at) for f in FIELDS}
+        rt = remote_times_of(R) or ({f: hlc.from_datetime(R.uploaded_at) for f in FIELDS} if self.caps.feed else None)
+        push, pull, agreed = merge(never, local.snapshot(L), R.snapshot, lt, rt, self.caps.update, times)
+        if agreed.filing is not None and agreed.filing.client == "\0":
+            agreed = replace(agreed, filing=local.snapshot(L).filing)
+        return Action(LINK, R.name, local=L, remote=R, base=agreed, push=push, pull=pull, times=times)
 
     def _resume_upload(
         self,

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from app.client.errors import ApiError, InvalidRequest, ProtocolError
 from app.core.errors import AtelierError, FileTooLarge, RejectedFile
 from app.core.formats import FORMAT_MIME
+from app.core.hashing import sha256_file
+from app.library.records import AssetRecord
 from app.sync.errors import FATAL, Cancelled
 from app.sync.plan import UPLOAD, Action
 from app.sync.remote import Filing, RemoteAsset, Snapshot
@@ -71,6 +73,9 @@ class Pusher:
         self._bytes_done = 0  # bytes of finished uploads
         self._message = ""
         self._shown: tuple[str, int] | None = None
+        # Journalled but not yet handed to a worker: forgotten again if the push stops, so
+        # the next plan marks "(resumed)" only uploads that had really started.
+        self._journalled: deque[_Job] = deque()
 
     # --- coordinator ---------------------------------------------------------------------
 
@@ -99,6 +104,9 @@ class Pusher:
                     except queue.Empty:
                         break
                 self._flush_links()
+                for job in self._journalled:
+                    if job.link is not None and job.action.link is None:
+                        self.store.drop(job.link.id)
         outcome = self.applier.outcome
         for _, kind, text in sorted(self._notes):
             (outcome.skipped if kind == "skipped" else outcome.failed).append(text)
@@ -119,6 +127,11 @@ class Pusher:
             if a.link is None and link is not None and link.state == "linked":
                 self.applier._done += 1  # paired with a download earlier in this sync
                 continue
+            if not self._verified(L):
+                reason = "its file changed on disk since it was imported (run `atelier check`)"
+                self._notes.append((index, "skipped", f"{a.label}: not sent: {reason}"))
+                self.applier._done += 1
+                continue
             if limit is not None and L.size is not None and L.size > limit:
                 self._refused(index, a, str(FileTooLarge(limit)))
                 self.applier._done += 1
@@ -126,9 +139,16 @@ class Pusher:
             jobs.append(_Job(index, a, max(L.size or 0, 0)))
         return jobs
 
+    def _verified(self, L: AssetRecord) -> bool:
+        """The file still holds the bytes recorded at import: nothing unverified leaves."""
+        try:
+            return sha256_file(self.applier.lib.file_path(L)) == L.sha256
+        except OSError:
+            return False
+
     def _drive(self, jobs: list[_Job]) -> None:
         pending = deque(jobs)
-        journalled: deque[_Job] = deque()
+        journalled = self._journalled
         in_flight = 0
         while True:
             if self._fatal is None and self.applier.cancel is not None and self.applier.cancel.cancelled:

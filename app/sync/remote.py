@@ -73,6 +73,8 @@ class RemoteAsset:
     sha256: str | None = None
     updated_at: datetime | None = None
     purpose: str | None = None  # face/template on a v1 server; it travels with the file
+    # Per-field edit times (hybrid-clock stamps) from an Atelier server's feed; None: unknown.
+    edit_times: dict[str, str] | None = None
 
     @property
     def snapshot(self) -> Snapshot:
@@ -144,6 +146,7 @@ class Remote(Protocol):
         name: str | Unset = UNSET,
         tags: Sequence[str] | Unset = UNSET,
         filing: Filing | Unset = UNSET,
+        edit_times: dict[str, str] | None = None,
     ) -> RemoteAsset: ...
 
     def delete(self, remote_id: str) -> None: ...

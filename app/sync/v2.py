@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.api.schemas import AssetRead, AssetState, AssetUpdate, CampaignRead, ClientRead
+from app.api.schemas import EditTimes, AssetRead, AssetState, AssetUpdate, CampaignRead, ClientRead
 from app.client.api import ApiClient, Download
 from app.client.errors import RemoteConflict, RemoteNotFound
 from app.library.records import UNSET, Unset
@@ -159,6 +159,11 @@ class V2Remote:
             uploaded_at=a.uploadedAt,
             sha256=state.sha256 if state else None,
             updated_at=state.updatedAt if state else None,
+            edit_times=(
+                state.editTimes.model_dump(exclude_none=True) or None
+                if state and state.editTimes
+                else None
+            ),
         )
 
     def changes(self, cursor: int) -> ChangePage:
@@ -213,8 +218,11 @@ class V2Remote:
         name: str | Unset = UNSET,
         tags: Sequence[str] | Unset = UNSET,
         filing: Filing | Unset = UNSET,
+        edit_times: dict[str, str] | None = None,
     ) -> RemoteAsset:
         fields: dict[str, object] = {}
+        if edit_times:
+            fields["editTimes"] = EditTimes(**edit_times)
         if not isinstance(name, Unset):
             fields["name"] = name
         if not isinstance(tags, Unset):

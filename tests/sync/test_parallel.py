@@ -105,11 +105,12 @@ def test_cancel_with_uploads_in_flight_resumes_without_duplicates(server, libs, 
         remote = store.get_remote()
         assert remote.last_status == "cancelled"
         # Only uploads in flight may have landed (one whose body was still being sent when
-        # Cancel came is cut short); each that landed is linked, the others are journalled.
+        # Cancel came is cut short); each that landed is linked, only those started but not
+        # landed stay journalled (the ones never sent are plain new uploads next time).
         landed = len(server_state(server))
         assert landed <= SLOTS
         assert store.count_links(remote.id, "linked") == landed
-        assert store.count_links(remote.id, "uploading") == 10 - landed
+        assert store.count_links(remote.id, "uploading") <= SLOTS - landed
 
         proxy.choose = lambda n: PASS
         report = sync(a, options=FAULTY)
