@@ -6,7 +6,7 @@ import functools
 import json
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -44,7 +44,7 @@ _CampaignAlias = aliased(Campaign)
 
 def as_utc(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything stored is UTC.
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def decode_tags(raw: str | None) -> list[str] | None:

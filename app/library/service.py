@@ -20,7 +20,8 @@ from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
-from app.library import auth, repository as repo
+from app.library import auth
+from app.library import repository as repo
 from app.library.db import make_engine, migrate, sqlite_url
 from app.library.errors import (
     Conflict,
