@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Annotated, Any, Literal, Union
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -19,8 +19,8 @@ def _iso_utc(value: datetime) -> str:
     # The spec shows "2025-11-16T19:43:00Z": UTC with a Z; we keep milliseconds when present
     # so that ordering by time survives a round trip (sync compares edit times).
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    value = value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
     if value.microsecond:
         return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -78,7 +78,7 @@ class DocumentAsset(BaseAsset):
 
 
 AssetRead = Annotated[
-    Union[ImageAsset, VideoAsset, AudioAsset, DocumentAsset], Field(discriminator="type")
+    ImageAsset | VideoAsset | AudioAsset | DocumentAsset, Field(discriminator="type")
 ]
 asset_adapter: TypeAdapter[AssetRead] = TypeAdapter(AssetRead)
 asset_list_adapter: TypeAdapter[list[AssetRead]] = TypeAdapter(list[AssetRead])

@@ -45,7 +45,7 @@ class MultipartFile:
             f'Content-Disposition: form-data; name="{_quote(file_field)}"; '
             f'filename="{_quote(filename)}"\r\n'
             f"Content-Type: {content_type}\r\n\r\n"
-        ).encode("utf-8")
+        ).encode()
         self._head = bytes(head)
         self._tail = f"\r\n--{self.boundary}--\r\n".encode()
         self._path = path

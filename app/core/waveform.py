@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from array import array
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 from PIL import Image, ImageDraw
 
@@ -76,7 +76,8 @@ def _envelope(samples: array[int], columns: int) -> list[tuple[int, int]]:
             continue
         # A row of 32-bit pixels, one per sample (native-endian signed 16-bit in).
         strip = Image.frombytes("I", (stop - start, 1), view[start:stop], "raw", "I;16NS")
-        low, high = strip.getextrema()
+        # A single-band image: the extrema are one (low, high) pair of ints.
+        low, high = cast(tuple[int, int], strip.getextrema())
         result.append((int(low), int(high)))
     return result
 

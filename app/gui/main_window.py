@@ -7,7 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.core.errors import AtelierError
@@ -18,7 +25,13 @@ from app.gui.delegate import AssetDelegate
 from app.gui.details import DetailsPane
 from app.gui.filter_bar import FilterBar
 from app.gui.grid import AssetGridView, local_files
-from app.gui.imports import ImportBar, ImportController, ImportJob, ImportSummaryDialog, summary_line
+from app.gui.imports import (
+    ImportBar,
+    ImportController,
+    ImportJob,
+    ImportSummaryDialog,
+    summary_line,
+)
 from app.gui.prompts import Prompts
 from app.gui.scope import Filters, Scope
 from app.gui.server import ServerController, ServerState

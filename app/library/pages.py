@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, literal_column, select
 
@@ -62,17 +63,18 @@ class PageReader:
     def _by_ids_sql(self) -> str:
         if self._by_ids is None:
             # The ids travel as one JSON array, so one SQL text serves any number of them.
-            listed = select(literal_column("value")).select_from(func.json_each(bindparam("ids")))
+            listed: repo.AnySelect = select(literal_column("value")).select_from(func.json_each(bindparam("ids")))
             stmt = repo.asset_rows().where(Asset.id.in_(listed))
             self._by_ids = stmt.compile(dialect=self._engine.dialect).string
         return self._by_ids
 
-    def _fetch(self, sql: str, params: list[object]) -> list[tuple]:  # type: ignore[type-arg]
+    def _fetch(self, sql: str, params: list[object]) -> list[tuple[Any, ...]]:
         conn = self._engine.raw_connection()
         try:
             cursor = conn.cursor()
             try:
-                return cursor.execute(sql, params).fetchall()
+                rows: list[tuple[Any, ...]] = cursor.execute(sql, params).fetchall()
+                return rows
             finally:
                 cursor.close()
         finally:

@@ -6,10 +6,11 @@ import functools
 import json
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Row,
     Select,
@@ -34,12 +35,16 @@ from app.library.records import (
     PageCursor,
 )
 
+if TYPE_CHECKING:
+    # Any select, whatever its columns (Select is generic over the row's types).
+    AnySelect = Select[*tuple[Any, ...]]
+
 _CampaignAlias = aliased(Campaign)
 
 
 def as_utc(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything stored is UTC.
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def decode_tags(raw: str | None) -> list[str] | None:
@@ -141,7 +146,7 @@ def filter_values(q: AssetQuery) -> dict[str, object]:
 def filters(q: AssetQuery) -> list[ColumnElement[bool]]:
     # Named parameters, so one compiled statement serves every query of the same shape
     # (see pages.py); the names never clash with the anonymous ones SQLAlchemy makes.
-    p = {name: bindparam(name, value) for name, value in filter_values(q).items()}
+    p: dict[str, BindParameter[Any]] = {name: bindparam(name, value) for name, value in filter_values(q).items()}
     conds: list[ColumnElement[bool]] = []
     if "q_user_id" in p:
         conds.append(Asset.user_id == p["q_user_id"])
@@ -173,22 +178,24 @@ def filters(q: AssetQuery) -> list[ColumnElement[bool]]:
     return conds
 
 
-def _sort_columns(q: AssetQuery) -> tuple[ColumnElement, bool]:
+def _sort_columns(q: AssetQuery) -> tuple[ColumnElement[Any], bool]:
     """The sort column and whether it descends (id breaks ties in the same direction)."""
     if q.sort == "oldest":
-        return Asset.uploaded_at, False
+        return Asset.uploaded_at.expression, False
     if q.sort == "name":
-        return Asset.name, False
+        return Asset.name.expression, False
     if q.sort == "size":
         # A keyset comparison with NULL is never true, so rows without a size would fall out
         # of paging; they sort as the smallest instead (no index covers size anyway).
         return func.coalesce(Asset.size, literal_column("-1")), True
     if q.sort == "type":
-        return Asset.asset_type, False
-    return Asset.uploaded_at, True
+        return Asset.asset_type.expression, False
+    return Asset.uploaded_at.expression, True
 
 
-def ordered(stmt: Select, q: AssetQuery, after: PageCursor | None = None) -> Select:
+def ordered(
+    stmt: AnySelect, q: AssetQuery, after: PageCursor | None = None
+) -> AnySelect:
     col, desc = _sort_columns(q)
     if after is not None:
         key = tuple_(col, Asset.id)
@@ -224,7 +231,7 @@ _RECORD_COLUMNS = (
 
 
 @functools.cache
-def asset_rows() -> Select:
+def asset_rows() -> AnySelect:
     """The columns of a record plus the client's and campaign's names, as plain rows.
 
     Built once: a select is immutable, and .where() makes a new one each call.
@@ -239,7 +246,7 @@ def asset_rows() -> Select:
     )
 
 
-def _row_record(row: Row[Any]) -> AssetRecord:
+def _row_record(row: Row[*tuple[Any, ...]]) -> AssetRecord:
     (
         asset_id, user_id, client_id, campaign_id, name, asset_type, fmt, mime, size,
         uploaded_at, updated_at, tags, width, height, duration, page_count, sha256, change_seq,
@@ -273,7 +280,7 @@ def _row_record(row: Row[Any]) -> AssetRecord:
 
 def page_statement(
     q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None
-) -> Select:
+) -> AnySelect:
     """One page of records; every value is a named parameter (see filter_values)."""
     stmt = ordered(asset_rows().where(*filters(q)), q, after)
     return stmt.limit(bindparam("q_limit", limit)).offset(bindparam("q_offset", offset))
@@ -383,7 +390,7 @@ def changes_since(s: Session, user_id: int | None, cursor: int, limit: int) -> C
         .order_by(Tombstone.change_seq)
         .limit(limit + 1)
     ).all()
-    merged: list[tuple[int, object]] = sorted(
+    merged: list[tuple[int, Tombstone | tuple[Asset, str | None, str | None]]] = sorted(
         [(a.change_seq, (a, cn, pn)) for a, cn, pn in assets]
         + [(t.change_seq, t) for t in tombs],
         key=lambda item: item[0],
@@ -397,7 +404,7 @@ def changes_since(s: Session, user_id: int | None, cursor: int, limit: int) -> C
         if isinstance(item, Tombstone):
             out_deleted.append((item.asset_id, as_utc(item.deleted_at)))
         else:
-            a, cn, pn = item  # type: ignore[misc]
+            a, cn, pn = item
             out_assets.append(to_record(a, cn, pn))
     return ChangeSet(cursor=new_cursor, has_more=has_more, assets=out_assets, deleted=out_deleted)
 

@@ -25,7 +25,8 @@ def _revision_fields(path: Path) -> tuple[str | None, tuple[str, ...]]:
     down: tuple[str, ...] = ()
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.AnnAssign):
-            targets, value = [node.target], node.value
+            targets: list[ast.expr] = [node.target]
+            value = node.value
         elif isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         else:
@@ -84,7 +85,7 @@ def is_empty_sqlite(conn: Connection) -> bool:
     """True for a SQLite database with no tables, views or indexes yet."""
     if conn.dialect.name != "sqlite":
         return False
-    return conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one() == 0
+    return bool(conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one() == 0)
 
 
 def split_statements(script: str) -> list[str]:
@@ -128,7 +129,7 @@ def dump_new_schema(url: str) -> str:
             assert raw is not None
             lines = [
                 line
-                for line in raw.iterdump()  # type: ignore[attr-defined]
+                for line in raw.iterdump()
                 if line not in ("BEGIN TRANSACTION;", "COMMIT;")
             ]
     finally:

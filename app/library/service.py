@@ -675,13 +675,13 @@ class LibraryService:
                         a.client_id = campaign.client_id
                 a.campaign_id = changes.campaign_id  # type: ignore[assignment]
             elif changes.client_id is not UNSET and a.campaign_id is not None:
-                campaign = s.get(Campaign, a.campaign_id)
-                if campaign is not None and campaign.client_id != a.client_id:
+                current = s.get(Campaign, a.campaign_id)
+                if current is not None and current.client_id != a.client_id:
                     a.campaign_id = None
             if changes.purpose is not UNSET:
                 if changes.purpose is not None and changes.purpose not in PURPOSES:
                     raise InvalidInput(f"Unknown purpose {changes.purpose!r}")
-                a.purpose = changes.purpose  # type: ignore[assignment]
+                a.purpose = changes.purpose
             if changes.description is not UNSET:
                 a.description = changes.description  # type: ignore[assignment]
             edited = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.api.schemas import (
     EditTimes,
     AssetRead,
@@ -20,7 +22,7 @@ def asset_read(r: AssetRecord, base_url: str = "") -> AssetRead:
     """The spec's discriminated union; base_url makes urls absolute (e.g. https://host)."""
     base = base_url.rstrip("/")
     url = f"{base}/api/v2/assets/{r.id}"
-    common = dict(
+    common: dict[str, Any] = dict(
         id=r.id,
         userId=r.user_id,
         clientId=r.client_id,

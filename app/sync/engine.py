@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.client.api import ApiClient
-from app.client.v1 import V1Client
 from app.client.errors import ServerUnreachable
+from app.client.v1 import V1Client
 from app.core.errors import AtelierError
 from app.library.records import CancelToken
 from app.library.service import LibraryService

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from app.gui.asset_model import ID_PAGE, RECORD_CACHE
 from app.library.models import Asset
 from app.library.service import LibraryService

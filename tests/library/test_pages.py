@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -25,7 +25,7 @@ def filled(library: LibraryService) -> LibraryService:
     acme = library.create_client("Acme")
     spring = library.create_campaign(acme.id, "Spring")
     other = library.create_client("Other & Co")
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     with library.writing() as s:
         for i in range(120):
             kind = TYPES[i % 4]
@@ -116,7 +116,7 @@ def test_records_convert_dates_tags_and_names(filled: LibraryService) -> None:
     # Filed under the client's campaign only: listed under the client, named by the campaign.
     assert {r.campaign_name for r in records if not r.client_id} == {"Spring"}
     first = records[0]
-    assert first.uploaded_at.tzinfo is timezone.utc
+    assert first.uploaded_at.tzinfo is UTC
     assert first.updated_at >= first.uploaded_at
     tagged = [r for r in filled.list_assets(AssetQuery(), limit=200) if r.tags]
     assert tagged and all(r.tags == ["red", "50%_off"] for r in tagged)

@@ -56,7 +56,7 @@ def test_folder_with_good_and_bad_files(library: LibraryService, tmp_path: Path)
     (folder / "sub").mkdir(parents=True)
     (folder / "bad").mkdir()
     for i in range(10):
-        media.make_jpeg(folder / ("sub" if i % 2 else ""), 50 + i, 40, name=f"good{i}.jpg").path
+        media.make_jpeg(folder / ("sub" if i % 2 else ""), 50 + i, 40, name=f"good{i}.jpg")
     bad = media.bad_corpus(folder / "bad")
     (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     report = library.import_paths([folder])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -43,7 +43,7 @@ def test_upload_every_type_gives_the_spec_shape(server: LiveServer, samples: dic
         assert body["url"] == f"{server.base_url}/api/v2/assets/{body['id']}"
         when = datetime.strptime(body["uploadedAt"].split(".")[0].rstrip("Z"), "%Y-%m-%dT%H:%M:%S")
         assert body["uploadedAt"].endswith("Z")
-        assert abs((when.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds()) < 120
+        assert abs((when.replace(tzinfo=UTC) - datetime.now(UTC)).total_seconds()) < 120
         if sample.asset_type in ("image", "video"):
             assert (body["width"], body["height"]) == (sample.width, sample.height)
         if sample.asset_type in ("video", "audio"):

@@ -84,7 +84,7 @@ def test_form_fields_before_or_after_the_file(sqlite_server: LiveServer, samples
     after = _post_raw(
         api,
         _multipart([("file", "logo.png", data), ("clientId", None, client["id"].encode()),
-                    ("name", None, "Company Logo".encode())]),
+                    ("name", None, b"Company Logo")]),
     )
     assert after.status_code == 201, after.text
     assert (after.json()["name"], after.json()["clientId"]) == ("Company Logo", client["id"])
@@ -221,7 +221,7 @@ def test_a_2gb_body_is_cut_off_just_past_the_limit(sqlite_server: LiveServer, de
     extra = "Content-Length: 2147483648\r\n" if declared else "Transfer-Encoding: chunked\r\n"
     head = _http_head(sqlite_server, api.token or "", extra)
     start = _file_part_start()
-    first = head + ((start if declared else f"{len(start):x}\r\n".encode() + start + b"\r\n"))
+    first = head + (start if declared else f"{len(start):x}\r\n".encode() + start + b"\r\n")
     url = urlsplit(sqlite_server.base_url)
     with socket.create_connection((url.hostname, url.port)) as sock:
         sent, answer = _send_until_answered(sock, first, bytes(1024 * 1024), not declared, 2**31)

@@ -11,7 +11,7 @@ from app.library.records import AssetChanges
 from app.sync import SyncEngine, SyncStore
 from app.sync import plan as plan_mod
 from app.sync import state as state_mod
-from tests.sync.conftest import FAST, connect, jpegs, server_state, local_state, sync
+from tests.sync.conftest import FAST, connect, jpegs, local_state, server_state, sync
 
 
 class _Counter:

@@ -14,9 +14,9 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from app.client import ApiClient  # noqa: E402
-from app.sync import ClientOptions  # noqa: E402
 from app.gui.main_window import MainWindow  # noqa: E402
 from app.gui.prompts import Prompts  # noqa: E402
+from app.sync import ClientOptions  # noqa: E402
 from tests import media  # noqa: E402
 from tests.sync.conftest import PASSWORD, jpegs, open_library, server_state  # noqa: E402
 from tests.sync.faults import Fault, FaultProxy  # noqa: E402

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.api.v1 import V1_PURPOSES, V1Asset, V1Person
 from app.core.formats import FORMAT_MIME
@@ -51,7 +51,7 @@ def bucket_v1(f: BucketFile, base_url: str) -> V1Asset:
         size=f.size,
         width=None,
         height=None,
-        createdAt=datetime.fromtimestamp(f.created_at, timezone.utc),
+        createdAt=datetime.fromtimestamp(f.created_at, UTC),
     )
 
 
