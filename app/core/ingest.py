@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.formats import DEFAULT_MAX_BYTES
+from app.core.looks import Looks, looks
 from app.core.probe import MediaInfo, probe
 from app.core.staging import StagedFile, stage_file
 from app.core.tempfiles import THUMB_PREFIX, THUMB_SUFFIX, fsync_file, new_temp
@@ -20,6 +21,7 @@ class Ingested:
     staged: StagedFile
     info: MediaInfo
     thumb_path: Path
+    looks: Looks = field(default_factory=Looks)  # palette and hash of the thumbnail
 
     def fsync(self) -> None:
         """Flush both files to disk: for an ingest run with sync=False, before placing them."""
@@ -45,8 +47,8 @@ def analyze(staged: StagedFile, timeout: float = 30.0, *, sync: bool = True) -> 
         # Reserve a unique name now; make_thumbnail replaces it atomically.
         fd, thumb = new_temp(staged.path.parent, THUMB_PREFIX, THUMB_SUFFIX)
         os.close(fd)
-        make_thumbnail(staged.path, info, thumb, timeout, sync=sync)
-        return Ingested(staged, info, thumb)
+        picture = make_thumbnail(staged.path, info, thumb, timeout, sync=sync)
+        return Ingested(staged, info, thumb, looks(picture, info.asset_type))
     except BaseException:
         staged.path.unlink(missing_ok=True)
         if thumb is not None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core import avtools, pdfium_lock
+from app.core import avmeta, avtools, pdfium_lock
 from app.core.errors import RejectedFile, UnreadableFile
 from app.core.formats import AssetType
+from app.core.exif import image_metadata
 from app.core.images import describe, displayed_size, open_image
 
 
@@ -24,22 +25,29 @@ class MediaInfo:
     height: int | None = None
     duration: int | None = None  # videos and audio, whole seconds
     page_count: int | None = None  # documents
+    # Designer metadata (EXIF/IPTC/XMP, codecs, PDF info): see app.core.exif and avmeta.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def probe(
     path: Path, asset_type: AssetType, format: str, mime: str, timeout: float = 30.0
 ) -> MediaInfo:
     """Read path's metadata; raise UnreadableFile with a one-line reason if it cannot."""
+    extra: dict[str, Any] = {}
     if asset_type == "image":
-        width, height = _image_size(path, format)
-        return MediaInfo(asset_type, format, mime, width=width, height=height)
+        width, height = _image_size(path, format, extra)
+        return MediaInfo(asset_type, format, mime, width=width, height=height, extra=extra)
     if asset_type == "video":
-        width, height, duration = _video_info(path, format, timeout)
-        return MediaInfo(asset_type, format, mime, width=width, height=height, duration=duration)
+        width, height, duration = _video_info(path, format, timeout, extra)
+        return MediaInfo(
+            asset_type, format, mime, width=width, height=height, duration=duration, extra=extra
+        )
     if asset_type == "audio":
-        return MediaInfo(asset_type, format, mime, duration=_audio_duration(path, format, timeout))
+        duration = _audio_duration(path, format, timeout, extra)
+        return MediaInfo(asset_type, format, mime, duration=duration, extra=extra)
     if asset_type == "document":
-        return MediaInfo(asset_type, format, mime, page_count=_pdf_page_count(path))
+        pages = _pdf_page_count(path, extra)
+        return MediaInfo(asset_type, format, mime, page_count=pages, extra=extra)
     raise UnreadableFile(f"Unsupported asset type: {asset_type}")
 
 
@@ -50,16 +58,20 @@ def whole_seconds(seconds: float) -> int:
     return max(1, math.floor(seconds + 0.5))
 
 
-def _image_size(path: Path, format: str) -> tuple[int, int]:
+def _image_size(path: Path, format: str, extra: dict[str, Any]) -> tuple[int, int]:
     # Only the header is read here; a truncated body is caught when the thumbnail decodes it.
     # Orientations 5-8 report the rotated size, so that width and height describe the
     # picture a person sees (and its thumbnail), not the sensor's raw layout.
     with open_image(path, format) as im:
+        extra.update(image_metadata(im))  # header blocks only, no pixels
         return displayed_size(im)
 
 
-def _video_info(path: Path, format: str, timeout: float) -> tuple[int, int, int]:
+def _video_info(
+    path: Path, format: str, timeout: float, extra: dict[str, Any]
+) -> tuple[int, int, int]:
     data = _ffprobe(path, format, timeout, "video")
+    extra.update(avmeta.from_ffprobe(data, "video"))
     video = _first_stream(data, "video")
     if video is None:
         raise UnreadableFile("Video has no readable video stream")
@@ -76,8 +88,9 @@ def _video_info(path: Path, format: str, timeout: float) -> tuple[int, int, int]
     return width, height, duration
 
 
-def _audio_duration(path: Path, format: str, timeout: float) -> int:
+def _audio_duration(path: Path, format: str, timeout: float, extra: dict[str, Any]) -> int:
     data = _ffprobe(path, format, timeout, "audio")
+    extra.update(avmeta.from_ffprobe(data, "audio"))
     audio = _first_stream(data, "audio")
     if audio is None:
         raise UnreadableFile("Audio has no readable audio stream")
@@ -145,7 +158,7 @@ def _float(value: object) -> float | None:
     return result if math.isfinite(result) else None
 
 
-def _pdf_page_count(path: Path) -> int:
+def _pdf_page_count(path: Path, extra: dict[str, Any] | None = None) -> int:
     # Imported here: pypdf takes a tenth of a second to import, paid by every import
     # worker at start, and most imports hold no PDF.
     import pypdf
@@ -155,6 +168,8 @@ def _pdf_page_count(path: Path) -> int:
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile("Cannot read PDF: it is protected by a password")
         count = len(reader.pages)
+        if extra is not None and count:
+            extra.update(avmeta.from_pdf(reader))
     except RejectedFile:
         raise
     except pypdf.errors.DependencyError:

@@ -36,24 +36,27 @@ _TRANSPOSES: Final[dict[int, Image.Transpose]] = {
 
 def make_thumbnail(
     src: Path, info: MediaInfo, dest: Path, timeout: float = 30.0, *, sync: bool = True
-) -> None:
+) -> Image.Image:
     """Write src's thumbnail to dest as a JPEG no larger than THUMB_MAX on either side.
 
     dest appears complete or not at all. Media that cannot be decoded raises UnreadableFile;
     an error writing dest (a full disk) propagates as it is. timeout bounds each ffmpeg
     run; images and PDFs are decoded in-process, behind Pillow's pixel limit and a page
-    size derived from THUMB_MAX. sync=False: see write_atomically.
+    size derived from THUMB_MAX. sync=False: see write_atomically. Returns the thumbnail's
+    picture, so that palette and hash are computed from it without decoding the JPEG again.
     """
     try:
         picture = _render(src, info, timeout)
         picture.thumbnail((THUMB_MAX, THUMB_MAX), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
-        _flatten(picture).save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        flat = _flatten(picture)
+        flat.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
     except UnreadableFile:
         raise
     except Exception as exc:  # decoders fed hostile bytes fail in many ways
         raise UnreadableFile(f"Cannot make a thumbnail: {describe(exc)}") from None
     write_atomically(dest, buffer.getvalue(), sync=sync)
+    return flat
 
 
 def _render(src: Path, info: MediaInfo, timeout: float) -> Image.Image:
