@@ -12,8 +12,10 @@ Meta = dict[str, Any]
 def from_ffprobe(data: dict[str, Any], kind: str) -> Meta:
     """Codec, bitrate, frame rate, sample rate, channels, creation time and encoder."""
     streams = [s for s in data.get("streams") or [] if isinstance(s, dict)]
-    fmt = data.get("format") if isinstance(data.get("format"), dict) else {}
-    tags = fmt.get("tags") if isinstance(fmt.get("tags"), dict) else {}
+    raw_fmt = data.get("format")
+    fmt: dict[str, Any] = raw_fmt if isinstance(raw_fmt, dict) else {}
+    raw_tags = fmt.get("tags")
+    tags: dict[str, Any] = raw_tags if isinstance(raw_tags, dict) else {}
     main = next((s for s in streams if s.get("codec_type") == kind), {})
     audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
     meta: Meta = {

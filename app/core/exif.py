@@ -194,7 +194,7 @@ def _xmp(im: Image.Image, meta: Meta) -> None:
                 meta[name] = value[0]
         subjects = _xmp_value(desc, "dc:subject")
         if subjects:
-            _add_keywords(meta, subjects)
+            _add_keywords(meta, list[str | None](subjects))
 
 
 def _xmp_value(desc: ET.Element, tag: str) -> list[str]:
@@ -227,9 +227,10 @@ def _clean(value: object) -> str | None:
     if isinstance(value, bytes):
         # IPTC is Latin-1 unless a coded character set says UTF-8; UTF-8 is tried first.
         try:
-            value = value.decode("utf-8")
+            text = value.decode("utf-8")
         except UnicodeDecodeError:
-            value = value.decode("latin-1")
+            text = value.decode("latin-1")
+        value = text
     if not isinstance(value, str):
         return None
     text = " ".join(_CONTROL.sub(" ", value).split())

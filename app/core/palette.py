@@ -31,12 +31,13 @@ def palette(picture: Image.Image, colours: int = COLOURS) -> list[Swatch]:
     small = picture.convert("RGB")
     small.thumbnail((_SAMPLE, _SAMPLE), Image.Resampling.BILINEAR)
     quantized = small.quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
-    flat = quantized.getpalette() or []
+    flat: list[int] = list(quantized.getpalette() or [])
     counts = quantized.getcolors(colours) or []
     total = sum(count for count, _ in counts) or 1
     merged: list[tuple[tuple[int, int, int], float, tuple[float, float, float]]] = []
     for count, index in sorted(counts, reverse=True):
-        rgb = (flat[index * 3], flat[index * 3 + 1], flat[index * 3 + 2])
+        i = int(index)  # type: ignore[call-overload]  # P-mode colours are palette indices
+        rgb = (flat[i * 3], flat[i * 3 + 1], flat[i * 3 + 2])
         lab = srgb_to_lab(rgb)
         # Median cut splits a flat area along its JPEG noise; a person sees one colour.
         near = next((i for i, m in enumerate(merged) if delta_e(m[2], lab) < _SAME), None)

@@ -9,8 +9,8 @@ from typing import Any
 
 from app.core import avmeta, avtools, pdfium_lock
 from app.core.errors import RejectedFile, UnreadableFile
-from app.core.formats import AssetType
 from app.core.exif import image_metadata
+from app.core.formats import AssetType
 from app.core.images import describe, displayed_size, open_image
 
 

@@ -136,12 +136,12 @@ class _Unavailable:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: Any) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: Any) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         if exc is not None and isinstance(exc, (BotoCoreError, ClientError)):
             raise StorageUnavailable(f"The file store is unavailable: {_first_line(exc)}") from exc
-        return False
+        return None
 
 
 def _missing(exc: BaseException) -> bool:
@@ -297,7 +297,7 @@ class S3Blobs:
         found = self.stat(name)
         if found is None:
             raise FileNotFoundError(name)
-        return io.BufferedReader(  # type: ignore[return-value]
+        return io.BufferedReader(
             _RangedReader(self.client, self.bucket, self.key(name), found.size), 1024 * 1024
         )
 

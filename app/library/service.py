@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +21,8 @@ from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
-from app.library import auth, repository as repo, sync_state
+from app.library import auth, sync_state, throttle
+from app.library import repository as repo
 from app.library.blobs import StoreLocation
 from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
 from app.library.errors import (
@@ -33,9 +34,6 @@ from app.library.errors import (
     PermissionDenied,
     Throttled,
 )
-from app.library import throttle
-from app.library.passwords import check_new_password, hash_password
-from app.library.throttle import LoginPolicy
 from app.library.models import (
     Asset,
     Campaign,
@@ -49,6 +47,7 @@ from app.library.models import (
 )
 from app.library.oslock import OpenersLock
 from app.library.pages import PageReader
+from app.library.passwords import check_new_password, hash_password
 from app.library.records import (
     UNSET,
     AssetChanges,
@@ -65,7 +64,15 @@ from app.library.records import (
     TokenRecord,
     UserRecord,
 )
-from app.library.storage import Storage, StorageUnavailable, StoredFile, UnsafePath, new_id, validate_uuid
+from app.library.storage import (
+    Storage,
+    StorageUnavailable,
+    StoredFile,
+    UnsafePath,
+    new_id,
+    validate_uuid,
+)
+from app.library.throttle import LoginPolicy
 
 LOCAL_USER = "local"
 PURPOSES = ("face", "template")
@@ -201,7 +208,7 @@ class LibraryService:
         with self.exclusively("sweep-files") as got:
             if not got:
                 return False
-            cutoff = datetime.fromtimestamp(time.time() - grace, timezone.utc)
+            cutoff = datetime.fromtimestamp(time.time() - grace, UTC)
             self._settle_pending(cutoff)
             self._remove_orphans(cutoff.timestamp())
             return True

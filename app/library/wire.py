@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.schemas import (
-    EditTimes,
     AssetRead,
     AssetState,
     AudioAsset,
     CampaignRead,
     ClientRead,
     DocumentAsset,
+    EditTimes,
     ImageAsset,
     VideoAsset,
 )

@@ -11,7 +11,6 @@ last sync comes back. The file itself never changes after import, so only these 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from app.core import hlc
 from app.core.units import human_size

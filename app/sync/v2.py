@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.api.schemas import EditTimes, AssetRead, AssetState, AssetUpdate, CampaignRead, ClientRead
+from app.api.schemas import AssetRead, AssetState, AssetUpdate, CampaignRead, ClientRead, EditTimes
 from app.client.api import ApiClient, Download
 from app.client.errors import RemoteConflict, RemoteNotFound
 from app.library.records import UNSET, Unset

@@ -47,7 +47,7 @@ async def _hang_on(host: str, port: int, head: bytes, drip: bytes, stop: asyncio
                 await writer.drain()
                 try:
                     await asyncio.wait_for(reader.read(4096), timeout=1.0)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     writer.write(drip)
         except OSError:
             pass

@@ -263,8 +263,8 @@ def test_deeply_nested_json_is_a_400_in_each_dialect(sqlite_server: LiveServer, 
     assert login.status_code == 400 and "nested" in login.json()["detail"]
     import base64
 
-    body = '{"type": "face", "base64": "%s", "description": %s}' % (
-        base64.b64encode(png.path.read_bytes()).decode(), deep)
+    encoded = base64.b64encode(png.path.read_bytes()).decode()
+    body = '{"type": "face", "base64": "' + encoded + '", "description": ' + deep + "}"
     v1 = requests.post(live.base_url + "/api/assets", data=body, timeout=30,
                        headers={"x-api-key": key, "Content-Type": "application/json"})
     assert v1.status_code == 400, v1.text

@@ -14,8 +14,10 @@ import pytest
 import requests
 
 from tests import media
-from tests.server.conftest import cluster_server
-from tests.server.conftest import pg_url  # noqa: F401  (the fixture: a fresh PostgreSQL schema)
+from tests.server.conftest import (
+    cluster_server,
+    pg_url,  # noqa: F401  (the fixture: a fresh PostgreSQL schema)
+)
 from tests.server.live import LiveServer, live_server
 
 # A verbatim copy of the v1 document, so that its examples are tested exactly as written.

@@ -5,10 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from app.library import sync_models  # noqa: F401  (registers the sync tables for autogenerate)
-from app.library import person_models  # noqa: F401  (registers the persons tables for autogenerate)
-from app.library import throttle_models  # noqa: F401  (registers the login throttle for autogenerate)
-from app.library import share_models  # noqa: F401  (registers the share tables for autogenerate)
+from app.library import (
+    person_models,  # noqa: F401  (registers the persons tables for autogenerate)
+    share_models,  # noqa: F401  (registers the share tables for autogenerate)
+    sync_models,  # noqa: F401  (registers the sync tables for autogenerate)
+    throttle_models,  # noqa: F401  (registers the login throttle for autogenerate)
+)
 from app.library.models import Base
 
 config = context.config

@@ -20,9 +20,9 @@ from app.core.errors import AtelierError, FileTooLarge, InvalidFileType
 from app.core.ingest import Ingested
 from app.core.names import safe_display_name
 from app.library.service import LibraryService, Target
-from app.server.multipart import MultipartReader, boundary_of
 from app.server.deps import get_settings, upload_gate
 from app.server.limits import PacedBody
+from app.server.multipart import MultipartReader, boundary_of
 from app.server.v1.bucket import Bucket
 from app.server.v1.errors import InvalidBody, NotAnImage
 from app.server.v1.jsonbody import MAX_OTHER_BYTES, BodyError, JsonObjectReader
