@@ -18,6 +18,7 @@ from app.gui.delegate import AssetDelegate
 from app.gui.details import DetailsPane
 from app.gui.filter_bar import FilterBar
 from app.gui.grid import AssetGridView, local_files
+from app.gui.live import LiveLibrary
 from app.gui.imports import ImportBar, ImportController, ImportJob, ImportSummaryDialog, summary_line
 from app.gui.prompts import Prompts
 from app.gui.scope import Filters, Scope
@@ -73,6 +74,9 @@ class MainWindow(QMainWindow):
         self.apply_filters()
         self.refresh_sidebar()
         self.sync = install_sync(self)
+        # Changes by any process (the CLI, a server, a sync) show within a poll or two.
+        self.live = LiveLibrary(self)
+        self.live.records_changed.connect(self.live.apply_to_window)
 
     # --- building ----------------------------------------------------------------------
 
@@ -448,6 +452,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self.live.stop()
         self.imports.cancel()
         self.server.shutdown()
         self.details.preview.stop()

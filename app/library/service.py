@@ -59,6 +59,7 @@ from app.library.records import (
     UserRecord,
 )
 from app.library.storage import Storage, UnsafePath, new_id, validate_uuid
+from app.library.watch import CursorVersion, DataVersion
 
 LOCAL_USER = "local"
 PURPOSES = ("face", "template")
@@ -127,6 +128,8 @@ class LibraryService:
         if self._openers.only_opener():
             self.recover()
         self._openers.share()
+        self._watch: DataVersion | CursorVersion | None = None
+        self._watch_guard = threading.Lock()
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -141,6 +144,8 @@ class LibraryService:
             yield session
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         self._reader.dispose()
         self._writer.dispose()
         self._openers.close()
@@ -854,6 +859,24 @@ class LibraryService:
     def current_cursor(self) -> int:
         with self.reading() as s:
             return repo.current_seq(s)
+
+    # --- live view: what a window polls ------------------------------------------------
+
+    def data_version(self) -> int:
+        """A number that moves whenever any process commits to the library; cheap to poll."""
+        with self._watch_guard:
+            if self._watch is None:
+                database = self._reader.url.database
+                if self._reader.dialect.name == "sqlite" and database and database != ":memory:":
+                    self._watch = DataVersion(Path(database))
+                else:
+                    self._watch = CursorVersion(self._names_and_changes)
+            watch = self._watch
+        return watch.read()
+
+    def _names_and_changes(self) -> int:
+        with self.reading() as s:
+            return repo.names_and_changes(s)
 
     def check(
         self,
