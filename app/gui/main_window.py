@@ -32,6 +32,7 @@ from app.gui.imports import (
     ImportSummaryDialog,
     summary_line,
 )
+from app.gui.live import LiveLibrary
 from app.gui.prompts import Prompts
 from app.gui.scope import Filters, Scope
 from app.gui.server import ServerController, ServerState
@@ -86,6 +87,9 @@ class MainWindow(QMainWindow):
         self.apply_filters()
         self.refresh_sidebar()
         self.sync = install_sync(self)
+        # Changes by any process (the CLI, a server, a sync) show within a poll or two.
+        self.live = LiveLibrary(self)
+        self.live.records_changed.connect(self.live.apply_to_window)
 
     # --- building ----------------------------------------------------------------------
 
@@ -461,6 +465,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self.live.stop()
         self.imports.cancel()
         self.server.shutdown()
         self.details.preview.stop()

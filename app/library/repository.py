@@ -411,3 +411,12 @@ def changes_since(s: Session, user_id: int | None, cursor: int, limit: int) -> C
 
 def current_seq(s: Session) -> int:
     return int(s.scalar(select(Counter.value).where(Counter.name == "changes")) or 0)
+
+
+def names_and_changes(s: Session) -> int:
+    """The change counter mixed with the clients' and campaigns' count and last edit, so a
+    poller without SQLite's data_version still sees a new, renamed or deleted name."""
+    seq = current_seq(s)
+    clients = s.execute(select(func.count(Client.id), func.max(Client.updated_at))).one()
+    campaigns = s.execute(select(func.count(Campaign.id), func.max(Campaign.updated_at))).one()
+    return hash((seq, tuple(clients), tuple(campaigns)))

@@ -73,6 +73,7 @@ from app.library.storage import (
     validate_uuid,
 )
 from app.library.throttle import LoginPolicy
+from app.library.watch import CursorVersion, DataVersion
 
 LOCAL_USER = "local"
 PURPOSES = ("face", "template")
@@ -164,6 +165,8 @@ class LibraryService:
                 self.sweep()
             except StorageUnavailable:
                 pass  # the store is down now; the server's periodic sweep tries again
+        self._watch: DataVersion | CursorVersion | None = None
+        self._watch_guard = threading.Lock()
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -178,6 +181,8 @@ class LibraryService:
             yield session
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         self._reader.dispose()
         self._writer.dispose()
         self._openers.close()
@@ -1065,6 +1070,24 @@ class LibraryService:
     def current_cursor(self) -> int:
         with self.reading() as s:
             return repo.current_seq(s)
+
+    # --- live view: what a window polls ------------------------------------------------
+
+    def data_version(self) -> int:
+        """A number that moves whenever any process commits to the library; cheap to poll."""
+        with self._watch_guard:
+            if self._watch is None:
+                database = self._reader.url.database
+                if self._reader.dialect.name == "sqlite" and database and database != ":memory:":
+                    self._watch = DataVersion(Path(database))
+                else:
+                    self._watch = CursorVersion(self._names_and_changes)
+            watch = self._watch
+        return watch.read()
+
+    def _names_and_changes(self) -> int:
+        with self.reading() as s:
+            return repo.names_and_changes(s)
 
     def check(
         self,
