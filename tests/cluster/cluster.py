@@ -256,7 +256,10 @@ def _instance_args(data_dir: Path, db_url: str, storage_url: str, endpoint: str,
     return [
         sys.executable, "-m", "app", "--data-dir", str(data_dir), "--db-url", db_url,
         "serve", "--host", "127.0.0.1", "--log-level", "warning",
-        "--storage", storage_url, "--s3-endpoint", endpoint, *extra,
+        "--storage", storage_url, "--s3-endpoint", endpoint,
+        # The cluster suites drive 8 uploaders and a desktop sync as one user at once; the
+        # per-user cap (tested on its own in tests/server/test_abuse.py) is not what they test.
+        "--max-uploads-per-user", "32", *extra,
     ]  # fmt: skip
 
 
