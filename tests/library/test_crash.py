@@ -16,6 +16,18 @@ from app.library.service import LibraryService
 from tests import media
 
 
+def _count_files(assets: Path) -> int:
+    if not assets.is_dir():
+        return 0
+    return sum(1 for p in assets.rglob("*") if p.is_file())
+
+
+def _wait_for_files(assets: Path, target: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and _count_files(assets) < target and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 @pytest.mark.slow
 def test_killed_imports_leave_a_consistent_library(tmp_path: Path) -> None:
     folder = tmp_path / "shoot"
@@ -36,7 +48,9 @@ def test_killed_imports_leave_a_consistent_library(tmp_path: Path) -> None:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its worker processes die with it, as in a real crash
         )
-        time.sleep(rng.uniform(0.8, 4.0))
+        # Killed on progress, not after a wall-clock sleep: once a few more files have
+        # reached assets/ (staged or placed), whatever the machine's speed.
+        _wait_for_files(data / "assets", _count_files(data / "assets") + rng.randint(1, 8), proc)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             killed += 1
