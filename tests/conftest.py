@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("ATELIER_DATA_DIR", None)
 
 from app.library.service import LibraryService  # noqa: E402
+from tests.browser import browser, browser_downloads  # noqa: E402,F401
 
 
 @pytest.fixture
