@@ -59,6 +59,27 @@ def make_thumbnail(
     return flat
 
 
+def make_preview(src: Path, asset_type: str, format: str, dest: Path, max_side: int) -> None:
+    """Write a JPEG of an image or of a PDF's first page, no larger than max_side, to dest.
+
+    The larger sibling of the thumbnail, for a share page's big view; made on demand.
+    """
+    try:
+        if asset_type == "image":
+            picture = _image(src, format, max_side)
+        elif asset_type == "document":
+            picture = _pdf_page(src, max_side)
+        else:
+            raise UnreadableFile(f"No large preview for {asset_type} assets")
+        buffer = io.BytesIO()
+        _flatten(picture).save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # decoders fed hostile bytes fail in many ways
+        raise UnreadableFile(f"Cannot make a preview: {describe(exc)}") from None
+    write_atomically(dest, buffer.getvalue(), sync=False)
+
+
 def _render(src: Path, info: MediaInfo, timeout: float) -> Image.Image:
     if info.asset_type == "image":
         return _image(src, info.format)
@@ -71,7 +92,7 @@ def _render(src: Path, info: MediaInfo, timeout: float) -> Image.Image:
     raise UnreadableFile(f"Unsupported asset type: {info.asset_type}")
 
 
-def _image(src: Path, format: str) -> Image.Image:
+def _image(src: Path, format: str, max_side: int = THUMB_MAX) -> Image.Image:
     with open_image(src, format) as im:
         turn = _TRANSPOSES.get(orientation(im))
         if format == "jpg":
@@ -80,14 +101,14 @@ def _image(src: Path, format: str) -> Image.Image:
             # decodes at 1000x750, where asking for twice the thumbnail's size meant
             # 2000x1500 and twice the time in decoding and resizing. The box follows the
             # picture's shape, so panoramas are reduced too.
-            scale = min(1.0, THUMB_MAX / max(im.size))
+            scale = min(1.0, max_side / max(im.size))
             im.draft("RGB", (max(1, round(im.width * scale)), max(1, round(im.height * scale))))
         try:
             im.load()  # decodes the first frame only; a truncated body fails here
         except Exception as exc:
             raise UnreadableFile(f"Cannot read image: {describe(exc)}") from None
         picture = _resizable(im)
-        picture.thumbnail((THUMB_MAX, THUMB_MAX), Image.Resampling.LANCZOS)
+        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         # A copy (or transposed copy) outlives the file, which the with block closes.
         return picture.transpose(turn) if turn is not None else picture.copy()
 
@@ -136,7 +157,7 @@ def _video_frame(src: Path, info: MediaInfo, timeout: float) -> Image.Image:
     raise UnreadableFile("Cannot decode video: no frame could be decoded")
 
 
-def _pdf_page(src: Path) -> Image.Image:
+def _pdf_page(src: Path, max_side: int = THUMB_MAX) -> Image.Image:
     import pypdfium2 as pdfium  # only documents need it; see probe._pdf_page_count
 
     try:
@@ -150,7 +171,7 @@ def _pdf_page(src: Path) -> Image.Image:
                         raise UnreadableFile("Cannot render PDF: its first page has no size")
                     # Scale from the page's own size, so a poster-sized page still renders
                     # at THUMB_MAX pixels and not at its full resolution.
-                    scale = THUMB_MAX / max(width, height)
+                    scale = max_side / max(width, height)
                     bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
                     # to_pil() shares PDFium's buffer; copy before the page is closed.
                     picture: Image.Image = bitmap.to_pil().convert("RGB")

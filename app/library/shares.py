@@ -34,6 +34,8 @@ DECISIONS = ("approved", "changes_requested")
 MAX_ATTEMPTS = 5
 ATTEMPT_WINDOW = timedelta(minutes=15)
 _hasher = PasswordHasher()  # argon2id by default
+SECRET_SETTING = "share_secret"
+REVIEW_STATUSES = ("approved", "changes_requested", "commented", "unreviewed")
 
 
 class LinkGone(Exception):
@@ -74,6 +76,22 @@ class ReviewRecord:
     decision: str | None
     comment: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    kind: str
+    actor: str | None
+    asset_id: str | None
+    detail: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    decision: str | None  # the latest decision, or None when there are only comments
+    comments: int
+    last_at: datetime | None
 
 
 def _token_hash(token: str) -> str:
@@ -278,6 +296,84 @@ class ShareService:
                 raise InvalidInput("This file would exceed the link's size quota")
             link.used_files += 1
             link.used_bytes += size
+
+    def release_upload(self, link_id: str, size: int) -> None:
+        """Give back a reservation whose file was refused after all (nothing of it was kept)."""
+        with self.library.writing() as s:
+            link = s.get(ShareLink, link_id)
+            if link is not None:
+                link.used_files = max(0, link.used_files - 1)
+                link.used_bytes = max(0, link.used_bytes - size)
+
+    def remaining_bytes(self, link_id: str) -> int | None:
+        """Bytes an upload link still takes (None: no byte quota), to stop a stream early."""
+        with self.library.reading() as s:
+            link = s.get(ShareLink, link_id)
+            if link is None or link.quota_bytes is None:
+                return None
+            return max(0, link.quota_bytes - link.used_bytes)
+
+    def get_link(self, user_id: int | None, link_id: str) -> ShareLinkRecord:
+        with self.library.reading() as s:
+            return self._record(self._owned(s, user_id, link_id))
+
+    def link_by_id(self, link_id: str) -> ShareLinkRecord:
+        """A link by id, for a visitor who already opened it by token (no owner check)."""
+        with self.library.reading() as s:
+            link = s.get(ShareLink, link_id)
+            if link is None:
+                raise NotFound("Link not found")
+            return self._record(link)
+
+    def activity(self, user_id: int | None, link_id: str) -> list[EventRecord]:
+        """Every event on one of the user's links, oldest first, with its detail."""
+        with self.library.reading() as s:
+            link = self._owned(s, user_id, link_id)
+            rows = s.scalars(
+                select(ShareEvent).where(ShareEvent.link_id == link.id).order_by(ShareEvent.id)
+            ).all()
+            return [EventRecord(e.kind, e.actor, e.asset_id, e.detail, as_utc(e.created_at))
+                    for e in rows]
+
+    def review_summary(self, asset_ids: Sequence[str]) -> dict[str, ReviewSummary]:
+        """Per asset: the latest decision (by anyone, through any link) and the comment count."""
+        out: dict[str, ReviewSummary] = {}
+        ids = list(dict.fromkeys(asset_ids))
+        with self.library.reading() as s:
+            for start in range(0, len(ids), 500):
+                rows = s.scalars(
+                    select(ShareReview).where(ShareReview.asset_id.in_(ids[start:start + 500]))
+                    .order_by(ShareReview.created_at, ShareReview.id)
+                ).all()
+                for r in rows:
+                    old = out.get(r.asset_id, ReviewSummary(None, 0, None))
+                    out[r.asset_id] = ReviewSummary(
+                        r.decision or old.decision,
+                        old.comments + (1 if r.comment else 0),
+                        as_utc(r.created_at),
+                    )
+        return out
+
+    def reviewed_asset_ids(self, user_id: int | None, status: str) -> set[str]:
+        """Ids of the user's assets whose review status is status: approved, changes_requested,
+        commented (comments but no decision) or unreviewed is the caller's complement."""
+        with self.library.reading() as s:
+            ids = list(s.scalars(
+                select(ShareReview.asset_id).join(Asset, Asset.id == ShareReview.asset_id)
+                .where(Asset.user_id == user_id).distinct()))
+        summary = self.review_summary(ids)
+        if status == "commented":
+            return {a for a, r in summary.items() if r.decision is None and r.comments}
+        return {a for a, r in summary.items() if r.decision == status}
+
+    def secret(self) -> bytes:
+        """The key that signs a share page's cookies and CSRF tokens; made once, kept in the database."""
+        value = self.library.get_setting(SECRET_SETTING)
+        if value is None:
+            self.library.set_setting(SECRET_SETTING, secrets.token_hex(32))
+            value = self.library.get_setting(SECRET_SETTING)
+        assert value is not None
+        return bytes.fromhex(value)
 
     def mark_uploaded(self, link_id: str, asset_id: str, name: str | None, email: str | None) -> None:
         with self.library.writing() as s:

@@ -15,7 +15,19 @@ from app import __app_name__, __version__
 from app.core.errors import AtelierError
 from app.library.blobs import StoreLocation
 from app.library.service import LibraryService
-from app.server import assets, auth, campaigns, changes, clients, docs, errors, info, upload, v1
+from app.server import (
+    assets,
+    auth,
+    campaigns,
+    changes,
+    clients,
+    docs,
+    errors,
+    info,
+    share,
+    upload,
+    v1,
+)
 from app.server.limits import UploadGate
 from app.server.middleware import BodyGuard, CatchAll
 from app.server.protocol import configure_protocol
@@ -93,6 +105,7 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
         changes.router,
     ):
         app.include_router(router)
+    share.install(app)  # client review and upload links (README, "Sharing with clients")
     use_error_detail_for_422(app)
     if settings.cors_origins:
         app.add_middleware(
@@ -105,7 +118,8 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
         )
     # Inside BodyGuard, so that a 500 gets the headers of every other answer; in v1's shape there.
     app.add_middleware(CatchAll, render=v1.errors.scoped(errors.unexpected))
-    app.add_middleware(BodyGuard, streamed_paths=frozenset({UPLOAD_PATH, v1.UPLOAD_PATH}))
+    app.add_middleware(BodyGuard, streamed_paths=frozenset({UPLOAD_PATH, v1.UPLOAD_PATH}),
+                       streamed_pattern=share.UPLOAD_PATH)
     v1.install(app, lib, bucket_ttl=settings.bucket_ttl)  # the older dialect, beside v2
     return app
 

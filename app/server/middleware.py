@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from starlette.exceptions import HTTPException
@@ -41,9 +42,11 @@ class BodyGuard:
     MAX_JSON_DEPTH levels of nesting (scanned as they arrive, before any JSON parser runs).
     """
 
-    def __init__(self, app: ASGIApp, streamed_paths: frozenset[str]) -> None:
+    def __init__(self, app: ASGIApp, streamed_paths: frozenset[str],
+                 streamed_pattern: re.Pattern[str] | None = None) -> None:
         self.app = app
         self.streamed_paths = streamed_paths
+        self.streamed_pattern = streamed_pattern  # streamed paths with a variable part
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +55,9 @@ class BodyGuard:
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length", b"")
         has_body = (declared.isdigit() and int(declared) > 0) or b"transfer-encoding" in headers
-        limited = scope["path"] not in self.streamed_paths
+        limited = scope["path"] not in self.streamed_paths and not (
+            self.streamed_pattern is not None and self.streamed_pattern.match(scope["path"])
+        )
         if limited and declared.isdigit() and int(declared) > JSON_BODY_LIMIT:
             await _too_large(send)
             return

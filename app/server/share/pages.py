@@ -1,0 +1,216 @@
+"""The share pages a client opens: password, grid with search and type filter, one asset with review."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from app.library.errors import InvalidInput, NotFound, PermissionDenied
+from app.library.records import AssetRecord
+from app.library.service import LibraryService
+from app.library.shares import LinkGone, ShareLinkRecord, TooManyAttempts
+from app.server.deps import Library
+from app.server.share.access import (
+    CsrfFailed,
+    address_of,
+    check_csrf,
+    csrf_token,
+    grant_access,
+    remember_name,
+    reviewer_name,
+    shares_of,
+    unlocked,
+)
+from app.server.share.render import gone_page, page, resolve
+
+router = APIRouter(prefix="/s", include_in_schema=False)
+
+TYPE_LABELS = {"image": "Images", "video": "Videos", "audio": "Audio", "document": "Documents"}
+STATUS_LABELS = {"approved": "Approved", "changes_requested": "Changes requested"}
+
+
+def _header(lib: LibraryService, link: ShareLinkRecord) -> dict[str, str]:
+    """The campaign (or client) name for the page's header, and the client above it."""
+    client = ""
+    try:
+        if link.campaign_id:
+            campaign = lib.get_campaign(link.campaign_id)
+            client = lib.get_client(campaign.client_id).name
+        elif link.client_id:
+            client = lib.get_client(link.client_id).name
+    except NotFound:
+        pass
+    return {"title": link.title, "client": client if client != link.title else ""}
+
+
+def _open(request: Request, token: str) -> ShareLinkRecord | HTMLResponse:
+    try:
+        return resolve(request, token)
+    except NotFound:
+        return gone_page("This link does not exist. Check that you copied all of it.", 404)
+    except LinkGone as exc:
+        return gone_page(f"{exc}. Ask the person who sent it for a new one.", 410)
+
+
+def _with_csrf(request: Request, response: Response, template: str, status: int, /,
+               **context: object) -> HTMLResponse:
+    """Render template with this browser's CSRF token, keeping any cookie already set on response."""
+    link = context["link"]
+    assert isinstance(link, ShareLinkRecord)
+    final = page(template, status, **context, csrf=csrf_token(request, response, link))
+    for key, value in response.headers.items():
+        if key == "set-cookie":
+            final.headers.append(key, value)
+    return final
+
+
+def _assets(lib: LibraryService, request: Request, link: ShareLinkRecord) -> list[AssetRecord]:
+    ids = shares_of(request).asset_ids(link.id)
+    found = lib.get_assets(ids)
+    return [found[i] for i in ids if i in found]
+
+
+@router.get("/{token}", response_class=HTMLResponse)
+def link_page(
+    token: str,
+    request: Request,
+    lib: Library,
+    q: Annotated[str, Query(max_length=200)] = "",
+    type: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    opened = _open(request, token)
+    if isinstance(opened, Response):
+        return opened
+    link = opened
+    if not unlocked(request, link):
+        return _with_csrf(request, Response(), "password.html", 200, link=link, token=token,
+                          error="", **_header(lib, link))
+    shares = shares_of(request)
+    name = reviewer_name(request)
+    if link.kind == "upload":
+        shares.record_event(link.id, "opened", name or None)
+        return _with_csrf(request, Response(), "upload.html", 200, link=link, token=token,
+                          name=name, max_bytes=lib.max_bytes, **_header(lib, link))
+    everything = _assets(lib, request, link)
+    counts = {t: sum(1 for a in everything if a.asset_type == t) for t in TYPE_LABELS}
+    needle = " ".join(q.split()).casefold()
+    shown = [a for a in everything
+             if (not type or a.asset_type == type) and (not needle or needle in a.name.casefold())]
+    reviews = shares.review_summary([a.id for a in shown])
+    if not q and not type:
+        shares.record_event(link.id, "opened", name or None)
+    return _with_csrf(
+        request, Response(), "review.html", 200, link=link, token=token, assets=shown,
+        total=len(everything), counts=counts, labels=TYPE_LABELS, q=q, type=type,
+        reviews=reviews, statuses=STATUS_LABELS, **_header(lib, link),
+    )
+
+
+@router.post("/{token}/unlock", response_class=HTMLResponse)
+def unlock(
+    token: str,
+    request: Request,
+    lib: Library,
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    opened = _open(request, token)
+    if isinstance(opened, Response):
+        return opened
+    link = opened
+    context = {"link": link, "token": token, **_header(lib, link)}
+    try:
+        check_csrf(request, link, csrf)
+        right = shares_of(request).check_password(link.id, password, address_of(request))
+    except CsrfFailed as exc:
+        return _with_csrf(request, Response(), "password.html", 403, error=str(exc), **context)
+    except TooManyAttempts as exc:
+        return _with_csrf(request, Response(), "password.html", 429, error=str(exc), **context)
+    if not right:
+        return _with_csrf(request, Response(), "password.html", 401,
+                          error="That password is not right. Try again.", **context)
+    response = RedirectResponse(f"/s/{token}", status_code=303)
+    grant_access(request, response, link, token)
+    return response
+
+
+def _neighbours(assets: list[AssetRecord], asset_id: str) -> tuple[str | None, str | None, int]:
+    ids = [a.id for a in assets]
+    at = ids.index(asset_id)
+    return (ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None, at + 1)
+
+
+@router.get("/{token}/a/{asset_id}", response_class=HTMLResponse)
+def asset_page(token: str, asset_id: str, request: Request, lib: Library, error: str = "") -> Response:
+    opened = _open(request, token)
+    if isinstance(opened, Response):
+        return opened
+    link = opened
+    if not unlocked(request, link):
+        return RedirectResponse(f"/s/{token}", status_code=303)
+    shares = shares_of(request)
+    try:
+        asset_id = shares.asset_in_link(link.id, asset_id)
+    except NotFound:
+        return gone_page("This link has no such asset.", 404)
+    assets = _assets(lib, request, link)
+    record = next(a for a in assets if a.id == asset_id)
+    before, after, position = _neighbours(assets, asset_id)
+    reviews = [r for r in shares.reviews_for_asset(asset_id) if r.link_id == link.id]
+    summary = shares.review_summary([asset_id]).get(asset_id)
+    return _with_csrf(
+        request, Response(), "asset.html", 400 if error else 200, link=link, token=token,
+        asset=record, before=before, after=after, position=position, total=len(assets),
+        reviews=reviews, summary=summary, statuses=STATUS_LABELS, name=reviewer_name(request),
+        error=error[:300], **_header(lib, link),
+    )
+
+
+@router.post("/{token}/a/{asset_id}/review")
+async def post_review(token: str, asset_id: str, request: Request, lib: Library) -> Response:
+    """A decision or a comment: an HTML form (answered with a redirect) or JSON (X-CSRF-Token)."""
+    as_json = request.headers.get("content-type", "").startswith("application/json")
+    try:
+        link = resolve(request, token)
+    except LinkGone as exc:
+        if as_json:
+            return JSONResponse({"detail": str(exc)}, status_code=410)
+        return gone_page(f"{exc}. Your note was not saved.", 410)
+    if not unlocked(request, link):
+        return JSONResponse({"detail": "This link needs its password"}, status_code=401)
+    if as_json:
+        try:
+            body = await request.json()
+        except ValueError:
+            raise InvalidInput("Send a JSON object") from None
+        if not isinstance(body, dict):
+            raise InvalidInput("Send a JSON object")
+        supplied = request.headers.get("x-csrf-token")
+    else:
+        form = await request.form(max_files=0, max_fields=10)
+        body = {k: v for k, v in form.items() if isinstance(v, str)}
+        supplied = body.get("csrf")
+    check_csrf(request, link, supplied if isinstance(supplied, str) else None)
+    reviewer = str(body.get("reviewer") or "")
+    decision = body.get("decision") or None
+    comment = body.get("comment") or None
+    try:
+        review = shares_of(request).add_review(
+            link.id, asset_id, reviewer, str(decision) if decision else None,
+            str(comment) if comment else None)
+    except (InvalidInput, PermissionDenied) as exc:
+        if as_json:
+            raise
+        return asset_page(token, asset_id, request, lib, error=str(exc))
+    shares_of(request).record_event(link.id, "reviewed", review.reviewer, review.asset_id,
+                                    review.decision or "comment")
+    response: Response
+    if as_json:
+        response = JSONResponse({"id": review.id, "decision": review.decision,
+                                 "comment": review.comment, "reviewer": review.reviewer}, 201)
+    else:
+        response = RedirectResponse(f"/s/{token}/a/{review.asset_id}#feedback", status_code=303)
+    remember_name(request, response, token, review.reviewer)
+    return response
