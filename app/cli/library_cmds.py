@@ -46,6 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--unassigned", action="store_true", help="only assets without client/campaign")
     p.add_argument("--search", help="text in name or tags")
     p.add_argument("--sort", choices=["newest", "oldest", "name", "size", "type"], default="newest")
+    p.add_argument("--review-status", choices=["approved", "changes_requested", "commented", "unreviewed"],
+                   help="only assets whose latest client review is this (share links)")
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--json", action="store_true")
@@ -216,8 +218,11 @@ def _dimensions(r) -> str:  # type: ignore[no-untyped-def]
 def cmd_list(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
         query = _query(args, lib)
-        rows = lib.list_assets(query, limit=args.limit, offset=args.offset)
-        total = lib.count_assets(query)
+        if getattr(args, "review_status", None):
+            rows, total = _by_review_status(lib, query, args)
+        else:
+            rows = lib.list_assets(query, limit=args.limit, offset=args.offset)
+            total = lib.count_assets(query)
     if args.json:
         print_json([asset_read(r).model_dump(mode="json") for r in rows])
         return 0
@@ -242,9 +247,40 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _by_review_status(lib, query: AssetQuery, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The page of assets whose review status matches, and how many match in all."""
+    from app.library.shares import ShareService
+
+    shares = ShareService(lib)
+    if args.review_status == "unreviewed":
+        reviewed = set().union(*(shares.reviewed_asset_ids(query.user_id, s)
+                                 for s in ("approved", "changes_requested", "commented")))
+        matching = [r for r in lib.iter_assets(query) if r.id not in reviewed]
+    else:
+        wanted = shares.reviewed_asset_ids(query.user_id, args.review_status)
+        matching = [r for r in lib.iter_assets(query) if r.id in wanted] if wanted else []
+    return matching[args.offset:args.offset + args.limit], len(matching)
+
+
+def _reviews(lib, asset_id: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    from app.library.shares import ShareService
+
+    shares = ShareService(lib)
+    summary = shares.review_summary([asset_id]).get(asset_id)
+    status = "unreviewed"
+    if summary is not None:
+        status = summary.decision or ("commented" if summary.comments else "unreviewed")
+    reviews = [{"reviewer": x.reviewer, "decision": x.decision, "comment": x.comment,
+                "at": x.created_at.isoformat()} for x in shares.reviews_for_asset(asset_id)]
+    uploader = shares.uploader(asset_id)
+    sent_by = " ".join(p for p in (uploader or ()) if p) or None
+    return {"reviewStatus": status, "reviews": reviews, "sentBy": sent_by}
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
         r = lib.get_asset(args.id)
+        review = _reviews(lib, r.id)
         wire = asset_read(r).model_dump(mode="json")
         extra = {
             "sha256": r.sha256,
@@ -256,11 +292,16 @@ def cmd_show(args: argparse.Namespace) -> int:
             "thumbnailPath": str(lib.thumb_path(r)),
         }
     if args.json:
-        print_json({**wire, **extra})
+        print_json({**wire, **extra, **review})
         return 0
-    width = max(len(k) for k in [*wire, *extra])
-    for key, value in [*wire.items(), *extra.items()]:
+    width = max(len(k) for k in [*wire, *extra, "reviewStatus"])
+    for key, value in [*wire.items(), *extra.items(), ("reviewStatus", review["reviewStatus"]),
+                       ("sentBy", review["sentBy"])]:
         print(f"{key.ljust(width)}  {'' if value is None else value}")
+    for note in review["reviews"]:  # type: ignore[attr-defined]
+        decision = {"approved": "approved", "changes_requested": "requested changes"}.get(note["decision"] or "", "")
+        text = ": ".join(x for x in (decision, note["comment"] or "") if x)
+        print(f"  {note['at'][:16].replace('T', ' ')}  {note['reviewer']}: {text}")
     return 0
 
 

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "app.cli.library_cmds",
     "app.cli.keys_cmds",
     "app.cli.server_cmds",
+    "app.cli.share_cmds",
     "app.cli.storage_cmds",
     "app.cli.sync_cmds",
     "app.cli.update_cmds",
