@@ -21,7 +21,7 @@ class ShareLinkCreate(WireModel):
     allowDownload: bool = Field(True, description="Originals may be downloaded (else previews only)")
     allowReview: bool = Field(True, description="Reviewers may approve, request changes and comment")
     quotaFiles: int | None = Field(None, ge=1, le=100_000, description="Upload links: most files")
-    quotaBytes: int | None = Field(None, ge=1, description="Upload links: most bytes in all")
+    quotaBytes: int | None = Field(None, ge=1, le=2**53, description="Upload links: most bytes in all")
 
 
 class ShareLinkRead(WireModel):

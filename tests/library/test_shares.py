@@ -100,3 +100,44 @@ def test_reviews_and_upload_quota(library: LibraryService, tmp_path: Path) -> No
     shares.reserve_upload(up.id, 40)
     with pytest.raises(InvalidInput, match="at most 2 files"):
         shares.reserve_upload(up.id, 1)
+
+
+def test_review_summary_and_status_sets(library: LibraryService, tmp_path: Path) -> None:
+    uid, spring, _, ids = _setup(library, tmp_path)
+    shares = ShareService(library)
+    link, _ = shares.create_link(uid, campaign_id=spring.id)
+    shares.add_review(link.id, ids["a"], "Dana", "changes_requested", "Bigger logo")
+    shares.add_review(link.id, ids["a"], "Dana", "approved", None)  # the latest decision wins
+    shares.add_review(link.id, ids["b"], "Sam", None, "Nice")
+    summary = shares.review_summary([ids["a"], ids["b"], ids["c"]])
+    assert (summary[ids["a"]].decision, summary[ids["a"]].comments) == ("approved", 1)
+    assert (summary[ids["b"]].decision, summary[ids["b"]].comments) == (None, 1)
+    assert ids["c"] not in summary
+    assert shares.reviewed_asset_ids(uid, "approved") == {ids["a"]}
+    assert shares.reviewed_asset_ids(uid, "commented") == {ids["b"]}
+    assert shares.reviewed_asset_ids(uid + 1, "approved") == set()  # another user's view
+
+
+def test_upload_reservations_are_given_back(library: LibraryService, tmp_path: Path) -> None:
+    uid, spring, _, _ = _setup(library, tmp_path)
+    shares = ShareService(library)
+    up, _ = shares.create_link(uid, kind="upload", campaign_id=spring.id, quota_files=1, quota_bytes=100)
+    assert shares.remaining_bytes(up.id) == 100
+    shares.reserve_upload(up.id, 70)
+    assert shares.remaining_bytes(up.id) == 30
+    shares.release_upload(up.id, 70)  # the file was refused after all
+    assert shares.remaining_bytes(up.id) == 100
+    shares.reserve_upload(up.id, 100)
+
+
+def test_large_previews_are_made_once_and_cached(library: LibraryService, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from app.library.previews import preview_path
+
+    path = make_png(tmp_path, width=2400, height=1200, name="wide.png").path
+    record = library.import_paths([path], library.default_target()).imported[0]
+    first = preview_path(library, record)
+    assert first is not None and Image.open(first).size == (1600, 800)
+    stamp = first.stat().st_mtime_ns
+    assert preview_path(library, record) == first and first.stat().st_mtime_ns == stamp
