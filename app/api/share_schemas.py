@@ -71,3 +71,11 @@ class AssetReviewState(WireModel):
     status: Literal["approved", "changes_requested", "commented", "unreviewed"]
     comments: int
     reviews: list[ReviewRead]
+
+
+class ReviewFeed(WireModel):
+    """GET /api/v2/reviews?after=N: decisions and comments on your assets with an id above N."""
+
+    cursor: int
+    hasMore: bool
+    reviews: list[ReviewRead]

@@ -29,6 +29,7 @@ from app.api.schemas import (
     asset_adapter,
     asset_list_adapter,
 )
+from app.api.share_schemas import ReviewFeed
 from app.client.errors import ApiError, ProtocolError, RemoteNotFound, ServerUnreachable
 from app.client.multipart import MultipartFile
 from app.client.transport import Transport
@@ -306,6 +307,10 @@ class ApiClient:
 
     def changes(self, cursor: int = 0, limit: int = 500) -> ChangeFeed:
         return self._get("/api/v2/changes", ChangeFeed, cursor=cursor, limit=limit)  # type: ignore[no-any-return]
+
+    def reviews(self, after: int = 0, limit: int = 500) -> ReviewFeed:
+        """Extension: clients' decisions and comments on the user's assets (share links)."""
+        return self._get("/api/v2/reviews", ReviewFeed, after=after, limit=limit)  # type: ignore[no-any-return]
 
     def list_clients(self) -> list[ClientRead]:
         return self._get("/api/v2/clients", _client_list)  # type: ignore[no-any-return]

@@ -35,6 +35,7 @@ MAX_ATTEMPTS = 5
 ATTEMPT_WINDOW = timedelta(minutes=15)
 _hasher = PasswordHasher()  # argon2id by default
 SECRET_SETTING = "share_secret"
+MIRROR = "mirror"  # a server's link, standing in locally for the reviews synced from it
 REVIEW_STATUSES = ("approved", "changes_requested", "commented", "unreviewed")
 
 
@@ -166,7 +167,7 @@ class ShareService:
     def list_links(self, user_id: int | None) -> list[ShareLinkRecord]:
         with self.library.reading() as s:
             rows = s.scalars(
-                select(ShareLink).where(ShareLink.user_id == user_id)
+                select(ShareLink).where(ShareLink.user_id == user_id, ShareLink.kind != MIRROR)
                 .order_by(ShareLink.created_at.desc(), ShareLink.id)
             ).all()
             return [self._record(r) for r in rows]
@@ -366,6 +367,50 @@ class ShareService:
             return {a for a, r in summary.items() if r.decision is None and r.comments}
         return {a for a, r in summary.items() if r.decision == status}
 
+    def reviews_after(self, user_id: int | None, after: int, limit: int = 500) -> tuple[list[ReviewRecord], bool]:
+        """Reviews on the user's assets with an id above `after`, oldest first, and whether more wait."""
+        with self.library.reading() as s:
+            rows = s.scalars(
+                select(ShareReview).join(Asset, Asset.id == ShareReview.asset_id)
+                .join(ShareLink, ShareLink.id == ShareReview.link_id)
+                .where(Asset.user_id == user_id, ShareReview.id > after, ShareLink.kind != MIRROR)
+                .order_by(ShareReview.id).limit(limit + 1)
+            ).all()
+            return [self._review(r) for r in rows[:limit]], len(rows) > limit
+
+    def store_synced(self, rows: Sequence[ReviewRecord]) -> int:
+        """Keep reviews a server received, on the local assets they concern (asset_id is local).
+
+        Each server link gets a local stand-in of kind "mirror" (same id, no usable token,
+        never listed) so the reviews keep their link; a review already here is skipped.
+        Returns how many were new.
+        """
+        added = 0
+        with self.library.writing() as s:
+            for r in rows:
+                if s.get(Asset, r.asset_id) is None:
+                    continue
+                link = s.get(ShareLink, r.link_id)
+                if link is None:
+                    user = s.scalar(select(Asset.user_id).where(Asset.id == r.asset_id))
+                    s.add(ShareLink(
+                        id=r.link_id, user_id=user, kind=MIRROR, token_hash=_token_hash(secrets.token_hex(32)),
+                        scope="selection", title="A link on the server", allow_download=False,
+                        allow_review=False, used_files=0, used_bytes=0, created_at=r.created_at))
+                    s.flush()
+                elif link.kind != MIRROR:
+                    continue  # this library made the link: the review is here already
+                same = s.scalar(select(ShareReview.id).where(
+                    ShareReview.link_id == r.link_id, ShareReview.asset_id == r.asset_id,
+                    ShareReview.reviewer == r.reviewer, ShareReview.created_at == r.created_at))
+                if same is not None:
+                    continue
+                s.add(ShareReview(link_id=r.link_id, asset_id=r.asset_id, reviewer=r.reviewer[:100],
+                                  decision=r.decision if r.decision in DECISIONS else None,
+                                  comment=r.comment, created_at=r.created_at))
+                added += 1
+        return added
+
     def secret(self) -> bytes:
         """The key that signs a share page's cookies and CSRF tokens; made once, kept in the database."""
         value = self.library.get_setting(SECRET_SETTING)
@@ -391,7 +436,7 @@ class ShareService:
         wanted = _token_hash(token)
         link = s.scalar(select(ShareLink).where(ShareLink.token_hash == wanted))
         # The lookup is by hash; the comparison in constant time guards the last step.
-        if link is None or not hmac.compare_digest(link.token_hash, wanted):
+        if link is None or not hmac.compare_digest(link.token_hash, wanted) or link.kind == MIRROR:
             raise NotFound("Link not found")
         if link.revoked_at is not None:
             raise LinkGone("This link was revoked")
@@ -435,7 +480,7 @@ class ShareService:
         except UnsafePath:
             raise NotFound("Link not found") from None
         link = s.get(ShareLink, link_id)
-        if link is None or link.user_id != user_id:
+        if link is None or link.user_id != user_id or link.kind == MIRROR:
             raise NotFound("Link not found")
         return link
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Query, Request
 
 from app.api.share_schemas import (
     AssetReviewState,
+    ReviewFeed,
     ReviewRead,
     ShareEventRead,
     ShareLinkCreate,
@@ -140,3 +141,25 @@ def asset_reviews(asset_id: AssetId, request: Request, user: CurrentUser, lib: L
     return AssetReviewState(assetId=asset_id, status=status,  # type: ignore[arg-type]
                             comments=summary.comments if summary else 0,
                             reviews=[review_read(r) for r in reviews])
+
+
+reviews_router = APIRouter(prefix="/api/v2", tags=["sync"])
+
+
+@reviews_router.get(
+    "/reviews",
+    response_model=ReviewFeed,
+    summary="Decisions and comments on your assets after a cursor (for sync)",
+    description="Oldest first, through every one of your links. Pass the returned `cursor` "
+    "as `after` next time; `hasMore` says another page is waiting now.",
+    responses=errors(401, 422),
+)
+def review_feed(
+    request: Request,
+    user: CurrentUser,
+    after: Annotated[int, Query(ge=0, le=2**62, description="From the last feed")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Most reviews per page")] = 500,
+) -> ReviewFeed:
+    rows, more = shares_of(request).reviews_after(user.id, after, limit)
+    return ReviewFeed(cursor=rows[-1].id if rows else after, hasMore=more,
+                      reviews=[review_read(r) for r in rows])

@@ -1,0 +1,53 @@
+"""Clients' reviews (share links) pulled from an Atelier server onto the local assets they concern."""
+
+from __future__ import annotations
+
+import logging
+
+from app.client.errors import RemoteNotFound
+from app.library.service import LibraryService
+from app.library.shares import ReviewRecord, ShareService
+from app.sync.state import SyncStore
+
+log = logging.getLogger("atelier.sync")
+PAGE = 500
+
+
+def cursor_key(remote_id: int) -> str:
+    return f"sync.{remote_id}.reviews_after"
+
+
+def pull_reviews(lib: LibraryService, store: SyncStore, remote: object, remote_id: int) -> int:
+    """Fetch reviews newer than the last pull and keep those on linked assets; returns how many
+    were new. A server without the review feed (404), or a remote that is not an Atelier v2
+    server, has none to give."""
+    client = getattr(remote, "client", None)
+    if client is None or not hasattr(client, "reviews"):
+        return 0
+    local_of = {l.remote_asset_id: l.asset_id for l in store.links(remote_id)
+                if l.remote_asset_id and l.asset_id and l.state == "linked"}
+    shares = ShareService(lib)
+    after = int(lib.get_setting(cursor_key(remote_id)) or 0)
+    added = 0
+    while True:
+        try:
+            feed = client.reviews(after, PAGE)
+        except RemoteNotFound:
+            return added
+        rows = [
+            ReviewRecord(id=0, link_id=r.linkId, asset_id=local_of[r.assetId], reviewer=r.reviewer,
+                         decision=r.decision, comment=r.comment, created_at=r.createdAt)
+            for r in feed.reviews if r.assetId in local_of
+        ]
+        added += shares.store_synced(rows)
+        # Reviews of assets not linked yet come round again when the cursor is reset; the
+        # cursor only moves past what was stored or cannot concern this library.
+        if feed.cursor <= after:
+            break
+        after = feed.cursor
+        lib.set_setting(cursor_key(remote_id), str(after))
+        if not feed.hasMore:
+            break
+    if added:
+        log.info("%d new review(s) from the server", added)
+    return added
