@@ -143,3 +143,25 @@ def test_upload_byte_quota_is_enforced_while_streaming(sqlite_server: LiveServer
     assert api.get(f"/api/v2/share-links/{made['id']}").json()["usedBytes"] == small
     assert v.upload(samples["png"].path, uploader="", email="").status_code == 400
     assert not any(sqlite_server.library.storage.staging_dir.iterdir())
+
+
+def test_the_whole_loop_on_postgresql(pg_url: str, tmp_path: Path, samples: dict[str, media.Sample]) -> None:
+    from tests.server.live import live_server
+
+    with live_server(tmp_path / "pg-lib", pg_url) as live:
+        api = new_api(live)
+        c = make_campaign(api, samples, keys=("jpg", "png"))
+        made, token = create_link(api, campaignId=c.spring_id, password="blue whale 42")
+        v = Visitor(live.base_url, token)
+        assert v.unlock("wrong").status_code == 401
+        assert v.unlock("blue whale 42").status_code == 303
+        assert v.review(c.assets["jpg"]["id"], "Dana", "approved").status_code == 303
+        assert v.get(f"/t/{c.other['id']}").status_code == 404
+        feed = api.get("/api/v2/reviews?after=0").json()
+        assert [r["decision"] for r in feed["reviews"]] == ["approved"] and not feed["hasMore"]
+        assert api.get(f"/api/v2/reviews?after={feed['cursor']}").json()["reviews"] == []
+        up, up_token = create_link(api, kind="upload", campaignId=c.spring_id, quotaFiles=1)
+        assert Visitor(live.base_url, up_token).upload(samples["pdf"].path).status_code == 201
+        assert api.get(f"/api/v2/share-links/{up['id']}").json()["usedFiles"] == 1
+        assert api.delete(f"/api/v2/share-links/{made['id']}").status_code == 200
+        assert v.get().status_code == 410
