@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.gui import formatting
 from app.gui.preview import AssetPreview
+from app.gui.reviews import ReviewSection
 from app.gui.tasks import Tasks
 from app.library.records import AssetChanges, AssetRecord, CampaignRecord, ClientRecord
 from app.library.service import LibraryService
@@ -117,6 +118,12 @@ class DetailsPane(QWidget):
         form_layout.addWidget(_section("Organize"))
         form_layout.addLayout(edit)
         form_layout.addSpacing(6)
+        # Clients' decisions and comments from share links; hidden when there are none.
+        self.reviews = ReviewSection(library)
+        self.reviews_title = _section("Client review")
+        form_layout.addWidget(self.reviews_title)
+        form_layout.addWidget(self.reviews)
+        form_layout.addSpacing(6)
         form_layout.addWidget(_section("Information"))
         form_layout.addLayout(self.info)
         form_layout.addStretch(1)
@@ -172,6 +179,8 @@ class DetailsPane(QWidget):
         self.purpose_box.setCurrentIndex(_position(self._purposes, record.purpose))
         self._fill_pickers(record)
         self._fill_info(record)
+        self.reviews.show_asset(record.id)
+        self.reviews_title.setVisible(self.reviews.isVisibleTo(self.form))
 
     def _fill_info(self, r: AssetRecord) -> None:
         values = {

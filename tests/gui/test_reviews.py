@@ -1,0 +1,43 @@
+"""The details pane shows clients' review decisions and comments, as plain text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.library.shares import ShareService
+from tests.browser import SHOTS
+from tests.gui.conftest import wait_for_names
+from tests.gui.showcase import PLAN
+from tests.gui.test_window import select_row
+
+pytestmark = pytest.mark.gui
+
+
+def test_details_pane_shows_reviews(qtbot, showcase, make_window, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    shares = ShareService(lib)
+    link, _ = shares.create_link(lib.local_user_id, campaign_id=made.campaigns["Spring launch"])
+    hero, logo = made.assets["hero-banner.jpg"], made.assets["logo-mark.png"]
+    shares.add_review(link.id, hero, "Dana Whitfield", "changes_requested", "Warmer sunset, please")
+    shares.add_review(link.id, hero, "Dana Whitfield", "approved", "Perfect now <b>thanks</b>")
+    window = make_window(lib)
+    wait_for_names(qtbot, window, set(PLAN))
+
+    select_row(window, "hero-banner.jpg")
+    pane = window.details.reviews
+    qtbot.waitUntil(lambda: pane.isVisible(), timeout=5000)
+    assert pane.status.text() == "Approved · 2 comments"
+    notes = [n.text() for n in pane.notes]
+    assert notes[0].startswith("Dana Whitfield") and notes[0].endswith("Perfect now <b>thanks</b>")
+    assert all(n.textFormat().name == "PlainText" for n in pane.notes)  # a comment's markup is text
+    qtbot.wait(300)  # let the wrapped labels settle before the picture
+    window.details.grab().save(str(shot_dir / "details-reviews.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot_dir / "details-reviews.png", SHOTS / "details-reviews.png")
+
+    select_row(window, "logo-mark.png")
+    qtbot.waitUntil(lambda: window.details.record is not None and window.details.record.id == logo, timeout=5000)
+    assert not pane.isVisible() and not window.details.reviews_title.isVisible()
