@@ -66,6 +66,16 @@ def test_a_link_reaches_only_its_own_assets(sqlite_server: LiveServer, samples: 
     assert bob.get(f"/api/v2/assets/{a.assets['jpg']['id']}/reviews").status_code == 404
     assert bob.post("/api/v2/share-links", json={"campaignId": a.spring_id}).status_code == 404
     assert bob.post("/api/v2/share-links", json={"assetIds": [a.assets["jpg"]["id"]]}).status_code == 400
+    # An upload link into the campaign shows nothing of what is already in it.
+    _, up_token = create_link(alice, kind="upload", campaignId=a.spring_id)
+    uploader = Visitor(sqlite_server.base_url, up_token)
+    assert a.assets["jpg"]["name"] not in uploader.get().text
+    for kind in ("t", "p", "f", "d", "a"):
+        assert uploader.get(f"/{kind}/{a.assets['jpg']['id']}").status_code == 404, kind
+    assert uploader.get("/zip").status_code == 404
+    uploader.get()
+    assert uploader.post(f"/a/{a.assets['jpg']['id']}/review", data={
+        "csrf": uploader.csrf, "reviewer": "Eve", "decision": "approved"}).status_code == 404
     assert Visitor(sqlite_server.base_url, a_token[:-1] + ("A" if a_token[-1] != "A" else "B")).get().status_code == 404
     assert alice.session.get(sqlite_server.base_url + "/api/v2/share-links", headers={"Authorization": ""}).status_code == 401
 

@@ -152,6 +152,8 @@ def asset_page(token: str, asset_id: str, request: Request, lib: Library, error:
         return RedirectResponse(f"/s/{token}", status_code=303)
     shares = shares_of(request)
     try:
+        if link.kind != "review":  # an upload link shows nothing of its campaign
+            raise NotFound("Asset not found")
         asset_id = shares.asset_in_link(link.id, asset_id)
     except NotFound:
         return gone_page("This link has no such asset.", 404)
@@ -180,6 +182,8 @@ async def post_review(token: str, asset_id: str, request: Request, lib: Library)
         return gone_page(f"{exc}. Your note was not saved.", 410)
     if not unlocked(request, link):
         return JSONResponse({"detail": "This link needs its password"}, status_code=401)
+    if link.kind != "review":
+        raise NotFound("Asset not found")
     if as_json:
         try:
             body = await request.json()
