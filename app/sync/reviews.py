@@ -11,6 +11,8 @@ from app.sync.state import SyncStore
 
 log = logging.getLogger("atelier.sync")
 PAGE = 500
+# Pages per sync at most: a server whose cursor never ends cannot keep a sync busy forever.
+MAX_PAGES = 200
 
 
 def cursor_key(remote_id: int) -> str:
@@ -29,14 +31,15 @@ def pull_reviews(lib: LibraryService, store: SyncStore, remote: object, remote_i
     shares = ShareService(lib)
     after = int(lib.get_setting(cursor_key(remote_id)) or 0)
     added = 0
-    while True:
+    for _ in range(MAX_PAGES):
         try:
             feed = client.reviews(after, PAGE)
         except RemoteNotFound:
             return added
         rows = [
             ReviewRecord(id=0, link_id=r.linkId, asset_id=local_of[r.assetId], reviewer=r.reviewer,
-                         decision=r.decision, comment=r.comment, created_at=r.createdAt)
+                         decision=r.decision, comment=r.comment[:5000] if r.comment else None,
+                         created_at=r.createdAt)
             for r in feed.reviews if r.assetId in local_of
         ]
         added += shares.store_synced(rows)
