@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from app.gui import formatting, icons, theme
 from app.gui.asset_model import AssetListModel
+from app.gui.review_badges import ReviewBadges
 from app.gui.thumbnails import ThumbnailCache, bucket_for
 from app.library.records import AssetRecord
 
@@ -161,6 +162,8 @@ class AssetDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.thumbnails = thumbnails
         self.edge = 176
+        # Share-link review badges; set by the window (None: tiles show none).
+        self.reviews: ReviewBadges | None = None
         self._fonts(QFont())
         self._warm_timer = QTimer(self)
         self._warm_timer.setSingleShot(True)
@@ -279,6 +282,8 @@ class AssetDelegate(QStyledItemDelegate):
             (art.boxes.get(record.asset_type) or art.boxes["document"]).draw(painter, bx, by)
         if selected:
             painter.drawPixmap(bx, by, art.ring)
+        if self.reviews is not None:
+            self.reviews.paint(painter, record.id, bx + 6, by + 6)
 
         # Badges sit 6 px inside the box's bottom corners.
         bottom = by + self._box_h - 6
@@ -338,6 +343,9 @@ class AssetDelegate(QStyledItemDelegate):
             font.fromString(spec)
         name_fm, caption_fm = QFontMetrics(name_font), QFontMetrics(caption_font)
         tiles: dict[str, object] = {}
+        records = list(records)
+        if self.reviews is not None:
+            self.reviews.load(r.id for r in records)
         for record in records:
             tile = tiles[record.id] = self._texts(record, width, name_fm, caption_fm)
             for text in (tile.format_text, tile.corner_text):

@@ -34,6 +34,7 @@ from app.gui.imports import (
 )
 from app.gui.live import LiveLibrary
 from app.gui.prompts import Prompts
+from app.gui.review_badges import ReviewBadges
 from app.gui.scope import Filters, Scope
 from app.gui.server import ServerController, ServerState
 from app.gui.sidebar import SidebarData
@@ -98,7 +99,10 @@ class MainWindow(QMainWindow):
         self.sidebar = self.sidebar_panel.tree
         self.server_button = self.sidebar_panel.server_button
         self.filter_bar = FilterBar()
-        self.grid = AssetGridView(self.model, AssetDelegate(self.thumbnails))
+        delegate = AssetDelegate(self.thumbnails)
+        self.grid = AssetGridView(self.model, delegate)
+        # Clients' decisions from share links, on the tiles.
+        delegate.reviews = ReviewBadges(self.library, self.tasks, self.grid.viewport().update)
         self.import_bar = ImportBar()
         center = QWidget()
         center.setObjectName("Center")

@@ -41,3 +41,38 @@ def test_details_pane_shows_reviews(qtbot, showcase, make_window, shot_dir: Path
     select_row(window, "logo-mark.png")
     qtbot.waitUntil(lambda: window.details.record is not None and window.details.record.id == logo, timeout=5000)
     assert not pane.isVisible() and not window.details.reviews_title.isVisible()
+
+
+def test_tiles_carry_review_badges(qtbot, showcase, make_window, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    shares = ShareService(lib)
+    link, _ = shares.create_link(lib.local_user_id, campaign_id=made.campaigns["Spring launch"])
+    hero, logo, loop = (made.assets[n] for n in ("hero-banner.jpg", "logo-mark.png", "sunset-loop.mp4"))
+    shares.add_review(link.id, hero, "Dana", "approved", None)
+    shares.add_review(link.id, logo, "Dana", "changes_requested", "Bolder")
+    shares.add_review(link.id, loop, "Dana", None, "Love the ending")
+    window = make_window(lib)
+    wait_for_names(qtbot, window, set(PLAN))
+    badges = window.grid.asset_delegate.reviews
+    assert badges is not None
+    qtbot.waitUntil(lambda: all(badges.status(a) for a in (hero, logo, loop)), timeout=5000)
+    assert badges.status(hero) == ("approved", 0)
+    assert badges.status(logo) == ("changes_requested", 1)
+    assert badges.status(loop) == ("commented", 1)
+    assert badges.status(made.assets["poster.webp"]) is None
+    # The badge is painted: the tile's top-left corner takes the approval's green.
+    from PySide6.QtGui import QColor
+
+    from app.gui.review_badges import COLORS
+
+    row = window.model.row_of(hero)
+    assert row is not None
+    rect = window.grid.visualRect(window.model.index(row))
+    qtbot.wait(200)
+    image = window.grid.viewport().grab().toImage()
+    green = QColor(COLORS["approved"])
+    spot = image.pixelColor(rect.x() + 14 + 10, rect.y() + 14 + 9)
+    assert abs(spot.red() - green.red()) + abs(spot.green() - green.green()) + abs(spot.blue() - green.blue()) < 60, spot.name()
+    window.grab().save(str(shot_dir / "grid-review-badges.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot_dir / "grid-review-badges.png", SHOTS / "grid-review-badges.png")
