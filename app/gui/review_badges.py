@@ -74,6 +74,11 @@ class ReviewBadges:
 
         self.tasks.run(lambda: self.load(batch), done, done)
 
+    def forget(self) -> None:
+        """Drop every known status (new reviews arrived): tiles ask again as they are painted."""
+        with self._lock:
+            self._known.clear()
+
     def status(self, asset_id: str) -> tuple[str, int] | None:
         return self._known.get(asset_id)
 
@@ -97,3 +102,16 @@ class ReviewBadges:
         painter.setFont(self.font)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+
+
+def reviews_arrived(window: Any, count: int) -> None:
+    """After a sync brought `count` new reviews: fresh badges and details, and a notice."""
+    delegate = window.grid.asset_delegate
+    if delegate.reviews is not None:
+        delegate.reviews.forget()
+    window.grid.viewport().update()
+    record = window.details.record
+    if record is not None:
+        window.details.show_record(record)  # its Client review section too
+    window.statusBar().showMessage(
+        f"{count} new client review{'' if count == 1 else 's'} arrived", 15_000)

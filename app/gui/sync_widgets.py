@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import icons
+from app.gui.review_badges import reviews_arrived
 from app.gui.sync_controller import SyncController, SyncStatus
 from app.sync import SyncProgress, SyncReport
 
@@ -218,6 +219,8 @@ def install_sync(window: QMainWindow) -> SyncController:
         if report.outcome.done:
             window.refresh()  # type: ignore[attr-defined]
             window.refresh_sidebar()  # type: ignore[attr-defined]
+        if report.new_reviews:
+            reviews_arrived(window, report.new_reviews)  # share links' feedback
 
     def ask(question: str) -> None:
         prompts = window.prompts  # type: ignore[attr-defined]

@@ -76,3 +76,24 @@ def test_tiles_carry_review_badges(qtbot, showcase, make_window, shot_dir: Path)
     window.grab().save(str(shot_dir / "grid-review-badges.png"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(shot_dir / "grid-review-badges.png", SHOTS / "grid-review-badges.png")
+
+
+def test_new_reviews_refresh_badges_and_show_a_notice(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    from app.gui.review_badges import reviews_arrived
+
+    lib, made = showcase
+    hero = made.assets["hero-banner.jpg"]
+    window = make_window(lib)
+    wait_for_names(qtbot, window, set(PLAN))
+    select_row(window, "hero-banner.jpg")
+    badges = window.grid.asset_delegate.reviews
+    qtbot.waitUntil(lambda: hero in badges._known and window.details.record is not None, timeout=5000)
+    assert badges.status(hero) is None and not window.details.reviews.isVisible()
+    shares = ShareService(lib)  # as a sync would have stored it
+    link, _ = shares.create_link(lib.local_user_id, campaign_id=made.campaigns["Spring launch"])
+    shares.add_review(link.id, hero, "Dana", "approved", "Ship it")
+    reviews_arrived(window, 1)
+    assert window.statusBar().currentMessage() == "1 new client review arrived"
+    qtbot.waitUntil(lambda: badges.status(hero) == ("approved", 1), timeout=5000)
+    assert window.details.reviews.isVisible() and window.details.reviews.status.text() == "Approved · 1 comment"
+    assert window.details.reviews_title.isVisible()
