@@ -29,7 +29,7 @@ from app.api.schemas import (
     asset_adapter,
     asset_list_adapter,
 )
-from app.api.share_schemas import ReviewFeed
+from app.api.share_schemas import ReviewFeed, ShareLinkCreate, ShareLinkCreated
 from app.client.errors import ApiError, ProtocolError, RemoteNotFound, ServerUnreachable
 from app.client.multipart import MultipartFile
 from app.client.transport import Transport
@@ -307,6 +307,14 @@ class ApiClient:
 
     def changes(self, cursor: int = 0, limit: int = 500) -> ChangeFeed:
         return self._get("/api/v2/changes", ChangeFeed, cursor=cursor, limit=limit)  # type: ignore[no-any-return]
+
+    def create_share_link(self, body: ShareLinkCreate) -> ShareLinkCreated:
+        """Extension: a review or upload link on the server; its URL is in this answer only."""
+        response = self.http.request(
+            "POST", "/api/v2/share-links", json_body=body.model_dump(mode="json", exclude_none=True),
+            ok=(201,),
+        )
+        return self._parse(response, ShareLinkCreated)  # type: ignore[no-any-return]
 
     def reviews(self, after: int = 0, limit: int = 500) -> ReviewFeed:
         """Extension: clients' decisions and comments on the user's assets (share links)."""

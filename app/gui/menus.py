@@ -97,6 +97,12 @@ def grid_menu(w: MainWindow, pos: QPoint) -> QMenu | None:
     return menu
 
 
+def _share(w: MainWindow, scope: Scope) -> None:
+    from app.gui.share_dialog import share_for_review  # the sync client loads on first use
+
+    share_for_review(w, scope)
+
+
 def sidebar_menu(w: MainWindow, scope: Scope | None) -> QMenu:
     c = w.commands
     menu = QMenu(w)
@@ -105,6 +111,8 @@ def sidebar_menu(w: MainWindow, scope: Scope | None) -> QMenu:
         _action(menu, "New Campaign…", lambda: c.new_campaign(client_id), "campaign")
         menu.addSeparator()
     if scope is not None and scope.kind in ("client", "campaign"):
+        _action(menu, "Share for Review…", lambda: _share(w, scope))
+        menu.addSeparator()
         _action(menu, "Rename…", lambda: c.rename_scope(scope), "rename")
         _action(menu, "Delete…", lambda: c.delete_scope(scope), "trash")
         menu.addSeparator()

@@ -1,0 +1,97 @@
+"""Share for review…: a campaign or client as a link on the asset server, copied to the clipboard."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.client.errors import ServerUnreachable
+from app.gui.scope import Scope
+from app.sync.share import ShareOptions, share_scope
+
+OFFLINE = "The asset server cannot be reached: links need it (everything else works offline)"
+NO_SERVER = "Links live on the asset server: connect this library to one first (the sync button)"
+
+
+class ShareDialog(QDialog):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Share for review")
+        intro = QLabel(f"A link to “{name}” for your client: it opens in any browser.")
+        intro.setWordWrap(True)
+        self.expires = QCheckBox("Expires on")
+        self.expires.setChecked(True)
+        self.date = QDateEdit(QDate.currentDate().addDays(30))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("d MMM yyyy")
+        self.date.setMinimumDate(QDate.currentDate())
+        self.expires.toggled.connect(self.date.setEnabled)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Optional")
+        self.download = QCheckBox("Originals may be downloaded (otherwise previews only)")
+        self.download.setChecked(True)
+        self.review = QCheckBox("Reviewers may approve, request changes and comment")
+        self.review.setChecked(True)
+        form = QFormLayout()
+        form.addRow(self.expires, self.date)
+        form.addRow("Password", self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = buttons.addButton("Create Link", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.download)
+        layout.addWidget(self.review)
+        layout.addWidget(buttons)
+
+    def options(self) -> ShareOptions:
+        expires = None
+        if self.expires.isChecked():
+            day = self.date.date().toPython()
+            expires = datetime.combine(day, time(23, 59, 59), tzinfo=UTC)  # the whole last day
+        return ShareOptions(expires_at=expires, password=self.password.text() or None,
+                            allow_download=self.download.isChecked(),
+                            allow_review=self.review.isChecked())
+
+
+def share_for_review(window: Any, scope: Scope, dialog: ShareDialog | None = None) -> None:
+    """Ask for the link's options, then sync and make it in the background; the URL is copied."""
+    if scope.kind not in ("client", "campaign") or not scope.id:
+        return
+    if window.sync.remote() is None:
+        window.prompts.error(window, "Share for review", NO_SERVER)
+        return
+    dialog = dialog or ShareDialog(scope.name, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    options, kind, scope_id = dialog.options(), scope.kind, scope.id
+    bar = window.statusBar()
+    bar.showMessage("Uploading what the link needs, then making it…")
+
+    def done(url: object) -> None:
+        QGuiApplication.clipboard().setText(str(url))
+        bar.showMessage(f"Link copied: {url}", 30_000)
+
+    def failed(exc: object) -> None:
+        bar.clearMessage()
+        text = OFFLINE if isinstance(exc, ServerUnreachable) else str(exc).splitlines()[0]
+        window.prompts.error(window, "Share for review", text)
+
+    window.tasks.run(lambda: share_scope(window.library, kind, scope_id, options), done, failed)

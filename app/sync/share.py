@@ -1,0 +1,60 @@
+"""Share from the desktop: sync so the server has the assets, then make the link there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.api.share_schemas import ShareLinkCreate
+from app.client.api import ApiClient
+from app.library.errors import InvalidInput, NotFound
+from app.library.service import LibraryService
+from app.sync.engine import ClientOptions, SyncEngine
+from app.sync.state import SyncStore
+
+
+@dataclass(frozen=True)
+class ShareOptions:
+    expires_at: datetime | None = None
+    password: str | None = None
+    allow_download: bool = True
+    allow_review: bool = True
+
+
+def share_scope(lib: LibraryService, kind: str, scope_id: str, options: ShareOptions,
+                remote: str | int | None = None, client_options: ClientOptions | None = None) -> str:
+    """The URL of a new review link for a local client or campaign (kind) on the synced server.
+
+    A sync runs first, so what the link shows is what this library has; the server's client
+    and campaign are found by name, as sync files them.
+    """
+    store = SyncStore(lib)
+    try:
+        config = store.get_remote(remote)
+    except NotFound:
+        raise InvalidInput("Links live on the server: connect this library to one first") from None
+    if config.kind != "v2":
+        raise InvalidInput(f"{config.name} is not an Atelier server: it cannot make share links")
+    SyncEngine(lib, config, options=client_options).run()
+    if kind == "campaign":
+        campaign = lib.get_campaign(scope_id)
+        client_name, campaign_name = lib.get_client(campaign.client_id).name, campaign.name
+    else:
+        client_name, campaign_name = lib.get_client(scope_id).name, None
+    opts = client_options or ClientOptions()
+    with ApiClient(config.url, config.token, timeout=opts.timeout, retries=opts.retries,
+                   backoff=opts.backoff) as api:
+        remote_client = next((c for c in api.list_clients()
+                              if c.name.casefold() == client_name.casefold()), None)
+        if remote_client is None:
+            raise NotFound(f"The server has no client {client_name!r} yet: sync, then share again")
+        body = ShareLinkCreate(clientId=remote_client.id, expiresAt=options.expires_at,
+                               password=options.password or None,
+                               allowDownload=options.allow_download, allowReview=options.allow_review)
+        if campaign_name is not None:
+            found = next((c for c in api.list_campaigns(remote_client.id)
+                          if c.name.casefold() == campaign_name.casefold()), None)
+            if found is None:
+                raise NotFound(f"The server has no campaign {campaign_name!r} yet: sync, then share again")
+            body = body.model_copy(update={"clientId": None, "campaignId": found.id})
+        return api.create_share_link(body).url
