@@ -32,12 +32,15 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from app import __app_name__, __version__
     from app.core.formats import DEFAULT_MAX_BYTES
-    from app.core.paths import default_data_dir
-    from app.gui import desktop, icons, theme, update_notice
+    from app.core.paths import default_data_dir, log_dir
+    from app.gui import desktop, icons, logs, theme, update_notice
+    from app.gui.failures import CrashHandler, open_library
     from app.gui.main_window import MainWindow
     from app.gui.opener import FileOpener
     from app.library.service import LibraryService
 
+    logs.route_qt_messages()  # before the QApplication, so start-up chatter is caught too
+    log_file = logs.setup(log_dir())
     QCoreApplication.setOrganizationName(__app_name__)
     QCoreApplication.setOrganizationDomain("atelier.app")
     QCoreApplication.setApplicationName(__app_name__)
@@ -51,11 +54,13 @@ def run_gui(args: argparse.Namespace) -> int:
 
     data_dir = Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
     max_mb = getattr(args, "max_size_mb", None)
-    library = LibraryService(
-        data_dir,
-        getattr(args, "db_url", None),
-        max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+    max_bytes = int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES
+    library = open_library(
+        data_dir, lambda path: LibraryService(path, getattr(args, "db_url", None), max_bytes=max_bytes)
     )
+    if library is None:  # the person chose Quit in the dialog that said why
+        return 1
+    crashes = CrashHandler(log_file).install()
     # The first page's SQL compiles while the window builds itself, not on its first paint.
     threading.Thread(target=library.warm_up, name="library-warm-up", daemon=True).start()
     try:
@@ -71,4 +76,5 @@ def run_gui(args: argparse.Namespace) -> int:
         app.aboutToQuit.connect(desktop.release_clipboard)
         return int(app.exec())
     finally:
+        crashes.uninstall()
         library.close()

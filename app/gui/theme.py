@@ -141,6 +141,7 @@ def _stylesheet(t: Theme) -> str:
     #SectionTitle {{ color: {t.muted}; font-weight: 600; }}
     #Muted {{ color: {t.muted}; }}
     #Title {{ font-weight: 600; }}
+    #DialogHeading {{ font-size: 15px; font-weight: 600; }}
     QSplitter::handle {{ background: {t.border}; }}
     QLineEdit, QComboBox, QSpinBox {{
         background: {t.raised}; border: 1px solid {t.border}; border-radius: 7px;
