@@ -23,6 +23,7 @@ from app.gui.asset_model import AssetListModel
 from app.gui.commands import Commands
 from app.gui.delegate import AssetDelegate
 from app.gui.details import DetailsPane
+from app.gui.export import ExportFolder
 from app.gui.filter_bar import FilterBar
 from app.gui.grid import AssetGridView, local_files
 from app.gui.imports import (
@@ -67,6 +68,9 @@ class MainWindow(QMainWindow):
         self.tasks = Tasks(self)
         self.thumbnails = ThumbnailCache(library, self)
         self.model = AssetListModel(library, self.tasks, self.thumbnails, self)
+        # Other applications get real names, from this session's folder of links.
+        self.exports = ExportFolder(library.data_dir)
+        self.model.exports = self.exports
         self.commands = Commands(self)
         self.imports = ImportController(library, self.tasks, self)
         self.server = ServerController(library, self.tasks, db_url, self)
@@ -472,4 +476,5 @@ class MainWindow(QMainWindow):
         self.commands.close_dialogs()
         self.tasks.wait(30_000)
         self.thumbnails.wait()
+        self.exports.clear()
         super().closeEvent(event)
