@@ -63,7 +63,7 @@ class Commands(QObject):
         self._write(lambda: lib.update_asset(asset_id, changes, user_id=uid), self.asset_updated.emit)
 
     def rename_asset(self, record: AssetRecord) -> None:
-        name = self.w.prompts.ask_text(self.w, "Rename", "New name:", record.name)
+        name = self.w.prompts.ask_text(self.w, "Rename Asset", f"New name for “{record.name}”:", record.name)
         if name and name != record.name:
             self.update_asset(record.id, AssetChanges(name=name))
 

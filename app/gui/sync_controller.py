@@ -211,6 +211,19 @@ class SyncController(QObject):
 
         self._submit(self._check_pool, work, done, lambda exc: self.connect_failed.emit(str(exc)))
 
+    def disconnect_server(self) -> None:
+        """Forget the window's server (its sync state with it); the library's assets stay."""
+        config = self.remote()
+        if config is None:
+            return
+        self.cancel()
+        store = self.store
+
+        def work() -> None:
+            store.remove_remote(config.id)
+
+        self._submit(self._check_pool, work, lambda _r: self.refresh_status(), lambda exc: self.sync_failed.emit(str(exc)))
+
     def shutdown(self) -> None:
         """On close: stop a running sync at its next step and wait for the workers."""
         self._timer.stop()

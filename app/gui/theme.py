@@ -167,6 +167,9 @@ def _stylesheet(t: Theme) -> str:
     QToolButton {{ border: none; border-radius: 7px; padding: 4px 6px; }}
     QToolButton:hover {{ background: {t.hover}; }}
     QToolButton::menu-indicator {{ image: none; width: 0; }}
+    #SyncButton {{ padding-right: 18px; }}
+    #SyncButton::menu-button {{ border: none; background: transparent; width: 16px; }}
+    #SyncButton::menu-arrow {{ image: url("{arrow}"); width: 10px; height: 10px; }}
     #TypePill {{
         background: transparent; border: 1px solid transparent; border-radius: 13px;
         padding: 4px 11px; color: {t.muted};
