@@ -123,7 +123,7 @@ def test_clients_and_campaigns_are_made_renamed_and_deleted_from_the_sidebar(qtb
     qtbot.waitUntil(lambda: window.filters.scope.kind == "client" and window.filters.scope.name == "Globex")
     globex = window.filters.scope.id
     assert globex and lib.find_client("Globex") is not None
-    assert window.grid.empty_title == "Drop files here to import"
+    assert window.grid.empty_title == "Nothing in Globex yet"
 
     prompts.text_answers = ["Autumn"]
     window.commands.new_campaign_here()
