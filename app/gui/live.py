@@ -84,7 +84,11 @@ class LiveLibrary(QObject):
 
     @Slot(int)
     def _landed(self, _count: int) -> None:
+        if not self._in_flight:
+            return
         self._in_flight = False
+        # The pause counts from the landing: the GUI thread gets frames between reloads.
+        self._last_reload = time.monotonic()
         if self._dirty:
             self._dirty = False
             self._schedule()

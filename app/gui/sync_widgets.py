@@ -226,7 +226,7 @@ class _CloseWatcher(QObject):
 
 def install_sync(window: QMainWindow) -> SyncController:
     """Add the sync strip to the window's status bar and refresh the window after each sync."""
-    controller = SyncController(window.library, window)  # type: ignore[attr-defined]
+    controller = SyncController(window.library, window, tasks=window.tasks)  # type: ignore[attr-defined]
     bar = SyncBar(controller, window)
     window.statusBar().insertPermanentWidget(0, bar)
     window.sync_bar = bar  # type: ignore[attr-defined]
