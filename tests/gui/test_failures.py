@@ -107,3 +107,19 @@ def test_an_exception_in_a_slot_is_logged_and_shown_with_copy_details(qtbot, tmp
             if getattr(h, "baseFilename", "").startswith(str(tmp_path)):
                 logging.getLogger().removeHandler(h)
                 h.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (OSError(28, "No space left on device"), "The disk holding the library is full."),
+        (PermissionError(13, "Permission denied"), "Atelier may not write in this folder (no permission, or a read-only disk)."),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "Atelier may not write in this folder (no permission, or a read-only disk)."),
+        (sqlite3.OperationalError("database is locked"), "Another program holds the library locked."),
+        (sqlite3.DatabaseError("database disk image is malformed"), "library.db is damaged or is not an Atelier library."),
+    ],
+)
+def test_every_start_up_failure_has_a_reason_in_atelier_s_words(error: BaseException, reason: str) -> None:
+    from app.gui.failures import reason_for
+
+    assert reason_for(error) == reason

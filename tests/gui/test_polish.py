@@ -239,3 +239,21 @@ app.exec()
     assert "Input #0" not in done.stderr and "pipewire" not in done.stderr
     logged = (tmp_path / "logs" / "atelier.log").read_text()
     assert "Input #0" in logged
+
+
+def test_a_transparent_png_tile_in_the_grid_is_on_a_checkerboard(qtbot, showcase) -> None:  # type: ignore[no-untyped-def]
+    from app.gui import theme
+    from app.gui.thumbnails import transparent_tile
+
+    lib, made = showcase
+    theme.apply(QApplication.instance(), dark=True)  # type: ignore[arg-type]
+    try:
+        logo = lib.get_asset(made.assets["logo-mark.png"])
+        tile = transparent_tile(lib, logo, 256)
+        assert tile is not None and not tile.hasAlphaChannel()
+        corner = {tile.pixelColor(x, y).name() for x in range(0, 16) for y in range(0, 16)}
+        assert corner == {"#3a3a40", "#2c2c31"}  # the dark squares, no white box
+        photo = lib.get_asset(made.assets["hero-banner.jpg"])
+        assert transparent_tile(lib, photo, 256) is None  # opaque formats keep the JPEG thumbnail
+    finally:
+        theme.apply(QApplication.instance(), dark=False)  # type: ignore[arg-type]
