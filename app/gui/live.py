@@ -18,6 +18,7 @@ POLL_MS = 250
 # A reload of a big library costs tens of milliseconds: while changes stream in (an import
 # in another process) the window reloads at most this often, and once more when they stop.
 MIN_RELOAD_S = 0.6
+MAX_PAUSE_S = 1.2  # the longest pause between reloads, so the last change still shows within ~2 s
 MAX_IN_FLIGHT_S = 10.0  # a reload that never reports back does not stop the next one
 
 
@@ -46,6 +47,7 @@ class LiveLibrary(QObject):
         # remembered and reloaded once the one in flight has landed.
         self._in_flight = False
         self._dirty = False
+        self._took = 0.0  # how long the last reload took to land
         window.model.query_loaded.connect(self._landed)
         self._poll.start()
 
@@ -71,7 +73,9 @@ class LiveLibrary(QObject):
         if self._in_flight and time.monotonic() - self._last_reload < MAX_IN_FLIGHT_S:
             self._dirty = True
             return
-        wait = MIN_RELOAD_S - (time.monotonic() - self._last_reload)
+        # A slow reload (a big library, a busy machine) spaces the next one further apart, so
+        # that painting keeps most of the time while changes stream in.
+        wait = max(MIN_RELOAD_S, min(2 * self._took, MAX_PAUSE_S)) - (time.monotonic() - self._last_reload)
         if wait <= 0:
             self._reload()
         elif not self._later.isActive():
@@ -88,7 +92,9 @@ class LiveLibrary(QObject):
             return
         self._in_flight = False
         # The pause counts from the landing: the GUI thread gets frames between reloads.
-        self._last_reload = time.monotonic()
+        now = time.monotonic()
+        self._took = min(now - self._last_reload, 5.0)
+        self._last_reload = now
         if self._dirty:
             self._dirty = False
             self._schedule()
