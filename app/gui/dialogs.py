@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
+
+
+TEXT_WIDTH = 400
 
 
 class MessageDialog(QDialog):
@@ -16,6 +19,8 @@ class MessageDialog(QDialog):
         self.setMinimumWidth(440)
         self.choice: str | None = None
         layout = QVBoxLayout(self)
+        # As tall as the wrapped text needs, no taller: no gaps between the lines.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         layout.setContentsMargins(22, 20, 22, 16)
         layout.setSpacing(10)
         self.heading = QLabel(heading, objectName="DialogHeading")
@@ -24,6 +29,8 @@ class MessageDialog(QDialog):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.heading, self.text):
+            label.setMinimumWidth(TEXT_WIDTH)  # the fixed-size layout takes its width from these
         layout.addWidget(self.heading)
         layout.addWidget(self.text)
         self.body = layout
@@ -39,6 +46,7 @@ class MessageDialog(QDialog):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setMinimumWidth(TEXT_WIDTH)
         self.body.insertWidget(self.body.count() - 2, label)
         return label
 
