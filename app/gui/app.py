@@ -82,6 +82,9 @@ def run_gui(args: argparse.Namespace) -> int:
         update_notice.install(window)  # only when an update address is configured
         app.aboutToQuit.connect(desktop.release_clipboard)
         return int(app.exec())
+    except Exception as exc:  # the window could not even be built: say so, then exit
+        crashes.report(exc, modal=True)
+        return 1
     finally:
         crashes.uninstall()
         library.close()

@@ -128,6 +128,13 @@ class CrashHandler:
         if sys.excepthook is self:
             sys.excepthook = self.previous
 
+    def report(self, exc: BaseException, *, modal: bool = False) -> None:
+        """An error caught on the way (building the window): logged and shown like any other."""
+        self(type(exc), exc, exc.__traceback__)
+        if modal and self.dialog is not None:
+            self.dialog.setModal(True)
+            self.dialog.exec()
+
     def __call__(self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             self.previous(kind, exc, tb)

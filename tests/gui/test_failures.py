@@ -123,3 +123,21 @@ def test_every_start_up_failure_has_a_reason_in_atelier_s_words(error: BaseExcep
     from app.gui.failures import reason_for
 
     assert reason_for(error) == reason
+
+
+def test_an_error_caught_while_building_the_window_is_reported(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    log_file = setup(tmp_path / "logs")
+    handler = CrashHandler(log_file)
+    try:
+        try:
+            raise ValueError("no grid today")
+        except ValueError as exc:
+            handler.report(exc)
+        assert handler.dialog is not None and "ValueError: no grid today" in handler.dialog.text.text()
+        qtbot.addWidget(handler.dialog)
+        assert "Traceback" in handler.dialog.details
+    finally:
+        for h in list(logging.getLogger().handlers):
+            if getattr(h, "baseFilename", "").startswith(str(tmp_path)):
+                logging.getLogger().removeHandler(h)
+                h.close()
