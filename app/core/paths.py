@@ -29,3 +29,11 @@ def resource_dir() -> Path:
     if frozen_root:
         return Path(frozen_root) / "resources"
     return Path(__file__).resolve().parents[2] / "resources"
+
+
+def log_dir() -> Path:
+    """ATELIER_LOG_DIR when set, else the OS's per-user log folder (where the window logs)."""
+    env = os.environ.get("ATELIER_LOG_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))

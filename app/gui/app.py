@@ -32,12 +32,15 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from app import __app_name__, __version__
     from app.core.formats import DEFAULT_MAX_BYTES
-    from app.core.paths import default_data_dir
-    from app.gui import desktop, icons, theme, update_notice
+    from app.core.paths import default_data_dir, log_dir
+    from app.gui import desktop, icons, logs, single, theme, update_notice
+    from app.gui.failures import CrashHandler, open_library
     from app.gui.main_window import MainWindow
     from app.gui.opener import FileOpener
     from app.library.service import LibraryService
 
+    logs.route_qt_messages()  # before the QApplication, so start-up chatter is caught too
+    log_file = logs.setup(log_dir())
     QCoreApplication.setOrganizationName(__app_name__)
     QCoreApplication.setOrganizationDomain("atelier.app")
     QCoreApplication.setApplicationName(__app_name__)
@@ -50,12 +53,20 @@ def run_gui(args: argparse.Namespace) -> int:
     theme.apply(app)
 
     data_dir = Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
+    paths = [Path(p).expanduser().absolute() for p in getattr(args, "open_paths", None) or []]
+    # One window per library: a later launch (an "Open with", `atelier FILE...`) gives the
+    # running window its files, which imports them and comes to the front.
+    instance = single.server_name(data_dir)
+    if single.hand_over(instance, paths):
+        return 0
     max_mb = getattr(args, "max_size_mb", None)
-    library = LibraryService(
-        data_dir,
-        getattr(args, "db_url", None),
-        max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+    max_bytes = int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES
+    library = open_library(
+        data_dir, lambda path: LibraryService(path, getattr(args, "db_url", None), max_bytes=max_bytes)
     )
+    if library is None:  # the person chose Quit in the dialog that said why
+        return 1
+    crashes = CrashHandler(log_file).install()
     # The first page's SQL compiles while the window builds itself, not on its first paint.
     threading.Thread(target=library.warm_up, name="library-warm-up", daemon=True).start()
     try:
@@ -63,12 +74,17 @@ def run_gui(args: argparse.Namespace) -> int:
         opener = FileOpener(window)
         app.installEventFilter(opener)  # macOS hands files over as FileOpen events
         window.show()
+        listener = single.InstanceServer(single.server_name(library.data_dir), window)
+        listener.files_received.connect(lambda handed: opener.open(handed) if handed else opener.raise_window())
         # Files named on the command line (the desktop's "Open with"): imported once shown.
-        paths = [Path(p).expanduser().absolute() for p in getattr(args, "open_paths", None) or []]
         if paths:
             opener.open(paths)
         update_notice.install(window)  # only when an update address is configured
         app.aboutToQuit.connect(desktop.release_clipboard)
         return int(app.exec())
+    except Exception as exc:  # the window could not even be built: say so, then exit
+        crashes.report(exc, modal=True)
+        return 1
     finally:
+        crashes.uninstall()
         library.close()

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from app.gui.export import ExportFolder
 from app.gui.tasks import Tasks
 from app.gui.thumbnails import ThumbnailCache
 from app.library.records import AssetQuery, AssetRecord
@@ -85,6 +87,7 @@ class AssetListModel(QAbstractListModel):
         self.tasks = tasks
         self.thumbnails = thumbnails
         self._query = AssetQuery(user_id=library.local_user_id)
+        self.exports: ExportFolder | None = None  # set by the window: real names for drag-out
         self._generation = 0
         self._last_row = 0
         self._count = 0
@@ -415,6 +418,20 @@ class AssetListModel(QAbstractListModel):
             return Qt.ItemFlag.NoItemFlags
         return _ITEM_FLAGS
 
+    def out_paths(self, records: Sequence[AssetRecord]) -> list[Path]:
+        """Paths to hand another application: real-named exports; files gone missing left out."""
+        paths = []
+        for r in records:
+            source = self.library.file_path(r)
+            if self.exports is None:
+                paths.append(source)
+                continue
+            try:
+                paths.append(self.exports.export(source, r))
+            except OSError:
+                continue
+        return paths
+
     def mimeTypes(self) -> list[str]:
         return ["text/uri-list", ASSET_IDS_MIME]
 
@@ -425,6 +442,6 @@ class AssetListModel(QAbstractListModel):
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         records = [r for r in (self.record(i.row()) for i in indexes if i.isValid()) if r]
         mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(self.library.file_path(r))) for r in records])
+        mime.setUrls([QUrl.fromLocalFile(str(p)) for p in self.out_paths(records)])
         mime.setData(ASSET_IDS_MIME, "\n".join(r.id for r in records).encode("ascii"))
         return mime

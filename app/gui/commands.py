@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -62,7 +63,7 @@ class Commands(QObject):
         self._write(lambda: lib.update_asset(asset_id, changes, user_id=uid), self.asset_updated.emit)
 
     def rename_asset(self, record: AssetRecord) -> None:
-        name = self.w.prompts.ask_text(self.w, "Rename", "New name:", record.name)
+        name = self.w.prompts.ask_text(self.w, "Rename Asset", f"New name for “{record.name}”:", record.name)
         if name and name != record.name:
             self.update_asset(record.id, AssetChanges(name=name))
 
@@ -99,17 +100,32 @@ class Commands(QObject):
 
         self._write(lambda: lib.delete_assets(ids, user_id=uid), done)
 
+    def exported(self, record: AssetRecord) -> Path | None:
+        """The asset's file under its own name for another application (None: said why)."""
+        try:
+            return self.w.exports.export(self.lib.file_path(record), record)
+        except FileNotFoundError:
+            self.w.show_error(f"The file of “{record.name}” is missing from the library")
+        except OSError as exc:
+            self.w.show_error(f"Cannot hand over “{record.name}”: {exc.strerror or exc}")
+        return None
+
     def open_assets(self, records: list[AssetRecord]) -> None:
         for r in records[:10]:  # a slip of the keyboard should not open a thousand windows
-            if not desktop.open_with_default_app(self.lib.file_path(r)):
+            path = self.exported(r)
+            if path is not None and not desktop.open_with_default_app(path):
                 self.w.show_error(f"No application opens {r.format.upper()} files here")
 
     def reveal(self, record: AssetRecord) -> None:
-        desktop.show_in_file_manager(self.lib.file_path(record))
+        path = self.exported(record)
+        if path is not None:
+            desktop.show_in_file_manager(path)
 
     def copy(self, records: list[AssetRecord]) -> None:
-        desktop.copy_files([self.lib.file_path(r) for r in records])
-        self.w.notify(f"Copied {_plural(len(records), 'file')}")
+        paths = [p for p in (self.exported(r) for r in records) if p is not None]
+        if paths:
+            desktop.copy_files(paths)
+            self.w.notify(f"Copied {_plural(len(paths), 'file')}")
 
     def rename_current(self) -> None:
         """F2: the sidebar entry when the sidebar has the focus, else the selected asset."""

@@ -8,6 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QProcess, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
+FILE_MANAGER_SERVICE = "org.freedesktop.FileManager1"
+last_opened_folder: Path | None = None  # what the fallback opened (the tests read it)
+
 
 def open_with_default_app(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -19,6 +22,10 @@ def show_in_file_manager(path: Path) -> bool:
         return QProcess.startDetached("open", ["-R", str(path)])[0]
     if sys.platform == "win32":
         return QProcess.startDetached("explorer.exe", [f"/select,{path}"])[0]
+    if not has_file_manager_service():
+        # No FileManager1 on the session bus (a bare window manager, no D-Bus at all):
+        # dbus-send would "succeed" and nothing would open, so open the folder instead.
+        return open_folder(path.parent)
     # freedesktop file managers (Nautilus, Dolphin, Nemo, ...) implement FileManager1.ShowItems.
     uri = QUrl.fromLocalFile(str(path)).toString()
     started = QProcess.startDetached(
@@ -33,7 +40,37 @@ def show_in_file_manager(path: Path) -> bool:
             "string:",
         ],
     )[0]
-    return started or QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+    return started or open_folder(path.parent)
+
+
+def has_file_manager_service() -> bool:
+    """True when a file manager answers org.freedesktop.FileManager1 on the session bus."""
+    try:
+        from PySide6.QtDBus import QDBusConnection
+    except ImportError:
+        return False
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return False
+    interface = bus.interface()
+    if interface is None:
+        return False
+    try:
+        reply = interface.isServiceRegistered(FILE_MANAGER_SERVICE)
+        if reply.isValid() and bool(reply.value()):
+            return True
+        # Activatable but not running yet (a file manager started on demand) counts too.
+        names = interface.activatableServiceNames()
+        return bool(names.isValid() and FILE_MANAGER_SERVICE in (names.value() or []))
+    except (AttributeError, TypeError):  # an older binding without these calls
+        return False
+
+
+def open_folder(folder: Path) -> bool:
+    """xdg-open (through Qt) on the folder; the file itself cannot be selected this way."""
+    global last_opened_folder
+    last_opened_folder = folder
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 def copy_files(paths: list[Path]) -> QMimeData:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QFont, QIcon
+from PySide6.QtGui import QAction, QActionGroup, QFont, QIcon, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -37,6 +37,29 @@ SEARCH_DELAY_MS = 200
 ZOOM_STEP = 24
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when narrower than its text; the tooltip has it all."""
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self._full = text
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.setFont(self.font())
+        text = self.fontMetrics().elidedText(getattr(self, "_full", self.text()), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+        painter.end()
+
+    def shown_text(self) -> str:
+        return self.fontMetrics().elidedText(getattr(self, "_full", self.text()), Qt.TextElideMode.ElideRight, self.width())
+
+
 class FilterBar(QWidget):
     type_changed = Signal(object)  # str | None
     purpose_changed = Signal(object)  # str | None
@@ -53,12 +76,14 @@ class FilterBar(QWidget):
         self._connect()
 
     def _build(self) -> None:
-        self.title = QLabel("All assets")
+        self.title = ElidedLabel("All assets")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.45)
         font.setWeight(QFont.Weight.DemiBold)
         self.title.setFont(font)
-        self.subtitle = QLabel("")
+        self.subtitle = ElidedLabel("")
+        self.subtitle.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.subtitle.setObjectName("Muted")
         self.search = QLineEdit()
         self.search.setObjectName("SearchBox")
@@ -77,8 +102,7 @@ class FilterBar(QWidget):
         titles.setSpacing(0)
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
-        top.addLayout(titles)
-        top.addStretch(1)
+        top.addLayout(titles, 1)
         top.addWidget(self.search)
         top.addWidget(self.import_button)
 
@@ -93,6 +117,8 @@ class FilterBar(QWidget):
             button.setCheckable(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            # Never squeezed below its text: when the row is short of room the counts go.
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             self.type_group.addButton(button)
             self.type_buttons[kind] = button
             row.addWidget(button)
@@ -141,8 +167,9 @@ class FilterBar(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
 
     def minimumSizeHint(self) -> QSize:
-        # Let the splitter make the centre narrow; the right end of the rows is clipped then.
-        return QSize(420, super().minimumSizeHint().height())
+        # Let the splitter make the centre narrow (the pills then drop their counts, the menu
+        # buttons their words), but never so narrow that a pill's name is cut.
+        return QSize(448, super().minimumSizeHint().height())
 
     def _menu_button(self, icon_name: str, text: str) -> QToolButton:
         button = QToolButton()
@@ -184,9 +211,38 @@ class FilterBar(QWidget):
     # --- state in ----------------------------------------------------------------------
 
     def set_counts(self, counts: dict[str, int]) -> None:
-        self.type_buttons[None].setText(self._type_label(None, sum(counts.values())))
-        for kind in ASSET_TYPES:
-            self.type_buttons[kind].setText(self._type_label(kind, counts.get(kind, 0)))
+        self._counts = {None: sum(counts.values()), **{k: counts.get(k, 0) for k in ASSET_TYPES}}
+        self._relabel()
+
+    def _full_width(self) -> int:
+        """The type row's width with counts on every pill and words on the menu buttons."""
+        counts = getattr(self, "_counts", {})
+        total = 0
+        for kind, button in self.type_buttons.items():
+            fm = button.fontMetrics()
+            pad = button.sizeHint().width() - fm.horizontalAdvance(button.text())
+            total += fm.horizontalAdvance(self._type_label(kind, counts.get(kind))) + pad + 4
+        for button in (self.purpose_button, self.sort_button):
+            total += button.fontMetrics().horizontalAdvance(button.text()) + 48
+        margins = self.layout().contentsMargins() if self.layout() else None
+        return total + (margins.left() + margins.right() if margins else 32) + 12
+
+    def _relabel(self) -> None:
+        counts = getattr(self, "_counts", {})
+        compact = self.width() < self._full_width()
+        for kind, button in self.type_buttons.items():
+            count = counts.get(kind)
+            button.setText(self._type_label(kind, None if compact else count))
+            plural = "All assets" if kind is None else formatting.PLURAL_LABELS[kind]
+            button.setToolTip(plural if count is None else f"{plural}: {count:,}")
+        style = Qt.ToolButtonStyle.ToolButtonIconOnly if compact else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        for button in (self.purpose_button, self.sort_button):
+            button.setToolButtonStyle(style)
+        self.compact = compact
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relabel()
 
     def set_scope_title(self, title: str, subtitle: str) -> None:
         self.title.setText(title)

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QPushButton, QWidget
 
 from app.gui import icons, theme
 from app.gui.asset_model import AssetListModel
@@ -80,6 +80,14 @@ class AssetGridView(QListView):
         self.setFrameShape(QListView.Shape.NoFrame)
         self.empty_title = "Drop files here to import"
         self.empty_hint = "or press Ctrl+O to choose files"
+        # The empty state's way on: Import Files… (or Clear Filters when a filter hides all).
+        self.empty_button = QPushButton("Import Files…", self.viewport())
+        self.empty_button.setObjectName("Primary")
+        self.empty_button.hide()
+        model.query_loaded.connect(lambda _n: self._place_empty_button())
+        model.modelReset.connect(self._place_empty_button)
+        model.rowsInserted.connect(self._place_empty_button)
+        model.rowsRemoved.connect(self._place_empty_button)
         self._drop_hint: str | None = None
         self.drop_target_name = "All assets"
         self._zoom = DEFAULT_EDGE
@@ -235,9 +243,26 @@ class AssetGridView(QListView):
 
     # --- empty state and drop highlight ---------------------------------------------------
 
+    def set_empty_state(self, title: str, hint: str, button: str) -> None:
+        self.empty_title, self.empty_hint = title, hint
+        self.empty_button.setText(button)
+        self.empty_button.adjustSize()
+        self.viewport().update()
+
+    def _place_empty_button(self) -> None:
+        empty = self._drop_hint is None and self.asset_model.loaded and not self.asset_model.rowCount()
+        if empty:
+            area = self.viewport().rect()
+            self.empty_button.adjustSize()
+            hint = self.empty_button.sizeHint()
+            self.empty_button.move(area.center().x() - hint.width() // 2, area.center().y() + 62)
+        if empty != self.empty_button.isVisible():
+            self.empty_button.setVisible(empty)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         self.asset_model.painted()
+        self._place_empty_button()
         if self._drop_hint is None and (self.asset_model.rowCount() or not self.asset_model.loaded):
             return
         t = theme.current()

@@ -18,6 +18,8 @@ POLL_MS = 250
 # A reload of a big library costs tens of milliseconds: while changes stream in (an import
 # in another process) the window reloads at most this often, and once more when they stop.
 MIN_RELOAD_S = 0.6
+MAX_PAUSE_S = 1.2  # the longest pause between reloads, so the last change still shows within ~2 s
+MAX_IN_FLIGHT_S = 10.0  # a reload that never reports back does not stop the next one
 
 
 class LiveLibrary(QObject):
@@ -39,6 +41,14 @@ class LiveLibrary(QObject):
         self._poll.timeout.connect(self.poll)
         self._later = QTimer(self, singleShot=True)
         self._later.timeout.connect(self._reload)
+        # One reload in flight at a time: on a big library under load a reload can take longer
+        # than MIN_RELOAD_S, and starting more would only queue stale queries behind it (a
+        # 100k window fell 13 s behind a CLI import that way). A change seen meanwhile is
+        # remembered and reloaded once the one in flight has landed.
+        self._in_flight = False
+        self._dirty = False
+        self._took = 0.0  # how long the last reload took to land
+        window.model.query_loaded.connect(self._landed)
         self._poll.start()
 
     def stop(self) -> None:
@@ -56,16 +66,38 @@ class LiveLibrary(QObject):
             return
         self.version = version
         self.changed.emit()
-        wait = MIN_RELOAD_S - (time.monotonic() - self._last_reload)
+        self._schedule()
+        self._fetch_changes()
+
+    def _schedule(self) -> None:
+        if self._in_flight and time.monotonic() - self._last_reload < MAX_IN_FLIGHT_S:
+            self._dirty = True
+            return
+        # A slow reload (a big library, a busy machine) spaces the next one further apart, so
+        # that painting keeps most of the time while changes stream in.
+        wait = max(MIN_RELOAD_S, min(2 * self._took, MAX_PAUSE_S)) - (time.monotonic() - self._last_reload)
         if wait <= 0:
             self._reload()
         elif not self._later.isActive():
             self._later.start(int(wait * 1000))
-        self._fetch_changes()
 
     def _reload(self) -> None:
         self._last_reload = time.monotonic()
+        self._in_flight, self._dirty = True, False
         self.window.refresh()
+
+    @Slot(int)
+    def _landed(self, _count: int) -> None:
+        if not self._in_flight:
+            return
+        self._in_flight = False
+        # The pause counts from the landing: the GUI thread gets frames between reloads.
+        now = time.monotonic()
+        self._took = min(now - self._last_reload, 5.0)
+        self._last_reload = now
+        if self._dirty:
+            self._dirty = False
+            self._schedule()
 
     def _fetch_changes(self) -> None:
         if self._fetching:

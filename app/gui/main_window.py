@@ -23,6 +23,7 @@ from app.gui.asset_model import AssetListModel
 from app.gui.commands import Commands
 from app.gui.delegate import AssetDelegate
 from app.gui.details import DetailsPane
+from app.gui.export import ExportFolder
 from app.gui.filter_bar import FilterBar
 from app.gui.grid import AssetGridView, local_files
 from app.gui.imports import (
@@ -63,11 +64,14 @@ class MainWindow(QMainWindow):
         self.library = library
         self.uid = library.local_user_id
         self.settings = settings or QSettings()
-        self.prompts = prompts or Prompts()
+        self.prompts = prompts or Prompts(self.settings)
         self.filters = Filters()
         self.tasks = Tasks(self)
         self.thumbnails = ThumbnailCache(library, self)
         self.model = AssetListModel(library, self.tasks, self.thumbnails, self)
+        # Other applications get real names, from this session's folder of links.
+        self.exports = ExportFolder(library.data_dir)
+        self.model.exports = self.exports
         self.commands = Commands(self)
         self.imports = ImportController(library, self.tasks, self)
         self.server = ServerController(library, self.tasks, db_url, self)
@@ -81,6 +85,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._build()
         self.actions_by_name = menus.build_menu_bar(self)
+        self.help_dialog: QWidget | None = None
         self._timers()
         self._connect()
         self._restore_settings()
@@ -122,7 +127,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(1, 1)
-        self.details.setMinimumWidth(280)
+        self.details.setMinimumWidth(248)
         self.splitter.setSizes([240, 820, 340])
         self.setCentralWidget(self.splitter)
         self.statusBar().setSizeGripEnabled(False)
@@ -148,11 +153,18 @@ class MainWindow(QMainWindow):
         fb.type_changed.connect(lambda kind: self._set_filters(asset_type=kind))
         fb.purpose_changed.connect(lambda purpose: self._set_filters(purpose=purpose))
         fb.search_changed.connect(lambda text: self._set_filters(text=text))
+        self.grid.empty_button.clicked.connect(self._on_empty_button)
         fb.sort_changed.connect(lambda sort: self._set_filters(sort=sort))
         fb.zoom_changed.connect(self.grid.set_edge)
         fb.import_clicked.connect(self.import_files_dialog)
         self.grid.files_dropped.connect(lambda paths: self.import_paths(paths, None))
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._details_timer.start())
+        self.grid.selectionModel().selectionChanged.connect(lambda *_: menus.update_actions(self))
+        self.model.modelReset.connect(lambda: menus.update_actions(self))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)  # a bound slot: dropped with the window
+        menus.update_actions(self)
         self.grid.customContextMenuRequested.connect(self._on_grid_menu)
         self.grid.quick_look_requested.connect(self.commands.quick_look)
         self.grid.delete_requested.connect(self.commands.delete_selected)
@@ -190,12 +202,17 @@ class MainWindow(QMainWindow):
 
     def apply_filters(self) -> None:
         self.grid.drop_target_name = self.filters.scope.name
-        self.grid.empty_title = (
-            "No assets match" if self.filters.narrowed else "Drop files here to import"
-        )
-        self.grid.empty_hint = (
-            "Try another search or filter" if self.filters.narrowed else "or press Ctrl+O to choose files"
-        )
+        scope = self.filters.scope
+        if self.filters.narrowed:
+            text = self.filters.text.strip()
+            title = f"No assets match “{text}”" if text else "No assets match these filters"
+            self.grid.set_empty_state(title, f"in {scope.name}; try another search or filter", "Clear Filters")
+        elif scope.kind in ("client", "campaign"):
+            self.grid.set_empty_state(
+                f"Nothing in {scope.name} yet", "Drop files here, or import them into it", "Import Files…"
+            )
+        else:
+            self.grid.set_empty_state("Drop files here to import", "or press Ctrl+O to choose files", "Import Files…")
         self.model.set_query(self.filters.query(self.uid))
         self._load_type_counts()
         self._update_title()
@@ -467,7 +484,34 @@ class MainWindow(QMainWindow):
         s.setValue("grid/sort", self.filters.sort)
         s.sync()
 
+    @Slot()
+    def _on_empty_button(self) -> None:
+        if not self.filters.narrowed:
+            self.import_files_dialog()
+            return
+        fb = self.filter_bar
+        for widget in (fb.search, fb.type_group, fb):
+            widget.blockSignals(True)
+        fb.search.clear()
+        fb.set_type(None)
+        fb.purpose_actions[None].setChecked(True)
+        fb.purpose_button.setText("Purpose")
+        for widget in (fb.search, fb.type_group, fb):
+            widget.blockSignals(False)
+        self._set_filters(asset_type=None, purpose=None, text="")
+
+    @Slot(QWidget, QWidget)
+    def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        menus.update_actions(self)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.server.state is not ServerState.STOPPED and not self.prompts.confirm(
+            self, "Quit Atelier",
+            "The built-in server is running: quitting stops it, and other devices lose their connection.",
+            "Quit",
+        ):
+            event.ignore()
+            return
         self.save_settings()
         self.live.stop()
         self.imports.cancel()
@@ -476,4 +520,5 @@ class MainWindow(QMainWindow):
         self.commands.close_dialogs()
         self.tasks.wait(30_000)
         self.thumbnails.wait()
+        self.exports.clear()
         super().closeEvent(event)

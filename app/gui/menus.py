@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from app.gui import icons
+from app.gui.dialogs import MessageDialog
 from app.gui.filter_bar import ZOOM_STEP
 from app.gui.scope import Scope
 
@@ -59,7 +60,69 @@ def build_menu_bar(w: MainWindow) -> dict[str, QAction]:
     lib = bar.addMenu("&Library")
     actions["new_client"] = _action(lib, "New Client…", w.commands.new_client, "client")
     actions["new_campaign"] = _action(lib, "New Campaign…", w.commands.new_campaign_here, "campaign")
+
+    help_menu = bar.addMenu("&Help")
+    actions["shortcuts"] = _action(help_menu, "Keyboard Shortcuts", lambda: show_shortcuts(w), None, "Ctrl+/")
+    actions["about"] = _action(help_menu, "About Atelier", lambda: show_about(w))
     return actions
+
+
+SHORTCUTS = [
+    ("Space", "Quick Look (Space again closes it)"),
+    ("K", "Play or pause in Quick Look and the preview"),
+    ("Enter", "Open with the default application"),
+    ("F2", "Rename the asset or the sidebar entry"),
+    ("Del", "Delete the selected assets"),
+    ("←  →", "Previous / next asset in Quick Look"),
+    ("Esc", "Close Quick Look"),
+]
+
+
+def shortcut_rows(w: MainWindow) -> list[tuple[str, str]]:
+    """The menu's shortcuts as shown on this platform, then the keys the grid handles itself."""
+    rows = []
+    for action in w.actions_by_name.values():
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if keys:
+            rows.append((keys, action.text().replace("&", "").split("\t")[0].rstrip("…")))
+    return rows + SHORTCUTS
+
+
+def show_shortcuts(w: MainWindow) -> MessageDialog:
+    dialog = MessageDialog(w, "Keyboard Shortcuts", "Keyboard shortcuts", "")
+    width = max(len(k) for k, _ in shortcut_rows(w))
+    dialog.text.setText("\n".join(f"{k.ljust(width)}   {what}" for k, what in shortcut_rows(w)))
+    dialog.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    dialog.add_button("close", "Close", primary=True)
+    dialog.setModal(False)
+    dialog.show()
+    w.help_dialog = dialog
+    return dialog
+
+
+def show_about(w: MainWindow) -> MessageDialog:
+    from app import __version__
+    from app.core.paths import log_dir
+
+    dialog = MessageDialog(w, "About Atelier", f"Atelier {__version__}", "An asset library and asset server for designers.")
+    dialog.add_line(f"Library: {w.library.data_dir}")
+    dialog.add_line(f"Log folder: {log_dir()}")
+    dialog.add_button("close", "Close", primary=True)
+    dialog.setModal(False)
+    dialog.show()
+    w.help_dialog = dialog
+    return dialog
+
+
+def update_actions(w: MainWindow) -> None:
+    """Rename and Delete only when they apply: one asset (or a sidebar entry) / a selection."""
+    actions = w.actions_by_name
+    count = len(w.grid.selected_ids())
+    scope = w.sidebar.current_scope() if w.sidebar.hasFocus() else None
+    named = scope is not None and scope.kind in ("client", "campaign")
+    actions["rename"].setEnabled(count == 1 or named)
+    actions["delete"].setEnabled(count > 0)
+    actions["quick_look"].setEnabled(count > 0)
 
 
 def grid_menu(w: MainWindow, pos: QPoint) -> QMenu | None:

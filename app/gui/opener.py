@@ -50,5 +50,10 @@ class FileOpener(QObject):
             self.window.show_error(f"Cannot open {names}{more}: no such file or folder")
         if present:
             self.window.import_paths(present, None)
+        self.raise_window()
+
+    def raise_window(self) -> None:
+        if self.window.isMinimized():
+            self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()

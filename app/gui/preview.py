@@ -5,7 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMargins, QPointF, QRectF, QSize, Qt, QUrl, Slot
-from PySide6.QtGui import QImage, QMovie, QPainter, QPainterPath, QPaintEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QKeySequence,
+    QMovie,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtPdf import QPdfDocument
@@ -30,13 +41,34 @@ PREVIEW_EDGE = 2048  # big enough for a large quick look, small enough to decode
 MAX_ANIMATED_BYTES = 30 * 1024 * 1024
 
 
+_CHECKER: dict[bool, QBrush] = {}
+
+
+def checkerboard(cell: int = 8) -> QBrush:
+    """The usual grey squares behind transparent pixels, in the current theme's tones."""
+    dark = theme.current().dark
+    brush = _CHECKER.get(dark)
+    if brush is None:
+        light, shade = (QColor("#3A3A40"), QColor("#2C2C31")) if dark else (QColor("#FFFFFF"), QColor("#E4E4EA"))
+        tile = QPixmap(cell * 2, cell * 2)
+        tile.fill(light)
+        painter = QPainter(tile)
+        painter.fillRect(0, 0, cell, cell, shade)
+        painter.fillRect(cell, cell, cell, cell, shade)
+        painter.end()
+        brush = _CHECKER[dark] = QBrush(tile)
+    return brush
+
+
 class FittedImage(QWidget):
     """Paints an image (or the current frame of an animation) fitted, with rounded corners."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, upscale: bool = False) -> None:
         super().__init__(parent)
         self._image = QImage()
         self._movie: QMovie | None = None
+        # A video's poster is a small thumbnail: fill the player with it, as the video will.
+        self.upscale = upscale
         self.setMinimumSize(QSize(120, 90))
 
     def set_image(self, image: QImage) -> None:
@@ -74,13 +106,15 @@ class FittedImage(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         area = QRectF(self.rect()).adjusted(2, 2, -2, -2)
         size = self._image.size().toSizeF()
-        if size.width() > area.width() or size.height() > area.height():
+        if self.upscale or size.width() > area.width() or size.height() > area.height():
             size = size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
         target = QRectF(QPointF(0, 0), size)
         target.moveCenter(area.center())
         path = QPainterPath()
         path.addRoundedRect(target, 8, 8)
         painter.setClipPath(path)
+        if self._image.hasAlphaChannel():
+            painter.fillRect(target, checkerboard())  # transparency seen as such, not as white
         painter.drawImage(target, self._image)
         painter.end()
 
@@ -98,7 +132,7 @@ class MediaPanel(QWidget):
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
         self.video = QVideoWidget()
-        self.picture = FittedImage()
+        self.picture = FittedImage(upscale=True)
         self.screens = QStackedWidget()
         self.screens.addWidget(self.video)
         self.screens.addWidget(self.picture)
@@ -108,6 +142,13 @@ class MediaPanel(QWidget):
         self.play_button.setToolTip("Play / pause")
         self.position = QSlider(Qt.Orientation.Horizontal)
         self.position.setRange(0, 0)
+        # Space belongs to Quick Look (open/close) and arrows to stepping through assets:
+        # the controls never take the keyboard; K plays and pauses, as in video tools.
+        self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.position.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.play_key = QShortcut(QKeySequence(Qt.Key.Key_K), self, context=Qt.ShortcutContext.WindowShortcut)
+        self.play_key.activated.connect(self._toggle)
+        self.play_button.setToolTip("Play / pause (K)")
         self.time = QLabel("0:00 / 0:00")
         self.time.setObjectName("Muted")
         controls = QHBoxLayout()
@@ -283,13 +324,19 @@ class AssetPreview(QStackedWidget):
         self.shown_id = record.id
         self._generation += 1
         path = self.library.file_path(record)
+        if not path.is_file():
+            self.show_message(f"The file of “{record.name}” is missing from the library.")
+            self.shown_id = record.id
+            return
         if record.asset_type == "image":
             self.image.set_image(QImage())
             self.setCurrentWidget(self.image)
             if record.format in ("gif", "webp") and (record.size or 0) <= MAX_ANIMATED_BYTES:
                 self.image.set_movie(path)
             else:
-                self._decode_later(path, self.image.set_image)
+                # A 24 MP JPEG takes half a second: its thumbnail shows at once, then the image.
+                thumb = self.library.thumb_path(record) if record.format in ("jpg", "jpeg") else None
+                self._decode_later(path, self.image.set_image, placeholder=thumb)
         elif record.asset_type in ("video", "audio"):
             media = self.media
             media.load(path, video=record.asset_type == "video")
@@ -302,13 +349,21 @@ class AssetPreview(QStackedWidget):
             else:
                 self.show_message("This document cannot be shown")
 
-    def _decode_later(self, path: Path, show) -> None:  # type: ignore[no-untyped-def]
+    def _decode_later(self, path: Path, show, placeholder: Path | None = None) -> None:  # type: ignore[no-untyped-def]
         generation = self._generation
+        done = [False]
 
         def shown(image: QImage) -> None:
             if generation == self._generation:
+                done[0] = True
                 show(image)
 
+        def early(image: QImage) -> None:
+            if generation == self._generation and not done[0] and not image.isNull():
+                show(image)
+
+        if placeholder is not None and placeholder.is_file():
+            self.tasks.run(lambda: decode(placeholder, PREVIEW_EDGE), early, lambda _e: None)
         self.tasks.run(lambda: decode(path, PREVIEW_EDGE), shown, lambda _e: None)
 
     def _stop(self) -> None:

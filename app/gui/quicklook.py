@@ -1,4 +1,4 @@
-"""Quick Look: a large preview of the current asset; Space or Esc closes, arrows step through."""
+"""Quick Look: a large preview of the current asset; Space or Esc closes, arrows step through, K plays."""
 
 from __future__ import annotations
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.client.errors import ServerUnreachable
 from app.core.errors import AtelierError
+from app.gui.tasks import Lane, Tasks
 from app.library.records import CancelToken
 from app.library.service import LibraryService
 from app.sync import (
@@ -38,34 +39,6 @@ class SyncStatus:
     last_sync: datetime | None = None
 
 
-class _Relay(QObject):
-    """Carries a worker's result back to the GUI thread (queued, since it lives there)."""
-
-    delivered = Signal(object, object)
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.delivered.connect(self._call)
-
-    @Slot(object, object)
-    def _call(self, callback: Callable[[Any], None], value: object) -> None:
-        callback(value)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Any], None], relay: _Relay) -> None:
-        super().__init__()
-        self.fn, self.done, self.failed, self.relay = fn, done, failed, relay
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:  # every failure goes back to the GUI as a value
-            self.relay.delivered.emit(self.failed, exc)
-        else:
-            self.relay.delivered.emit(self.done, result)
-
-
 class SyncController(QObject):
     status_changed = Signal(object)  # SyncStatus
     progress_changed = Signal(object)  # SyncProgress
@@ -76,7 +49,11 @@ class SyncController(QObject):
     connect_failed = Signal(str)
 
     def __init__(
-        self, library: LibraryService, parent: QObject | None = None, options: ClientOptions | None = None
+        self,
+        library: LibraryService,
+        parent: QObject | None = None,
+        options: ClientOptions | None = None,
+        tasks: Tasks | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
@@ -85,19 +62,17 @@ class SyncController(QObject):
         self.running = False
         self.status = SyncStatus("none", "Not connected")
         self._cancel: CancelToken | None = None
-        self._relay = _Relay(self)
-        # One lane for syncs, one for the cheap checks, so a check never waits for a sync.
-        self._sync_pool, self._check_pool = QThreadPool(self), QThreadPool(self)
-        self._sync_pool.setMaxThreadCount(1)
-        self._check_pool.setMaxThreadCount(1)
+        # The window's Tasks: a lane for syncs and one for the cheap checks, so a check never
+        # waits for a sync.
+        self.tasks = tasks if tasks is not None else Tasks(self)
         self._checking = False
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh_status)
         self._timer.start()
 
-    def _submit(self, pool: QThreadPool, fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Any], None]) -> None:
-        pool.start(_Job(fn, done, failed, self._relay))
+    def _submit(self, lane: Lane, fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Any], None]) -> None:
+        self.tasks.run(fn, done, failed, lane=lane)
 
     def remote(self) -> RemoteConfig | None:
         """The window syncs with the first remote (the CLI can sync with any of them)."""
@@ -147,7 +122,7 @@ class SyncController(QObject):
             self._checking = False
             self._set_status(SyncStatus("error", f"Error: {exc}", last_sync=config.last_sync_at))
 
-        self._submit(self._check_pool, check, done, failed)
+        self._submit("check", check, done, failed)
 
     # --- syncing ----------------------------------------------------------------------------
 
@@ -163,7 +138,7 @@ class SyncController(QObject):
         def work() -> SyncReport:
             return engine.run(force=force, progress=self.progress_changed.emit, cancel=cancel)
 
-        self._submit(self._sync_pool, work, self._on_finished, self._on_failed)
+        self._submit("sync", work, self._on_finished, self._on_failed)
         return True
 
     @Slot()
@@ -209,11 +184,23 @@ class SyncController(QObject):
             self.connect_finished.emit(config)
             self.refresh_status()
 
-        self._submit(self._check_pool, work, done, lambda exc: self.connect_failed.emit(str(exc)))
+        self._submit("check", work, done, lambda exc: self.connect_failed.emit(str(exc)))
+
+    def disconnect_server(self) -> None:
+        """Forget the window's server (its sync state with it); the library's assets stay."""
+        config = self.remote()
+        if config is None:
+            return
+        self.cancel()
+        store = self.store
+
+        def work() -> None:
+            store.remove_remote(config.id)
+
+        self._submit("check", work, lambda _r: self.refresh_status(), lambda exc: self.sync_failed.emit(str(exc)))
 
     def shutdown(self) -> None:
         """On close: stop a running sync at its next step and wait for the workers."""
         self._timer.stop()
         self.cancel()
-        self._sync_pool.waitForDone(30_000)
-        self._check_pool.waitForDone(30_000)
+        self.tasks.wait(30_000, lanes=("sync", "check"))

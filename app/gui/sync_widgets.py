@@ -133,7 +133,10 @@ class SyncBar(QWidget):
         menu = QMenu(self.sync_button)
         self.connect_action = menu.addAction("Connect to server…")
         self.check_action = menu.addAction("Check now")
+        menu.addSeparator()
+        self.disconnect_action = menu.addAction("Disconnect")
         self.sync_button.setMenu(menu)
+        self.sync_button.setObjectName("SyncButton")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         layout.setSpacing(8)
@@ -143,6 +146,7 @@ class SyncBar(QWidget):
         self.cancel_button.clicked.connect(controller.cancel)
         self.connect_action.triggered.connect(self.show_connect_dialog)
         self.check_action.triggered.connect(controller.refresh_status)
+        self.disconnect_action.triggered.connect(self._disconnect)
         controller.status_changed.connect(self._show_status)
         controller.progress_changed.connect(self._show_progress)
         controller.sync_finished.connect(self._on_done)
@@ -155,6 +159,17 @@ class SyncBar(QWidget):
             self.show_connect_dialog()
         else:
             self.controller.start_sync()
+
+    @Slot()
+    def _disconnect(self) -> None:
+        config = self.controller.remote()
+        if config is None:
+            return
+        window = self.window()
+        prompts = getattr(window, "prompts", None)
+        question = f"Stop syncing with {config.url}? The assets already here stay in the library."
+        if prompts is None or prompts.confirm(window, "Disconnect", question, "Disconnect"):
+            self.controller.disconnect_server()
 
     @Slot()
     def show_connect_dialog(self) -> None:
@@ -170,6 +185,8 @@ class SyncBar(QWidget):
         connected = status.kind != "none"
         self.last.setText(last_sync_text(status.last_sync) if connected else "")
         self.sync_button.setText("Sync" if connected else "Connect…")
+        self.disconnect_action.setEnabled(connected)
+        self.check_action.setEnabled(connected)
         self.sync_button.setEnabled(status.kind != "syncing")
         syncing = status.kind == "syncing"
         self.progress.setVisible(syncing)
@@ -210,7 +227,7 @@ class _CloseWatcher(QObject):
 
 def install_sync(window: QMainWindow) -> SyncController:
     """Add the sync strip to the window's status bar and refresh the window after each sync."""
-    controller = SyncController(window.library, window)  # type: ignore[attr-defined]
+    controller = SyncController(window.library, window, tasks=window.tasks)  # type: ignore[attr-defined]
     bar = SyncBar(controller, window)
     window.statusBar().insertPermanentWidget(0, bar)
     window.sync_bar = bar  # type: ignore[attr-defined]

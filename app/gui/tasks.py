@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-Lane = Literal["read", "write", "import"]
+Lane = Literal["read", "write", "import", "sync", "check"]
 Callback = Callable[[Any], None]
 
 
@@ -62,7 +62,7 @@ class Tasks(QObject):
 
     Reads run in parallel; writes run one at a time in submission order (so edits land in
     the order the user made them); imports get their own lane because they run for minutes
-    and must not hold up a rename.
+    and must not hold up a rename; syncs and sync checks get one each.
     """
 
     task_failed = Signal(object)
@@ -70,7 +70,9 @@ class Tasks(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pools: dict[str, QThreadPool] = {}
-        for lane, threads in (("read", 3), ("write", 1), ("import", 1)):
+        # sync and check: the Sync strip's lanes (a sync runs for minutes; a status check
+        # must not wait behind it).
+        for lane, threads in (("read", 3), ("write", 1), ("import", 1), ("sync", 1), ("check", 1)):
             pool = QThreadPool(self)
             pool.setMaxThreadCount(threads)
             self._pools[lane] = pool
@@ -98,6 +100,7 @@ class Tasks(QObject):
     ) -> None:
         self.run(fn, on_success, on_failure, lane="write")
 
-    def wait(self, msecs: int = 10_000) -> bool:
-        """Block until every lane is idle (shutdown and tests); True if all finished."""
-        return all(pool.waitForDone(msecs) for pool in self._pools.values())
+    def wait(self, msecs: int = 10_000, lanes: tuple[Lane, ...] | None = None) -> bool:
+        """Block until every lane (or those named) is idle (shutdown and tests); True if all finished."""
+        pools = self._pools.values() if lanes is None else [self._pools[lane] for lane in lanes]
+        return all(pool.waitForDone(msecs) for pool in pools)

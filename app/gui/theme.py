@@ -141,6 +141,7 @@ def _stylesheet(t: Theme) -> str:
     #SectionTitle {{ color: {t.muted}; font-weight: 600; }}
     #Muted {{ color: {t.muted}; }}
     #Title {{ font-weight: 600; }}
+    #DialogHeading {{ font-size: 15px; font-weight: 600; }}
     QSplitter::handle {{ background: {t.border}; }}
     QLineEdit, QComboBox, QSpinBox {{
         background: {t.raised}; border: 1px solid {t.border}; border-radius: 7px;
@@ -166,6 +167,9 @@ def _stylesheet(t: Theme) -> str:
     QToolButton {{ border: none; border-radius: 7px; padding: 4px 6px; }}
     QToolButton:hover {{ background: {t.hover}; }}
     QToolButton::menu-indicator {{ image: none; width: 0; }}
+    #SyncButton {{ padding-right: 18px; }}
+    #SyncButton::menu-button {{ border: none; background: transparent; width: 16px; }}
+    #SyncButton::menu-arrow {{ image: url("{arrow}"); width: 10px; height: 10px; }}
     #TypePill {{
         background: transparent; border: 1px solid transparent; border-radius: 13px;
         padding: 4px 11px; color: {t.muted};

@@ -10,8 +10,9 @@ from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThread, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
 
+from app.gui import theme
 from app.library.records import AssetRecord
 from app.library.service import LibraryService
 
@@ -45,6 +46,49 @@ def decode(path: Path, bucket: int) -> QImage:
     return image.convertToFormat(QImage.Format.Format_RGB32)
 
 
+# The stored thumbnail is a JPEG flattened on white (the API serves it as is). For images
+# that may be transparent, the grid decodes the original instead, when it is small enough,
+# and shows its transparency on a checkerboard.
+ALPHA_FORMATS = frozenset({"png", "webp", "gif"})
+MAX_ALPHA_SOURCE_BYTES = 8 * 1024 * 1024
+
+
+def has_alpha(path: Path) -> bool:
+    """From the header only (Pillow opens lazily): RGBA/LA, or a palette with transparency."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in im.info
+
+
+def on_checkerboard(image: QImage, dark: bool, cell: int = 8) -> QImage:
+    """The image over light/dark grey squares, opaque: safe to paint in a worker thread."""
+    light, shade = (QColor("#3A3A40"), QColor("#2C2C31")) if dark else (QColor("#FFFFFF"), QColor("#E4E4EA"))
+    ground = QImage(image.size(), QImage.Format.Format_RGB32)
+    ground.fill(light)
+    painter = QPainter(ground)
+    for y in range(0, image.height(), cell):
+        for x in range((y // cell) % 2 * cell, image.width(), 2 * cell):
+            painter.fillRect(x, y, cell, cell, shade)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return ground
+
+
+def transparent_tile(library: LibraryService, record: AssetRecord, bucket: int) -> QImage | None:
+    """The original on a checkerboard for a small transparent image; None: use the thumbnail."""
+    if record.format not in ALPHA_FORMATS or (record.size or 0) > MAX_ALPHA_SOURCE_BYTES:
+        return None
+    path = library.file_path(record)
+    try:
+        if not has_alpha(path):
+            return None
+    except Exception:  # unreadable or gone: the stored thumbnail (or the type icon) instead
+        return None
+    image = decode(path, bucket)
+    return None if image.isNull() else on_checkerboard(image, theme.current().dark)
+
+
 def _yield_to_gui() -> None:
     """Let the GUI thread have the CPU first: a frame is late at once, a thumbnail can wait.
 
@@ -70,7 +114,9 @@ class _Worker(QRunnable):
                 return
             asset_id, record, bucket = job
             try:
-                image = decode(self._cache.library.thumb_path(record), bucket)
+                image = transparent_tile(self._cache.library, record, bucket)
+                if image is None:
+                    image = decode(self._cache.library.thumb_path(record), bucket)
             except Exception:  # a bad id or vanished file: show the type icon instead
                 image = QImage()
             self._cache._decoded.emit(asset_id, image, bucket)

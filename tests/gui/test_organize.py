@@ -86,10 +86,13 @@ def test_dragging_assets_onto_a_campaign_refiles_them(qtbot, showcase, make_wind
     wait_for_names(qtbot, window, set(PLAN))
     select_names(window, ["moodboard.jpg", "voiceover.wav"])
     mime = window.model.mimeData(window.grid.selectionModel().selectedIndexes())
-    # What other applications get: the real files.
+    # What other applications get: the real files, under the assets' own names.
     urls = {Path(u.toLocalFile()).name for u in mime.urls()}
-    assert urls == {f"{made.assets['moodboard.jpg']}.jpg", f"{made.assets['voiceover.wav']}.wav"}
+    assert urls == {"moodboard.jpg", "voiceover.wav"}
     assert all(Path(u.toLocalFile()).is_file() for u in mime.urls())
+    record = lib.get_asset(made.assets["moodboard.jpg"])
+    dragged = next(Path(u.toLocalFile()) for u in mime.urls() if u.toLocalFile().endswith(".jpg"))
+    assert dragged.samefile(lib.file_path(record)) and lib.file_path(record).name.startswith(record.id)
     assert mime.hasFormat(ASSET_IDS_MIME)
 
     target = made.campaigns["Summer sale"]
@@ -120,7 +123,7 @@ def test_clients_and_campaigns_are_made_renamed_and_deleted_from_the_sidebar(qtb
     qtbot.waitUntil(lambda: window.filters.scope.kind == "client" and window.filters.scope.name == "Globex")
     globex = window.filters.scope.id
     assert globex and lib.find_client("Globex") is not None
-    assert window.grid.empty_title == "Drop files here to import"
+    assert window.grid.empty_title == "Nothing in Globex yet"
 
     prompts.text_answers = ["Autumn"]
     window.commands.new_campaign_here()
@@ -159,7 +162,10 @@ def test_right_click_menu_offers_the_asset_actions(qtbot, showcase, make_window,
     next(a for a in menu.actions() if a.text() == "Copy").trigger()
     clip = QGuiApplication.clipboard().mimeData()
     record = lib.get_asset(made.assets["hero-banner.jpg"])
-    assert [Path(u.toLocalFile()) for u in clip.urls()] == [lib.file_path(record)]
+    copied = [Path(u.toLocalFile()) for u in clip.urls()]
+    assert [p.name for p in copied] == ["hero-banner.jpg"] and copied[0].samefile(lib.file_path(record))
+    gnome = bytes(clip.data("x-special/gnome-copied-files").data()).decode()
+    assert gnome.splitlines() == ["copy", copied[0].as_uri()]
 
     prompts.text_answers = ["Hero"]
     next(a for a in menu.actions() if a.text() == "Rename…").trigger()

@@ -114,7 +114,7 @@ def test_sidebar_and_type_filters_show_exactly_the_matching_assets(qtbot, showca
     wait_for_names(qtbot, window, {"hero-banner.jpg", "logo-mark.png"})
     qtbot.mouseClick(window.filter_bar.type_buttons["document"], Qt.MouseButton.LeftButton)
     wait_for_names(qtbot, window, set())
-    assert window.grid.empty_title == "No assets match"
+    assert window.grid.empty_title.startswith("No assets match")
     qtbot.mouseClick(window.filter_bar.type_buttons[None], Qt.MouseButton.LeftButton)
     wait_for_names(qtbot, window, in_campaign("Spring launch"))
 
