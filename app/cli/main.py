@@ -110,6 +110,9 @@ def split_open_paths(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.core.logs import route_to_file
+
+    route_to_file()
     parser = build_parser()
     try:
         words, open_paths = split_open_paths(parser, list(sys.argv[1:] if argv is None else argv))
