@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import platformdirs
 
@@ -22,6 +22,18 @@ def log_file() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False)) / "atelier.log"
+
+
+class _Terminal(logging.StreamHandler):  # type: ignore[type-arg]
+    """stderr as it is when a line is written (a test may swap it), not when installed."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
 
 
 _routed: list[Path] = []  # the file this process logs to, once route_to_file has run
@@ -49,7 +61,7 @@ def route_to_file(path: Path | None = None) -> Path:
     root.addHandler(handler)
     own = logging.getLogger("atelier")
     own.setLevel(logging.INFO)  # the decoders' original messages (see app.core.reasons)
-    terminal = logging.StreamHandler(sys.stderr)
+    terminal = _Terminal()
     terminal.setLevel(logging.WARNING)
     own.addHandler(terminal)
     os.environ[LOG_FILE_ENV] = str(path)
