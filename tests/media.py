@@ -399,3 +399,42 @@ def awkward_names(folder: Path) -> list[tuple[Path, str]]:
             sample = make_jpeg(folder, 32, 24, name=f"awkward-{index}.jpg")
         result.append((sample.path, name))
     return result
+
+
+# --- MP3s as taggers and cut-off downloads leave them ------------------------------------
+
+
+def _synchsafe(n: int) -> bytes:
+    return bytes([(n >> 21) & 0x7F, (n >> 14) & 0x7F, (n >> 7) & 0x7F, n & 0x7F])
+
+
+def id3v24_tag(*, extended: bool = True, footer: bool = False, padding: int = 0,
+               size_counts_extended: bool = True) -> bytes:
+    """An ID3v2.4 tag with a title frame, optionally an extended header and a footer.
+
+    size_counts_extended=False writes the size a known tagger mistake writes (without the
+    extended header), which ffmpeg reads past and libmagic does not.
+    """
+    text = b"\x03Atelier test tone"
+    frame = b"TIT2" + _synchsafe(len(text)) + b"\x00\x00" + text
+    ext = _synchsafe(6) + b"\x01\x00" if extended else b""
+    body = ext + frame + bytes(padding)
+    flags = (0x40 if extended else 0) | (0x10 if footer else 0)
+    size = len(body) if size_counts_extended else len(body) - len(ext)
+    tag = b"ID3\x04\x00" + bytes([flags]) + _synchsafe(size) + body
+    if footer:
+        tag += b"3DI\x04\x00" + bytes([flags]) + _synchsafe(size)
+    return tag
+
+
+def make_tagged_mp3(folder: Path, tag: bytes, seconds: float = 3.0, name: str = "tagged.mp3") -> Sample:
+    """Real MP3 frames from ffmpeg (no tag of its own) behind the given ID3 tag bytes."""
+    bare = folder / f"bare-{name}"
+    ffmpeg(
+        "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}:sample_rate=44100",
+        "-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "0", "-f", "mp3", str(bare),
+    )  # fmt: skip
+    path = folder / name
+    path.write_bytes(tag + bare.read_bytes())
+    bare.unlink()
+    return Sample(path, "mp3", duration=expected_seconds(seconds), seconds=seconds)

@@ -48,23 +48,53 @@ def open_library(args: argparse.Namespace) -> LibraryService:
     )
 
 
-def resolve_client(lib: LibraryService, ref: str, *, create: bool = False) -> ClientRecord:
-    """A client by id or by name (case-insensitive); optionally created when missing."""
-    for c in lib.list_clients():
+def resolve_client(
+    lib: LibraryService, ref: str, *, create: bool = False, user_id: int | None = None
+) -> ClientRecord:
+    """A client by id or by name (case-insensitive); optionally created when missing.
+
+    user_id: whose clients (default: the desktop user's).
+    """
+    for c in lib.list_clients(user_id):
         if c.id == ref:
             return c
-    found = lib.find_client(ref)
+    found = lib.find_client(ref, user_id)
     if found is not None:
         return found
     if create:
-        return lib.create_client(ref)
+        return lib.create_client(ref, user_id=user_id)
     raise NotFound(f"No client named {ref!r} (see `atelier clients`)")
 
 
+def resolve_asset_id(lib: LibraryService, ref: str, user_id: int | None = None) -> str:
+    """A full asset id from the id or an unambiguous prefix of it (as git takes commits)."""
+    found = lib.asset_ids_starting(ref, user_id, limit=2)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise NotFound(f"Several assets have an id starting with {ref!r}: give more of it")
+    raise NotFound(f"No asset with the id {ref!r} (see `atelier list`)")
+
+
+def user_scope(lib: LibraryService, args: argparse.Namespace) -> int | None:
+    """Whose assets a command sees: --user NAME, everyone's (--all-users), else the desktop's."""
+    if getattr(args, "all_users", False):
+        return None
+    name = getattr(args, "user", None)
+    if name:
+        return lib.get_user(name).id
+    return lib.local_user_id
+
+
 def resolve_campaign(
-    lib: LibraryService, ref: str, client: ClientRecord | None, *, create: bool = False
+    lib: LibraryService,
+    ref: str,
+    client: ClientRecord | None,
+    *,
+    create: bool = False,
+    user_id: int | None = None,
 ) -> CampaignRecord:
-    campaigns = lib.list_campaigns(client.id if client else None)
+    campaigns = lib.list_campaigns(client.id if client else None, user_id)
     for c in campaigns:
         if c.id == ref:
             return c
@@ -74,6 +104,6 @@ def resolve_campaign(
     if len(matches) > 1:
         raise NotFound(f"Several clients have a campaign named {ref!r}: add --client")
     if create and client is not None:
-        return lib.create_campaign(client.id, ref)
+        return lib.create_campaign(client.id, ref, user_id=user_id)
     where = f" for {client.name}" if client else ""
     raise NotFound(f"No campaign named {ref!r}{where} (see `atelier campaigns`)")

@@ -8,10 +8,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.context import open_library, resolve_campaign, resolve_client
-from app.cli.output import confirm, human_duration, print_json, table
+from app.cli.context import (
+    open_library,
+    resolve_asset_id,
+    resolve_campaign,
+    resolve_client,
+    user_scope,
+)
+from app.cli.output import confirm, print_json, table
 from app.core.formats import ASSET_TYPES
-from app.core.units import human_size
+from app.core.units import human_duration, human_size
 from app.library.records import UNSET, AssetChanges, AssetQuery, ImportProgress, ImportReport
 
 if TYPE_CHECKING:
@@ -39,72 +45,91 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--json", action="store_true", help="machine-readable report")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("list", help="list assets")
-    p.add_argument("--type", choices=ASSET_TYPES)
-    p.add_argument("--client")
-    p.add_argument("--campaign")
+    p = sub.add_parser("list", help="list assets (the desktop user's, unless --user or --all-users)")
+    p.add_argument("--type", choices=ASSET_TYPES, help="only assets of this type")
+    p.add_argument("--client", help="only this client's assets (name or id)")
+    p.add_argument("--campaign", help="only this campaign's assets (name or id)")
     p.add_argument("--unassigned", action="store_true", help="only assets without client/campaign")
     p.add_argument("--search", help="text in name or tags")
-    p.add_argument("--sort", choices=["newest", "oldest", "name", "size", "type"], default="newest")
+    p.add_argument(
+        "--sort", choices=["newest", "oldest", "name", "size", "type"], default="newest",
+        help="order of the list (default: newest first)",
+    )  # fmt: skip
+    p.add_argument("--limit", type=int, default=100, help="show at most this many (default 100)")
+    p.add_argument("--offset", type=int, default=0, help="skip this many first (default 0)")
     p.add_argument("--review-status", choices=["approved", "changes_requested", "commented", "unreviewed"],
                    help="only assets whose latest client review is this (share links)")
-    p.add_argument("--limit", type=int, default=100)
-    p.add_argument("--offset", type=int, default=0)
-    p.add_argument("--json", action="store_true")
+    _user_options(p)
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="show every field of an asset")
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", help=ID_HELP)
+    p.add_argument("--user", help="look the id up among this server user's assets only")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("edit", help="rename, tag or refile an asset")
-    p.add_argument("id")
-    p.add_argument("--name")
+    p.add_argument("id", help=ID_HELP)
+    p.add_argument("--name", help="new name")
     p.add_argument("--tags", help="comma-separated; replaces the tags ('' clears)")
-    p.add_argument("--client", help="client name or id ('' to unassign)")
-    p.add_argument("--campaign", help="campaign name or id ('' to unassign)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--client", help="client name or id, created if missing ('' to unassign)")
+    p.add_argument("--campaign", help="campaign name or id, created if missing ('' to unassign)")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_edit)
 
     p = sub.add_parser("delete", help="delete assets (file and thumbnail too)")
-    p.add_argument("ids", nargs="+")
+    p.add_argument("ids", nargs="+", help="asset ids, or unambiguous starts of them")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_delete)
 
     p = sub.add_parser("clients", help="list, add, rename or delete clients")
     csub = p.add_subparsers(dest="action")
     p.set_defaults(func=cmd_clients, action="list")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     a = csub.add_parser("add", help="create a client")
-    a.add_argument("name")
+    a.add_argument("name", help="the new client's name")
     a = csub.add_parser("rename", help="rename a client")
-    a.add_argument("client")
-    a.add_argument("new_name")
+    a.add_argument("client", help=CLIENT_HELP)
+    a.add_argument("new_name", help="its new name")
     a = csub.add_parser("delete", help="delete a client, its campaigns and their assets")
-    a.add_argument("client")
-    a.add_argument("--yes", "-y", action="store_true")
+    a.add_argument("client", help=CLIENT_HELP)
+    a.add_argument("--yes", "-y", action="store_true", help="do not ask")
 
     p = sub.add_parser("campaigns", help="list, add, rename or delete campaigns")
     p.add_argument("--client", help="only this client's campaigns")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     csub = p.add_subparsers(dest="action")
     p.set_defaults(func=cmd_campaigns, action="list")
     a = csub.add_parser("add", help="create a campaign under a client")
-    a.add_argument("client")
-    a.add_argument("name")
-    a = csub.add_parser("rename", help="rename a campaign")
-    a.add_argument("campaign")
-    a.add_argument("new_name")
-    a = csub.add_parser("delete", help="delete a campaign and its assets")
-    a.add_argument("campaign")
-    a.add_argument("--yes", "-y", action="store_true")
+    a.add_argument("client", help=CLIENT_HELP)
+    a.add_argument("name", help="the new campaign's name")
+    for action, what in (("rename", "rename a campaign"), ("delete", "delete a campaign and its assets")):
+        a = csub.add_parser(action, help=what)
+        a.add_argument("campaign", help="campaign name or id")
+        # Also accepted after the action; SUPPRESS keeps one given before it.
+        a.add_argument("--client", default=argparse.SUPPRESS, help="the client whose campaign it is")
+        if action == "rename":
+            a.add_argument("new_name", help="its new name")
+        else:
+            a.add_argument("--yes", "-y", action="store_true", help="do not ask")
 
-    p = sub.add_parser("check", help="check the library's integrity")
+    p = sub.add_parser("check", help="check the library's integrity (every user's assets)")
     p.add_argument("--repair", action="store_true", help="fix what can be fixed")
     p.add_argument("--quick", action="store_true", help="skip re-hashing every file")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_check)
+
+
+ID_HELP = "asset id, or an unambiguous start of it (as git takes commits)"
+JSON_HELP = "machine-readable output"
+CLIENT_HELP = "client name or id"
+
+
+def _user_options(p: argparse.ArgumentParser) -> None:
+    whose = p.add_mutually_exclusive_group()
+    whose.add_argument("--user", help="a server user's assets instead of the desktop user's")
+    whose.add_argument("--all-users", action="store_true", help="every user's assets")
 
 
 def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
@@ -194,10 +219,11 @@ def _print_import_report(args: argparse.Namespace, report: ImportReport) -> int:
 
 
 def _query(args: argparse.Namespace, lib) -> AssetQuery:  # type: ignore[no-untyped-def]
-    client = resolve_client(lib, args.client) if args.client else None
-    campaign = resolve_campaign(lib, args.campaign, client) if args.campaign else None
+    uid = user_scope(lib, args)
+    client = resolve_client(lib, args.client, user_id=uid) if args.client else None
+    campaign = resolve_campaign(lib, args.campaign, client, user_id=uid) if args.campaign else None
     return AssetQuery(
-        user_id=lib.local_user_id,
+        user_id=uid,
         client_id=client.id if client else None,
         campaign_id=campaign.id if campaign else None,
         asset_type=args.type,
@@ -236,7 +262,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 r.format,
                 human_size(r.size, ""),
                 _dimensions(r),
-                human_duration(r.duration),
+                human_duration(r.duration, ""),
                 r.client_name or "",
                 r.campaign_name or "",
             )
@@ -279,7 +305,8 @@ def _reviews(lib, asset_id: str) -> dict[str, object]:  # type: ignore[no-untype
 
 def cmd_show(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
-        r = lib.get_asset(args.id)
+        uid = lib.get_user(args.user).id if args.user else None
+        r = lib.get_asset(resolve_asset_id(lib, args.id, uid))
         review = _reviews(lib, r.id)
         wire = asset_read(r).model_dump(mode="json")
         extra = {
@@ -297,7 +324,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     width = max(len(k) for k in [*wire, *extra, "reviewStatus"])
     for key, value in [*wire.items(), *extra.items(), ("reviewStatus", review["reviewStatus"]),
                        ("sentBy", review["sentBy"])]:
-        print(f"{key.ljust(width)}  {'' if value is None else value}")
+        print(f"{key.ljust(width)}  {_plain(value)}")
     for note in review["reviews"]:  # type: ignore[attr-defined]
         decision = {"approved": "approved", "changes_requested": "requested changes"}.get(note["decision"] or "", "")
         text = ": ".join(x for x in (decision, note["comment"] or "") if x)
@@ -305,22 +332,45 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plain(value: object) -> str:
+    """A field as a person reads it: tags as "a, b", nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def cmd_edit(args: argparse.Namespace) -> int:
+    if all(getattr(args, k) is None for k in ("name", "tags", "client", "campaign")):
+        raise ValueError("Nothing to change: give --name, --tags, --client or --campaign")
     with open_library(args) as lib:
+        asset_id = resolve_asset_id(lib, args.id)
+        # Clients belong to a user: the asset's owner's are the ones it can be filed under,
+        # and a new one is created for that owner, as `import --client NEW` does.
+        owner = lib.get_asset(asset_id).user_id
         client_id: object = UNSET
         campaign_id: object = UNSET
         client = None
         if args.client is not None:
-            client = resolve_client(lib, args.client) if args.client else None
+            client = resolve_client(lib, args.client, create=True, user_id=owner) if args.client else None
             client_id = client.id if client else None
         if args.campaign is not None:
-            campaign = resolve_campaign(lib, args.campaign, client) if args.campaign else None
+            if args.campaign and client is None:
+                current = lib.get_asset(asset_id).client_id
+                client = lib.get_client(current, owner) if current else None
+            create = client is not None
+            campaign = (
+                resolve_campaign(lib, args.campaign, client, create=create, user_id=owner)
+                if args.campaign
+                else None
+            )
             campaign_id = campaign.id if campaign else None
         tags: object = UNSET
         if args.tags is not None:
             tags = [t.strip() for t in args.tags.split(",") if t.strip()] or None
         record = lib.update_asset(
-            args.id,
+            asset_id,
             AssetChanges(
                 name=args.name if args.name is not None else UNSET,
                 tags=tags,  # type: ignore[arg-type]
@@ -337,7 +387,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
-        records = [lib.get_asset(i) for i in args.ids]
+        records = [lib.get_asset(resolve_asset_id(lib, i)) for i in args.ids]
         names = ", ".join(r.name for r in records[:3]) + ("…" if len(records) > 3 else "")
         if not confirm(f"Delete {len(records)} asset(s) ({names}) and their files?", args.yes):
             print("Nothing deleted (use --yes to confirm without a prompt).", file=sys.stderr)

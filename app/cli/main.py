@@ -8,6 +8,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from app import __app_name__, __version__
 from app.core.errors import AtelierError
@@ -16,7 +17,7 @@ from app.core.errors import AtelierError
 # installed (no server or GUI extras in a frozen build) are skipped quietly.
 COMMAND_MODULES = [
     "app.cli.library_cmds",
-    "app.cli.keys_cmds",
+    "app.cli.credential_cmds",
     "app.cli.server_cmds",
     "app.cli.share_cmds",
     "app.cli.storage_cmds",
@@ -35,15 +36,25 @@ LIBRARY_OPTIONS: list[tuple[str, dict[str, object]]] = [
 ]
 
 
-def _accept_library_options(parser: argparse.ArgumentParser) -> None:
-    """Add the library options to every (sub)command; SUPPRESS keeps a value given earlier."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                for flag, options in LIBRARY_OPTIONS:
-                    if flag not in child._option_string_actions:
-                        child.add_argument(flag, default=argparse.SUPPRESS, **options)  # type: ignore[arg-type]
-                _accept_library_options(child)
+def library_options(default: object = None) -> argparse.ArgumentParser:
+    """The library options, defined once, as a parent parser (argparse parents=).
+
+    Subcommands get them with default=SUPPRESS, so that a value given before the command
+    (`atelier --data-dir D list`) is not reset by the subcommand's own default.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("library options")
+    for flag, options in LIBRARY_OPTIONS:
+        group.add_argument(flag, default=default, **options)  # type: ignore[arg-type]
+    return parent
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser: it accepts the library options too, as do its own subcommands."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["parents"] = [*kwargs.get("parents", ()), library_options(argparse.SUPPRESS)]
+        super().__init__(*args, **kwargs)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,19 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{__app_name__}: an asset manager for designers. "
         "Without a command, opens the window; files or folders named instead of a command "
         "are imported there (as a desktop's \"Open with Atelier\" does).",
+        parents=[library_options()],
     )
     parser.add_argument("--version", action="version", version=f"{__app_name__} {__version__}")
-    for flag, options in LIBRARY_OPTIONS:
-        parser.add_argument(flag, **options)  # type: ignore[arg-type]
     parser.add_argument("--self-test", action="store_true", help="check that this installation works, then exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ImportError:
             continue
         module.register(sub)
-    _accept_library_options(parser)
     return parser
 
 
@@ -111,6 +120,9 @@ def split_open_paths(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.core.logs import route_to_file
+
+    route_to_file()
     parser = build_parser()
     try:
         words, open_paths = split_open_paths(parser, list(sys.argv[1:] if argv is None else argv))

@@ -1,19 +1,12 @@
-"""Small helpers for human-readable tables and durations, prompts, and JSON output."""
+"""Small helpers for human-readable tables, prompts (yes/no, passwords), and JSON output."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any
-
-
-def human_duration(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out=None) -> None:  # type: ignore[no-untyped-def]
@@ -72,3 +65,27 @@ def print_tokens(tokens: Sequence[Any], as_json: bool, empty: str) -> None:
                 for t in tokens
             ],
         )
+
+
+def read_password(
+    from_stdin: bool, prompt: str = "Password: ", *, repeat: bool = False, other_way: str = "--password-stdin"
+) -> str:
+    """A password from stdin's first line (--password-stdin) or asked on the terminal.
+
+    repeat: a new password is typed twice. other_way names what a script may use instead
+    when there is no terminal to ask on.
+    """
+    if from_stdin:
+        line = sys.stdin.readline() if sys.stdin else ""
+        if not line:
+            raise ValueError("No password on standard input")
+        password = line.rstrip("\r\n")
+    else:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise ValueError(f"No terminal to ask for a password: use {other_way}")
+        password = getpass.getpass(prompt)
+        if repeat and getpass.getpass("Repeat it: ") != password:
+            raise ValueError("The passwords do not match")
+    if not password:
+        raise ValueError("A password cannot be empty")
+    return password

@@ -3,52 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import signal
-import sys
 from pathlib import Path
 from types import FrameType
 
 from app.cli.context import open_library, store_location
-from app.cli.output import print_json, print_tokens, table
+from app.cli.output import print_json, read_password, table
 from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.paths import default_data_dir
-from app.library.errors import InvalidInput, NotFound
-
-KIND = "bearer"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("users", help="server users: add, list, change a password")
     usub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = usub.add_parser("add", help="create a user (asks for a password)")
-    a.add_argument("name")
+    a.add_argument("name", help="user name")
     a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     a.set_defaults(func=cmd_users_add)
     a = usub.add_parser("list", help="list users")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="machine-readable output")
     a.set_defaults(func=cmd_users_list)
     a = usub.add_parser("passwd", help="set a user's password")
-    a.add_argument("name")
+    a.add_argument("name", help="user name")
     a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     a.set_defaults(func=cmd_users_passwd)
-
-    p = sub.add_parser("tokens", help="Bearer tokens for the v2 API: create, list, revoke")
-    tsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = tsub.add_parser("create", help="create a token for a user and print it (shown only once)")
-    a.add_argument("name", help="user name")
-    a.add_argument("--label", help="a note to tell tokens apart")
-    a.set_defaults(func=cmd_tokens_create)
-    a = tsub.add_parser("list", help="list a user's tokens (the secrets themselves are not stored)")
-    a.add_argument("name")
-    a.add_argument("--json", action="store_true")
-    a.set_defaults(func=cmd_tokens_list)
-    a = tsub.add_parser("revoke", help="revoke a token, given the token itself or its number")
-    a.add_argument("token")
-    a.set_defaults(func=cmd_tokens_revoke)
-    a = tsub.add_parser("revoke-all", help="revoke every token of a user")
-    a.add_argument("name")
-    a.set_defaults(func=cmd_tokens_revoke_all)
 
     p = sub.add_parser("serve", help="run the asset server (v2 Asset API)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -62,7 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--cors-origin", action="append", default=[], help="allow browser pages from this origin"
     )
-    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+        help="how much the server logs (default info)",
+    )  # fmt: skip
     p.add_argument(
         "--bucket-ttl-hours",
         type=float,
@@ -87,22 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 # --- users -------------------------------------------------------------------------------
 
 
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        if not sys.stdin.isatty():
-            raise InvalidInput("No terminal to ask for a password: use --password-stdin")
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Repeat it: ") != password:
-            raise InvalidInput("The passwords do not match")
-    if not password:
-        raise InvalidInput("A password cannot be empty")
-    return password
-
-
 def cmd_users_add(args: argparse.Namespace) -> int:
-    password = _read_password(args.password_stdin)
+    password = read_password(args.password_stdin, repeat=True)
     with open_library(args) as lib:
         user = lib.create_user(args.name, password)
     print(f"Created user {user.username}")
@@ -122,48 +89,8 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 def cmd_users_passwd(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
         lib.get_user(args.name)  # a missing user is reported before asking anything
-        revoked = lib.set_password(args.name, _read_password(args.password_stdin))
+        revoked = lib.set_password(args.name, read_password(args.password_stdin, repeat=True))
     print(f"Password of {args.name} changed; {revoked} token(s) and API key(s) revoked")
-    return 0
-
-
-# --- tokens ------------------------------------------------------------------------------
-
-
-def cmd_tokens_create(args: argparse.Namespace) -> int:
-    with open_library(args) as lib:
-        token = lib.create_token(args.name, kind=KIND, label=args.label)
-    print(token)
-    if sys.stdout.isatty():
-        print("Keep it now: only its hash is stored, it cannot be shown again.", file=sys.stderr)
-    return 0
-
-
-def cmd_tokens_list(args: argparse.Namespace) -> int:
-    with open_library(args) as lib:
-        tokens = lib.list_tokens(args.name, kind=KIND)
-    print_tokens(tokens, args.json, f"{args.name} has no tokens (atelier tokens create {args.name})")
-    return 0
-
-
-def cmd_tokens_revoke(args: argparse.Namespace) -> int:
-    with open_library(args) as lib:
-        if args.token.isdigit():
-            lib.revoke_token_id(int(args.token), kind=KIND)
-        else:
-            try:
-                lib.user_for_token(args.token, kind=KIND)
-            except Exception:
-                raise NotFound("No such active token") from None
-            lib.revoke_token(args.token)
-    print("Token revoked")
-    return 0
-
-
-def cmd_tokens_revoke_all(args: argparse.Namespace) -> int:
-    with open_library(args) as lib:
-        count = lib.revoke_tokens(args.name, kind=KIND)
-    print(f"Revoked {count} token(s) of {args.name}")
     return 0
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from app.cli.context import open_library
-from app.cli.output import print_json, table
+from app.cli.output import print_json, read_password, table
 from app.core.errors import AtelierError
 
 if TYPE_CHECKING:
@@ -37,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--name", help="a short name for it (default: its host)")
     a.set_defaults(func=cmd_remote_add)
     a = rsub.add_parser("list", help="list remotes and how their last sync went")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="machine-readable output")
     a.set_defaults(func=cmd_remote_list)
     a = rsub.add_parser("remove", help="forget a remote (its token and sync state; no asset is deleted)")
     a.add_argument("remote", help="name or address")
@@ -56,19 +55,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.set_defaults(func=cmd_status)
     a = ssub.add_parser("log", help="what the last syncs changed on each side, with the values replaced")
     a.add_argument("--remote", help="only this remote (name or address)")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="machine-readable output")
     a.set_defaults(func=cmd_log)
 
 
 def _read_password(args: argparse.Namespace) -> str:
-    if args.password_stdin:
-        line = sys.stdin.readline()
-        if not line:
-            raise ValueError("No password on standard input")
-        return line.rstrip("\r\n")
-    if not sys.stdin or not sys.stdin.isatty():
-        raise ValueError("No terminal to ask for the password: use --password-stdin or --token")
-    return getpass.getpass(f"Password for {args.user} at {args.url}: ")
+    return read_password(
+        args.password_stdin,
+        f"Password for {args.user} at {args.url}: ",
+        other_way="--password-stdin or --token",
+    )
 
 
 def cmd_remote_add(args: argparse.Namespace) -> int:

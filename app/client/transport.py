@@ -56,18 +56,27 @@ def normalize_base_url(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
-class OriginBearer(AuthBase):
-    """Adds the bearer token to requests for one origin only, whatever URL a request ends up at."""
+class OriginAuth(AuthBase):
+    """Adds one credential header to requests for one origin only, whatever URL a request
+    ends up at: the v2 Bearer token (Authorization) or the v1 API key (x-api-key)."""
 
-    def __init__(self, token: str | None, origin: Origin) -> None:
-        self.token = token
+    def __init__(
+        self, secret: str | None, origin: Origin, header: str = "Authorization", prefix: str = "Bearer "
+    ) -> None:
+        self.secret = secret
         self.origin = origin
+        self.header = header
+        self.prefix = prefix
+
+    @classmethod
+    def api_key(cls, key: str | None, origin: Origin) -> OriginAuth:
+        return cls(key, origin, "x-api-key", "")
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        if self.token and r.url and origin_of(r.url) == self.origin:
-            r.headers["Authorization"] = f"Bearer {self.token}"
+        if self.secret and r.url and origin_of(r.url) == self.origin:
+            r.headers[self.header] = f"{self.prefix}{self.secret}"
         else:
-            r.headers.pop("Authorization", None)
+            r.headers.pop(self.header, None)
         return r
 
 
@@ -119,7 +128,7 @@ class Transport:
         self._local.session = self._template
         self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()
         self._sessions_guard = threading.Lock()
-        self.auth = OriginBearer(token, self.origin)
+        self.auth = OriginAuth(token, self.origin)
 
     @property
     def session(self) -> requests.Session:
@@ -144,11 +153,11 @@ class Transport:
 
     @property
     def token(self) -> str | None:
-        return self.auth.token
+        return self.auth.secret
 
     @token.setter
     def token(self, value: str | None) -> None:
-        self.auth.token = value
+        self.auth.secret = value
 
     def release_thread(self) -> None:
         """Close the calling thread's own session, for a worker thread that is about to end."""

@@ -110,7 +110,7 @@ def check(url: str, current: str = __version__, session: requests.Session | None
                 if len(body) > MAX_BYTES:
                     break
     except requests.RequestException as exc:
-        raise UpdateCheckFailed(f"Could not reach the update address: {type(exc).__name__}") from None
+        raise UpdateCheckFailed(f"Could not reach the update address: {_unreachable(exc)}") from None
     finally:
         if session is None:
             http.close()
@@ -121,3 +121,23 @@ def check(url: str, current: str = __version__, session: requests.Session | None
     except (UnicodeDecodeError, ValueError):
         raise UpdateCheckFailed("The update address did not answer with JSON") from None
     return parse_release(data, current)
+
+
+def _unreachable(exc: requests.RequestException) -> str:
+    """Why a request failed, as a person would say it (not the exception's class name)."""
+    text = str(exc)
+    if isinstance(exc, requests.Timeout):
+        return "no answer in time"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "its certificate could not be verified"
+    if isinstance(exc, requests.TooManyRedirects):
+        return "it redirects in a loop"
+    if isinstance(exc, requests.ConnectionError):
+        if "Name or service not known" in text or "NameResolution" in text or "getaddrinfo" in text:
+            return "no such host name"
+        if "refused" in text.lower():
+            return "nothing answers there (connection refused)"
+        return "the connection failed or was dropped"
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema)):
+        return "it is not a valid web address"
+    return "the request failed"

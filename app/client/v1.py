@@ -9,30 +9,14 @@ from typing import Any, TypeVar
 
 import requests
 from pydantic import BaseModel, ValidationError
-from requests.auth import AuthBase
 
 from app.api.v1 import V1_MAX_LIMIT, V1Asset, V1AssetPage, V1Ok
 from app.client.api import Download
 from app.client.errors import ProtocolError, RemoteNotFound, ServerUnreachable, error_for_status
 from app.client.multipart import MultipartFile
-from app.client.transport import Origin, Transport, error_detail, origin_of
+from app.client.transport import OriginAuth, Transport, error_detail, origin_of
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class OriginApiKey(AuthBase):
-    """Adds x-api-key to requests for one origin only, whatever URL a request ends up at."""
-
-    def __init__(self, key: str | None, origin: Origin) -> None:
-        self.key = key
-        self.origin = origin
-
-    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        if self.key and r.url and origin_of(r.url) == self.origin:
-            r.headers["x-api-key"] = self.key
-        else:
-            r.headers.pop("x-api-key", None)
-        return r
 
 
 class V1Client:
@@ -51,7 +35,7 @@ class V1Client:
         self.http = Transport(
             base_url, None, timeout=timeout, retries=retries, backoff=backoff, session=session
         )
-        self.http.auth = OriginApiKey(api_key, self.http.origin)  # type: ignore[assignment]
+        self.http.auth = OriginAuth.api_key(api_key, self.http.origin)
 
     @property
     def base_url(self) -> str:

@@ -7,6 +7,7 @@ from typing import Final
 
 from PIL import GifImagePlugin, Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
+from app.core import reasons
 from app.core.errors import UnreadableFile
 
 # Pillow's own default, used if something in the process has switched the guard off
@@ -75,6 +76,5 @@ def displayed_size(im: Image.Image) -> tuple[int, int]:
 
 
 def describe(exc: BaseException) -> str:
-    """One line for a parser's exception: its message, or its type when it has none."""
-    text = " ".join(str(exc).split())
-    return text[:200] if text else type(exc).__name__
+    """Atelier's one-line reason for a parser's exception (its own text goes to the log)."""
+    return reasons.explain(str(exc) or type(exc).__name__, type(exc).__module__.split(".")[0])

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core import logs
 from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.looks import Looks, looks
 from app.core.probe import MediaInfo, probe
@@ -68,6 +69,7 @@ def ingest_path(
     sync=False skips both fsyncs, so that a worker's core never waits for the disk; the
     caller must then call Ingested.fsync() before moving the files into place.
     """
+    logs.follow_parent()  # a spawned worker logs where its parent does, not on the terminal
     return analyze(stage_file(src, work_dir, max_bytes, sync=sync), timeout, sync=sync)
 
 

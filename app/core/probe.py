@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core import avmeta, avtools, pdfium_lock
+from app.core import avmeta, avtools, pdfium_lock, reasons
 from app.core.errors import RejectedFile, UnreadableFile
 from app.core.exif import image_metadata
 from app.core.formats import AssetType
@@ -94,10 +94,22 @@ def _audio_duration(path: Path, format: str, timeout: float, extra: dict[str, An
     audio = _first_stream(data, "audio")
     if audio is None:
         raise UnreadableFile("Audio has no readable audio stream")
-    duration = whole_seconds(_duration(audio, data))
+    seconds = _played_seconds(audio) if format in avtools.COUNTED_FORMATS else None
+    duration = whole_seconds(seconds if seconds else _duration(audio, data))
     if duration <= 0:
         raise UnreadableFile("Cannot determine the audio's duration")
     return duration
+
+
+def _played_seconds(stream: dict[str, Any]) -> float | None:
+    # MPEG audio frames hold a fixed number of samples: 1152 for layer II and for layer III
+    # at MPEG-1 rates (32 kHz and up), 576 for layer III at MPEG-2/2.5 rates, 384 for layer I.
+    packets, rate = _int(stream.get("nb_read_packets")), _int(stream.get("sample_rate"))
+    if not packets or not rate or packets <= 0 or rate <= 0:
+        return None
+    codec = stream.get("codec_name")
+    per_frame = 384 if codec == "mp1" else 576 if codec == "mp3" and rate < 32000 else 1152
+    return packets * per_frame / rate
 
 
 def _ffprobe(path: Path, format: str, timeout: float, kind: str) -> dict[str, Any]:
@@ -166,7 +178,7 @@ def _pdf_page_count(path: Path, extra: dict[str, Any] | None = None) -> int:
     try:
         reader = pypdf.PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableFile("Cannot read PDF: it is protected by a password")
+            raise UnreadableFile(f"Cannot read PDF: {reasons.PASSWORD}")
         count = len(reader.pages)
         if extra is not None and count:
             extra.update(avmeta.from_pdf(reader))

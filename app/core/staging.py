@@ -12,6 +12,7 @@ from typing import BinaryIO, Final
 
 import magic
 
+from app.core import id3
 from app.core.errors import EmptyFile, FileTooLarge, UnreadableFile
 from app.core.formats import DEFAULT_MAX_BYTES, AssetType, classify
 from app.core.tempfiles import new_temp
@@ -107,6 +108,7 @@ class _Sink:
         self.size = 0
         self.digest = hashlib.sha256()
         self.head = bytearray()
+        self.sniff = SNIFF_BYTES  # grows while an ID3 tag hides what follows it
         self.kind: tuple[str, AssetType, str] | None = None
         self.out: BinaryIO | None = None
         self.path: Path | None = None
@@ -117,8 +119,8 @@ class _Sink:
             self.head += chunk
             # The type verdict comes before the size verdict, so a too-large HTML page
             # is "Invalid file type" whichever way it arrives.
-            if len(self.head) >= SNIFF_BYTES or self.size > self.max_bytes:
-                self._decide()
+            if len(self.head) >= self.sniff or self.size > self.max_bytes:
+                self._decide(final=self.size > self.max_bytes)
         elif self.size <= self.max_bytes:
             assert self.out is not None
             self.out.write(chunk)
@@ -130,7 +132,7 @@ class _Sink:
         if self.size == 0:
             raise EmptyFile()
         if self.kind is None:
-            self._decide()
+            self._decide(final=True)
         assert self.kind is not None and self.out is not None and self.path is not None
         self.out.flush()
         # The caller renames this file into the library next; it must be on disk first
@@ -146,8 +148,16 @@ class _Sink:
             self.out.close()
             self.out = None
 
-    def _decide(self) -> None:
-        mime = magic.from_buffer(bytes(self.head[:SNIFF_BYTES]), mime=True)
+    def _decide(self, final: bool = False) -> None:
+        head = bytes(self.head)
+        mime = _mime(head[:SNIFF_BYTES])
+        if mime == _UNNAMED and head.startswith(b"ID3"):
+            needed = id3.bytes_needed(head)
+            if needed > len(head) and not final:
+                self.sniff = needed  # read on to the audio behind the tag, then decide
+                return
+            if id3.audio_after_tags(head, _mime):
+                mime = "audio/mpeg"
         asset_type, fmt = classify(mime)
         self.kind = (mime, asset_type, fmt)
         # A local file's size is known up front: refuse it before copying anything.
@@ -157,6 +167,13 @@ class _Sink:
         self.out = os.fdopen(fd, "wb")
         self.out.write(self.head)
         self.head = bytearray()
+
+
+_UNNAMED: Final[str] = "application/octet-stream"
+
+
+def _mime(data: bytes) -> str:
+    return str(magic.from_buffer(data, mime=True))
 
 
 def _stage(

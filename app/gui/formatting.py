@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from app.core.units import human_size
+from app.core.units import human_duration, human_size
 from app.library.records import AssetRecord
 
 TYPE_LABELS = {"image": "Image", "video": "Video", "audio": "Audio", "document": "Document"}
@@ -23,11 +24,15 @@ def compact_count(n: int) -> str:
 
 
 def duration(seconds: int | None) -> str:
-    if seconds is None:
-        return "—"
-    h, rest = divmod(int(seconds), 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    return human_duration(seconds)
+
+
+def import_notice(paths: list[Path], where: str) -> str:
+    """'Importing 3 files into X', 'Importing 1 folder and 2 files into X': what was given."""
+    folders = sum(1 for p in paths if p.is_dir())
+    files = len(paths) - folders
+    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((folders, "folder"), (files, "file")) if n]
+    return f"Importing {' and '.join(parts) or 'nothing'} into {where}"
 
 
 def pages(count: int | None) -> str:

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.core.errors import AtelierError
-from app.gui import icons, menus, theme
+from app.gui import formatting, icons, menus, theme
 from app.gui.asset_model import AssetListModel
 from app.gui.commands import Commands
 from app.gui.delegate import AssetDelegate
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
         """Import into scope (a sidebar entry dropped on) or the scope being shown."""
         where = scope or self.filters.scope
         self.imports.start(paths, where.target(self.uid), where.name)
-        self.notify(f"Importing {len(paths)} item{'s' if len(paths) != 1 else ''} into {where.name}")
+        self.notify(formatting.import_notice(paths, where.name))
 
     def cancel_import(self) -> None:
         self.import_bar.cancelling()

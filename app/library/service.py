@@ -128,6 +128,9 @@ class LibraryService:
         self.data_dir = Path(data_dir).expanduser()
         # The wall clock under the edit-time clock (tests inject a skewed one).
         self.wall_clock = wall_clock or time.time
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            # mkdir would say only "File exists".
+            raise InvalidInput(f"The library folder is a file, not a folder: {self.data_dir}")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = store or StoreLocation()
         self.storage = Storage(
@@ -633,6 +636,17 @@ class LibraryService:
         if found is None or (user_id is not None and found.user_id != user_id):
             raise NotFound("Asset not found")
         return found
+
+    def asset_ids_starting(self, prefix: str, user_id: int | None = None, limit: int = 2) -> list[str]:
+        """Up to limit asset ids that start with prefix (hex digits and dashes), as git finds commits."""
+        prefix = prefix.strip().lower()
+        if not prefix or any(c not in "0123456789abcdef-" for c in prefix):
+            return []
+        stmt = select(Asset.id).where(Asset.id.startswith(prefix, autoescape=True))
+        if user_id is not None:
+            stmt = stmt.where(Asset.user_id == user_id)
+        with self.reading() as s:
+            return list(s.scalars(stmt.order_by(Asset.id).limit(limit)))
 
     def file_path(self, record: AssetRecord) -> Path:
         """The file on this machine (local storage, the desktop's); see stored_file for any store."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from app.api.schemas import AssetRead, AssetUpdate, DeleteResult
 from app.core.formats import FORMAT_MIME
@@ -49,9 +50,23 @@ def list_assets(
         Literal["image", "video", "audio", "document"] | None,
         Query(description="Only assets of this type"),
     ] = None,
+    type_: Annotated[
+        Literal["image", "video", "audio", "document"] | None,
+        Query(
+            alias="type",
+            description="Another name for `asset_type` (the name assets carry in responses); "
+            "giving both with different values is a 422",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Max results")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Pagination offset")] = 0,
 ) -> list[AssetRead]:
+    if type_ is not None and asset_type is not None and type_ != asset_type:
+        raise RequestValidationError(
+            [{"loc": ("query", "type"), "type": "value_error",
+              "msg": f"type={type_} and asset_type={asset_type} disagree; give one of them"}]
+        )  # fmt: skip
+    asset_type = asset_type or type_
     client_id, no_client = _uuid_filter(clientId)
     campaign_id, no_campaign = _uuid_filter(campaignId)
     if no_client or no_campaign:

@@ -29,7 +29,12 @@ def bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            # The bare "Address already in use" does not say which address; filename does.
+            shown = f"[{host}]" if ":" in host else host
+            raise OSError(exc.errno, exc.strerror or str(exc), f"{shown}:{port}") from None
         # Listening now: connections that arrive before the loop starts wait in the backlog.
         sock.listen(2048)
         sock.set_inheritable(True)

@@ -160,3 +160,18 @@ def test_an_empty_library_invites_a_drop(qtbot, library, make_window, media_dir:
     with qtbot.waitSignal(window.imports.import_finished, timeout=30_000):
         drop_files(window, [media.make_gif(media_dir).path])  # anywhere on the window
     wait_for_names(qtbot, window, {"anim.gif"})
+
+
+def test_a_folder_import_is_announced_as_a_folder(qtbot, library, make_window, media_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = media_dir / "shoot"
+    folder.mkdir()
+    for i in range(3):
+        media.make_jpeg(folder, 40 + i, 30, name=f"shot-{i}.jpg")
+    loose = media.make_png(media_dir, 20, 20, name="loose.png").path
+    window = make_window(library)
+    with qtbot.waitSignal(window.imports.import_finished, timeout=30_000):
+        window.import_paths([folder], None)
+        assert window.statusBar().currentMessage() == "Importing 1 folder into All assets"
+    with qtbot.waitSignal(window.imports.import_finished, timeout=30_000):
+        window.import_paths([folder, loose], None)
+        assert window.statusBar().currentMessage() == "Importing 1 folder and 1 file into All assets"

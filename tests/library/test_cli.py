@@ -94,7 +94,9 @@ def test_clients_campaigns_cascade_and_errors(tmp_path: Path, shoot: Path) -> No
     assert [p for p in (data / "assets").iterdir() if p.is_file()] == []
 
     missing = atelier(data, "show", "5b0e7c3e-0000-4000-8000-000000000000")
-    assert missing.returncode == 1 and missing.stderr.strip() == "atelier: error: Asset not found"
+    assert missing.returncode == 1 and missing.stderr.strip() == (
+        "atelier: error: No asset with the id '5b0e7c3e-0000-4000-8000-000000000000' (see `atelier list`)"
+    )
     nofile = atelier(data, "import", str(tmp_path / "nope"))
     assert nofile.returncode == 1 and "No such file or folder" in nofile.stderr
 

@@ -84,6 +84,9 @@ def test_list_filters_and_pagination(server: LiveServer, samples: dict[str, medi
     assert set(ids(f"?clientId={client['id']}&asset_type=image")) == {logo["id"], both["id"]}
     assert ids("?asset_type=audio") == [loose["id"]]
     assert ids("?asset_type=document") == [elsewhere["id"]]
+    # `type`, the name the assets themselves carry, is a documented alias, never ignored.
+    assert ids("?type=video") == [video["id"]]
+    assert ids("?type=audio&asset_type=audio") == [loose["id"]]
     assert ids("?clientId=client-uuid-123") == []
     assert ids("?clientId=00000000-0000-4000-8000-000000000000") == []
     assert ids("?asset_type=image&limit=1&offset=0") == [both["id"]]
@@ -97,6 +100,8 @@ def test_list_filters_and_pagination(server: LiveServer, samples: dict[str, medi
         ("?offset=-1", "offset"),
         ("?asset_type=spreadsheet", "asset_type"),
         ("?limit=abc", "limit"),
+        ("?type=spreadsheet", "type"),
+        ("?type=video&asset_type=image", "disagree"),
     ]:
         response = api.get("/api/v2/assets" + query)
         assert response.status_code == 422, query

@@ -34,7 +34,7 @@ def test_remote_add_with_a_password_and_the_token_is_kept_private(server, tmp_pa
     no_tty = _cli(desk, "remote", "add", server.base_url, "--user", server.user, stdin="")
     assert no_tty.returncode == 1
     assert no_tty.stderr.strip() == (
-        "atelier: error: No terminal to ask for the password: use --password-stdin or --token"
+        "atelier: error: No terminal to ask for a password: use --password-stdin or --token"
     )
     wrong = _cli(desk, "remote", "add", server.base_url, "--user", server.user, "--password-stdin", stdin="bad\n")
     assert wrong.returncode == 1 and "Wrong user name or password" in wrong.stderr
