@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.client.errors import ApiError, InvalidRequest, ProtocolError
+from app.client.errors import ApiError, InvalidRequest, ProtocolError, ServerUnreachable
 from app.core.errors import AtelierError, FileTooLarge, RejectedFile
 from app.core.ingest import analyze
 from app.core.staging import StagedFile, stage_stream
@@ -109,6 +109,7 @@ class Applier:
         self._done = 0
         self._total = 0
         self._view: LocalView | None = None
+        self._received = 0  # bytes of the download in progress
         self._history: list[dict[str, object]] = []
 
     # --- driving ---------------------------------------------------------------------------
@@ -253,11 +254,23 @@ class Applier:
             if stream.size is not None and stream.size > self.lib.max_bytes:
                 raise FileTooLarge(self.lib.max_bytes)
             total = stream.size or R.size or 0
-            staged = stage_stream(
-                self._watch(stream.chunks(), label, total),
-                self.lib.storage.staging_dir,
-                self.lib.max_bytes,
-            )
+            self._received = 0
+            try:
+                staged = stage_stream(
+                    self._watch(stream.chunks(), label, total),
+                    self.lib.storage.staging_dir,
+                    self.lib.max_bytes,
+                )
+            except RejectedFile:
+                announced = stream.size if stream.size is not None else R.size
+                if announced is not None and self._received < announced:
+                    # A cut connection (even one cut inside the headers) is not a refusal:
+                    # skipping it would leave the file out of every later sync.
+                    raise ServerUnreachable(
+                        f"The download of {R.name!r} stopped after {self._received} of "
+                        f"{announced} bytes; the next sync resumes it"
+                    ) from None
+                raise
         try:
             self._verify(R, staged)
             if self._pair_with_local(a, staged):
@@ -292,6 +305,7 @@ class Applier:
         for chunk in chunks:
             self._check()
             done += len(chunk)
+            self._received = done
             self._report(label, done, total)
             yield chunk
 
