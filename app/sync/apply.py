@@ -15,6 +15,7 @@ from app.library.errors import NotFound
 from app.library.records import AssetChanges, CancelToken
 from app.library.service import LibraryService, Target
 from app.library.storage import UnsafePath, validate_uuid
+from app.library.sync_store import SyncStore
 from app.sync.errors import FATAL, Cancelled
 from app.sync.plan import (
     DELETE_LOCAL,
@@ -32,7 +33,6 @@ from app.sync.plan import (
 )
 from app.sync.push import Pusher
 from app.sync.remote import Filing, Remote, RemoteAsset, Snapshot
-from app.sync.state import SyncStore
 
 ORDER = (LINK, DOWNLOAD, UPLOAD, EDIT, DELETE_REMOTE, DELETE_LOCAL, FORGET)
 VERBS = {
@@ -79,6 +79,21 @@ def _plain(value: object) -> object:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def local_filing_ids(lib: LibraryService, filing: Filing) -> tuple[str | None, str | None]:
+    """Local (client id, campaign id) for a filing by names, created when missing."""
+    if not filing.client:
+        return None, None
+    uid = lib.local_user_id
+    client = lib.find_client(filing.client, uid) or lib.create_client(filing.client, uid)
+    campaign_id = None
+    if filing.campaign:
+        campaign = lib.find_campaign(client.id, filing.campaign) or lib.create_campaign(
+            client.id, filing.campaign, uid
+        )
+        campaign_id = campaign.id
+    return (client.id if filing.direct or not campaign_id else None), campaign_id
 
 
 def _same_format(a: str, b: str) -> bool:
@@ -203,18 +218,7 @@ class Applier:
     # --- local filing ----------------------------------------------------------------------
 
     def _local_ids(self, filing: Filing) -> tuple[str | None, str | None]:
-        """Local (client id, campaign id) for a filing by names, created when missing."""
-        if not filing.client:
-            return None, None
-        uid = self.lib.local_user_id
-        client = self.lib.find_client(filing.client, uid) or self.lib.create_client(filing.client, uid)
-        campaign_id = None
-        if filing.campaign:
-            campaign = self.lib.find_campaign(client.id, filing.campaign) or self.lib.create_campaign(
-                client.id, filing.campaign, uid
-            )
-            campaign_id = campaign.id
-        return (client.id if filing.direct or not campaign_id else None), campaign_id
+        return local_filing_ids(self.lib, filing)
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ from app.core.errors import AtelierError
 from app.core.staging import StagedFile, stage_stream
 from app.library.records import AssetRecord
 from app.library.service import LibraryService
+from app.library.sync_store import SyncStore
 from app.sync.engine import ClientOptions, open_remote
 from app.sync.remote import Remote, RemoteAsset
-from app.sync.state import SyncStore
 
 
 class RemoteRestorer:
