@@ -381,6 +381,7 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from app.library.integrity import LOST_FOUND
     from app.sync.restore import RemoteRestorer
 
     interactive = sys.stderr.isatty() and not args.json
@@ -441,8 +442,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  not repaired: {line}")
         for line in notes:
             print(f"  note: {line}")
-        if report.issues and not args.repair:
+        flagged = [i for i in report.issues if i.path is not None and i.path.parent.name == LOST_FOUND]
+        if len(flagged) < len(report.issues) and not args.repair:
             print("Run `atelier check --repair` to fix them.")
+        if flagged:
+            # Not "run --repair" again and again: say what would actually settle them.
+            print(
+                f"{len(flagged)} changed file(s) wait in lost+found: `atelier check --repair` "
+                "restores them once a remote holds their recorded bytes; otherwise put the "
+                "file back yourself or delete the asset (`atelier delete ID`)."
+            )
     if refused and not args.json:
         print(
             f"atelier: error: {len(report.gone)} asset(s) have lost their file; removing them "

@@ -66,13 +66,17 @@ class RemoteRestorer:
     def _remote(self, remote_id: int) -> Remote | None:
         if remote_id not in self._open:
             config = self.store.get_remote(remote_id)
-            remote = open_remote(config, self.options)
+            self._open[remote_id] = None
+            try:
+                remote = open_remote(config, self.options)
+            except AtelierError as exc:
+                self.notes.append(f"{config.name}: {exc}")
+                return None
             try:
                 remote.connect()
             except AtelierError as exc:
                 remote.close()
                 self.notes.append(f"{config.name}: {exc}")
-                self._open[remote_id] = None
             else:
                 self._open[remote_id] = remote
         return self._open[remote_id]

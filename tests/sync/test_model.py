@@ -17,6 +17,10 @@ A sync cut short is resumed at once (the README: "the next one resumes"), so the
 counts the pair as one sync. Edit times are read from the library that made the edit (the
 inputs of the rule); the clock's own promises are checked as the steps run: a library never
 stamps backwards and always stamps after every edit time it has seen.
+
+A failure prints the steps and a @reproduce_failure blob; rerun the same run with
+`pytest tests/sync/test_model.py --hypothesis-seed=N`. ATELIER_MODEL_EXAMPLES=N runs more
+(or fewer) examples; ATELIER_MODEL_SHRINK=0 reports the first failure without shrinking it.
 """
 
 from __future__ import annotations
@@ -26,12 +30,13 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -55,6 +60,7 @@ HOUR = 3600.0
 OPTIONS = ClientOptions(timeout=(3.0, 10.0), retries=1, backoff=0.01)
 FIELDS = ("name", "tags", "filing")
 _users = itertools.count(1)
+SEEN: Counter[str] = Counter()  # what the run went through, so a run that tested little fails
 
 Value = object  # a name (str), tags (tuple), or filing ((client, campaign) or (None, None))
 
@@ -193,7 +199,9 @@ class SyncMachine(RuleBasedStateMachine):
 
     @initialize()
     def start(self) -> None:
-        self.imports(0)
+        # One asset in each library to begin with: every rule has something to work on.
+        for i in range(LIBS):
+            self.imports(i)
 
     @rule(i=st.integers(0, LIBS - 1))
     def imports(self, i: int) -> None:
@@ -241,14 +249,17 @@ class SyncMachine(RuleBasedStateMachine):
     def sync_one(self, i: int) -> None:
         self._sync(i)
 
-    @rule(i=st.integers(0, LIBS - 1), cut=st.integers(0, 40_000), up=st.booleans())
+    @rule(i=st.integers(0, LIBS - 1), cut=st.integers(0, 6_000), up=st.booleans())
     def interrupted_sync(self, i: int, cut: int, up: bool) -> None:
         fault = Fault("cut-up" if up else "cut-down", cut)
         self.proxy.choose = lambda n: fault
         try:
             SyncEngine(self.libs[i], options=OPTIONS).run(force=True)
+            event("the sync finished before the cut")
+            SEEN["finished before the cut"] += 1
         except (ApiError, SyncError):
-            pass  # cut short: the next sync must resume
+            event("the sync was cut short")  # the next sync must resume
+            SEEN["cut short"] += 1
         finally:
             self.proxy.choose = lambda n: PASS
         self._sync(i)
@@ -263,6 +274,9 @@ class SyncMachine(RuleBasedStateMachine):
             for i in range(LIBS):
                 self._sync(i)
         expected = self.model.predicted()
+        SEEN["checks"] += 1
+        SEEN["checked assets"] += len(expected)
+        SEEN["gone by a deletion"] += len({e.asset for e in self.model.events}) - len(expected)
         on_server = _plain(server_state(self.server_process, self.user))
         assert on_server == expected, "server"
         for i, lib in enumerate(self.libs):
@@ -286,8 +300,8 @@ def test_every_side_holds_what_the_rule_predicts(shared_server: LiveServer) -> N
     run_state_machine_as_test(
         SyncMachine,
         settings=settings(
-            max_examples=int(os.environ.get("ATELIER_MODEL_EXAMPLES", "25")),
-            stateful_step_count=14,
+            max_examples=int(os.environ.get("ATELIER_MODEL_EXAMPLES", "16")),
+            stateful_step_count=15,
             deadline=None,
             print_blob=True,
             # ATELIER_MODEL_SHRINK=0 shows the first failing run as it was found (faster).
@@ -296,4 +310,6 @@ def test_every_side_holds_what_the_rule_predicts(shared_server: LiveServer) -> N
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
+    print(dict(SEEN))
+    assert SEEN["cut short"] and SEEN["gone by a deletion"] and SEEN["checks"] >= 20
 

@@ -74,6 +74,8 @@ def test_without_a_verified_copy_the_file_is_set_aside_and_the_asset_stays_flagg
         later = _cli(tmp_path / "desk", *args)
         assert later.returncode == 1
         assert "hash_mismatch" in later.stdout and "lost+found" in later.stdout
+        assert "Run `atelier check --repair` to fix them" not in later.stdout
+        assert "1 changed file(s) wait in lost+found" in later.stdout
     with LibraryService(tmp_path / "desk") as lib:
         assert sorted(r.name for r in lib.iter_assets()) == ["pic0.jpg", "pic1.jpg"]
 
