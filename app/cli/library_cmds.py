@@ -115,8 +115,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             a.add_argument("--yes", "-y", action="store_true", help="do not ask")
 
     p = sub.add_parser("check", help="check the library's integrity (every user's assets)")
-    p.add_argument("--repair", action="store_true", help="fix what can be fixed")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="fix what can be fixed (changed files are restored from a remote or set aside)",
+    )
     p.add_argument("--quick", action="store_true", help="skip re-hashing every file")
+    p.add_argument("--yes", "-y", action="store_true", help="remove rows whose file is gone without asking")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_check)
 
@@ -467,16 +472,42 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from app.library.integrity import LOST_FOUND
+    from app.sync.restore import RemoteRestorer
+
     interactive = sys.stderr.isatty() and not args.json
 
     def show(done: int, total: int) -> None:
         if interactive:
             sys.stderr.write(f"\rchecked {done}/{total}")
 
+    refused = False
     with open_library(args) as lib:
-        report = lib.check(repair=args.repair, verify_hashes=not args.quick, progress=show)
-    if interactive:
-        sys.stderr.write("\n")
+        restorer = RemoteRestorer(lib) if args.repair else None
+        try:
+            report = lib.check(
+                repair=args.repair,
+                verify_hashes=not args.quick,
+                progress=show,
+                restore=restorer,
+                remove_missing=False,
+            )
+        finally:
+            if restorer is not None:
+                restorer.close()
+        if interactive:
+            sys.stderr.write("\n")
+        if args.repair and report.gone:
+            # Removing rows loses their names, tags and filing: only on an explicit yes.
+            report.unrepaired = [u for u in report.unrepaired if "whose file is gone" not in u]
+            n = len(report.gone)
+            if confirm(f"Remove {n} asset(s) whose file is gone from the library?", args.yes):
+                lib.delete_assets(report.gone)
+                report.repaired.append(f"removed {n} asset(s) whose file is gone")
+            else:
+                refused = True
+                report.unrepaired.append(f"kept {n} asset(s) whose file is gone")
+    notes = restorer.notes if restorer is not None else []
     if args.json:
         print_json(
             {
@@ -488,6 +519,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                     for i in report.issues
                 ],
                 "repaired": report.repaired,
+                "unrepaired": report.unrepaired,
+                "notes": notes,
             }
         )
     else:
@@ -496,6 +529,26 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  {i.kind:<18} {i.detail}")
         for line in report.repaired:
             print(f"  repaired: {line}")
-        if report.issues and not args.repair:
+        for line in report.unrepaired:
+            print(f"  not repaired: {line}")
+        for line in notes:
+            print(f"  note: {line}")
+        flagged = [i for i in report.issues if i.path is not None and i.path.parent.name == LOST_FOUND]
+        if len(flagged) < len(report.issues) and not args.repair:
             print("Run `atelier check --repair` to fix them.")
-    return 0 if report.clean or args.repair else 1
+        if flagged:
+            # Not "run --repair" again and again: say what would actually settle them.
+            print(
+                f"{len(flagged)} changed file(s) wait in lost+found: `atelier check --repair` "
+                "restores them once a remote holds their recorded bytes; otherwise put the "
+                "file back yourself or delete the asset (`atelier delete ID`)."
+            )
+    if refused and not args.json:
+        print(
+            f"atelier: error: {len(report.gone)} asset(s) have lost their file; removing them "
+            "needs confirmation: run again with --yes",
+            file=sys.stderr,
+        )
+    if not args.repair:
+        return 0 if report.clean else 1
+    return 1 if report.unrepaired else 0

@@ -13,9 +13,9 @@ from app.core.errors import AtelierError
 
 if TYPE_CHECKING:
     from app.library.service import LibraryService
+    from app.library.sync_store import RemoteConfig
     from app.sync import SyncProgress
     from app.sync.plan import Plan
-    from app.sync.state import RemoteConfig
 
 # app.sync.remotes.KINDS (a test keeps them equal): the sync engine and requests load only
 # when a sync command runs, not whenever any `atelier` command builds its parser.

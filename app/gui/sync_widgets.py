@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.gui import icons
 from app.gui.review_badges import reviews_arrived
 from app.gui.sync_controller import SyncController, SyncStatus
+from app.gui.sync_history import SyncHistoryDialog
 from app.sync import SyncProgress, SyncReport
 
 
@@ -133,10 +134,12 @@ class SyncBar(QWidget):
         menu = QMenu(self.sync_button)
         self.connect_action = menu.addAction("Connect to server…")
         self.check_action = menu.addAction("Check now")
+        self.history_action = menu.addAction("Sync history…")
         menu.addSeparator()
         self.disconnect_action = menu.addAction("Disconnect")
         self.sync_button.setMenu(menu)
         self.sync_button.setObjectName("SyncButton")
+        self.history: SyncHistoryDialog | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         layout.setSpacing(8)
@@ -147,6 +150,7 @@ class SyncBar(QWidget):
         self.connect_action.triggered.connect(self.show_connect_dialog)
         self.check_action.triggered.connect(controller.refresh_status)
         self.disconnect_action.triggered.connect(self._disconnect)
+        self.history_action.triggered.connect(self.show_history)
         controller.status_changed.connect(self._show_status)
         controller.progress_changed.connect(self._show_progress)
         controller.sync_finished.connect(self._on_done)
@@ -177,6 +181,26 @@ class SyncBar(QWidget):
             self.dialog = SyncConnectDialog(self.controller, self.window())
         self.dialog.show()
         self.dialog.raise_()
+
+    @Slot()
+    def show_history(self) -> SyncHistoryDialog:
+        """The last syncs' changes; a restored value refreshes the window and the status."""
+        if self.history is None:
+            self.history = SyncHistoryDialog(self.controller.library, self.window())
+            self.history.restored.connect(self._on_restored)
+            self.controller.sync_finished.connect(lambda _r: self.history and self.history.reload())
+        else:
+            self.history.reload()
+        self.history.show()
+        self.history.raise_()
+        return self.history
+
+    @Slot(str)
+    def _on_restored(self, _asset_id: str) -> None:
+        window = self.window()
+        if hasattr(window, "refresh"):
+            window.refresh()
+        self.controller.refresh_status()
 
     @Slot(object)
     def _show_status(self, status: SyncStatus) -> None:

@@ -197,6 +197,9 @@ class IntegrityReport:
     checked: int = 0
     issues: list[IntegrityIssue] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    # What a repair could not fix (the asset stays flagged) and the rows it did not remove.
+    unrepaired: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # asset ids whose file is missing
 
     @property
     def clean(self) -> bool:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -74,6 +74,9 @@ from app.library.storage import (
 )
 from app.library.throttle import LoginPolicy
 from app.library.watch import CursorVersion, DataVersion
+
+if TYPE_CHECKING:
+    from app.library.integrity import Restorer
 
 LOCAL_USER = "local"
 PURPOSES = ("face", "template")
@@ -1109,7 +1112,16 @@ class LibraryService:
         repair: bool = False,
         verify_hashes: bool = True,
         progress: Callable[[int, int], None] | None = None,
+        restore: Restorer | None = None,
+        remove_missing: bool = True,
     ) -> IntegrityReport:
         from app.library.integrity import check_library
 
-        return check_library(self, repair=repair, verify_hashes=verify_hashes, progress=progress)
+        return check_library(
+            self,
+            repair=repair,
+            verify_hashes=verify_hashes,
+            progress=progress,
+            restore=restore,
+            remove_missing=remove_missing,
+        )

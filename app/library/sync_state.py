@@ -56,6 +56,9 @@ def stamp_edit(
         return
     row = _clock_row(s)
     clock = hlc.HybridClock(row.node, wall, row.last)
+    # An edit is always later than what it replaces, even after the wall clock stepped back
+    # past the asset's import (its fields' times until edited) or an edit synced in.
+    clock.observe(hlc.latest(edit_times(s, [asset_id]).get(asset_id, {}).values()))
     times = s.get(AssetEditTime, asset_id)
     if times is None:
         times = AssetEditTime(asset_id=asset_id)

@@ -1,11 +1,11 @@
 """Two-way sync of a library with asset servers: plan, apply, resume."""
 
+from app.library.sync_store import RemoteConfig, SyncStore
 from app.sync.apply import SyncProgress
 from app.sync.engine import ClientOptions, SyncEngine, SyncReport, open_remote
 from app.sync.errors import Cancelled, MassDeletion, SyncError
 from app.sync.plan import Action, Plan
 from app.sync.remotes import add_remote, remove_remote
-from app.sync.state import RemoteConfig, SyncStore
 
 __all__ = [
     "Action",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.client.errors import ApiError, InvalidRequest, ProtocolError
+from app.client.errors import ApiError, InvalidRequest, ProtocolError, ServerUnreachable
 from app.core.errors import AtelierError, FileTooLarge, RejectedFile
 from app.core.ingest import analyze
 from app.core.staging import StagedFile, stage_stream
@@ -15,6 +15,7 @@ from app.library.errors import NotFound
 from app.library.records import AssetChanges, CancelToken
 from app.library.service import LibraryService, Target
 from app.library.storage import UnsafePath, validate_uuid
+from app.library.sync_store import SyncStore
 from app.sync.errors import FATAL, Cancelled
 from app.sync.plan import (
     DELETE_LOCAL,
@@ -32,7 +33,6 @@ from app.sync.plan import (
 )
 from app.sync.push import Pusher
 from app.sync.remote import Filing, Remote, RemoteAsset, Snapshot
-from app.sync.state import SyncStore
 
 ORDER = (LINK, DOWNLOAD, UPLOAD, EDIT, DELETE_REMOTE, DELETE_LOCAL, FORGET)
 VERBS = {
@@ -81,6 +81,21 @@ def _plain(value: object) -> object:
     return value
 
 
+def local_filing_ids(lib: LibraryService, filing: Filing) -> tuple[str | None, str | None]:
+    """Local (client id, campaign id) for a filing by names, created when missing."""
+    if not filing.client:
+        return None, None
+    uid = lib.local_user_id
+    client = lib.find_client(filing.client, uid) or lib.create_client(filing.client, uid)
+    campaign_id = None
+    if filing.campaign:
+        campaign = lib.find_campaign(client.id, filing.campaign) or lib.create_campaign(
+            client.id, filing.campaign, uid
+        )
+        campaign_id = campaign.id
+    return (client.id if filing.direct or not campaign_id else None), campaign_id
+
+
 def _same_format(a: str, b: str) -> bool:
     norm = {"jpeg": "jpg"}
     return norm.get(a.lower(), a.lower()) == norm.get(b.lower(), b.lower())
@@ -109,6 +124,7 @@ class Applier:
         self._done = 0
         self._total = 0
         self._view: LocalView | None = None
+        self._received = 0  # bytes of the download in progress
         self._history: list[dict[str, object]] = []
 
     # --- driving ---------------------------------------------------------------------------
@@ -202,18 +218,7 @@ class Applier:
     # --- local filing ----------------------------------------------------------------------
 
     def _local_ids(self, filing: Filing) -> tuple[str | None, str | None]:
-        """Local (client id, campaign id) for a filing by names, created when missing."""
-        if not filing.client:
-            return None, None
-        uid = self.lib.local_user_id
-        client = self.lib.find_client(filing.client, uid) or self.lib.create_client(filing.client, uid)
-        campaign_id = None
-        if filing.campaign:
-            campaign = self.lib.find_campaign(client.id, filing.campaign) or self.lib.create_campaign(
-                client.id, filing.campaign, uid
-            )
-            campaign_id = campaign.id
-        return (client.id if filing.direct or not campaign_id else None), campaign_id
+        return local_filing_ids(self.lib, filing)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -253,11 +258,23 @@ class Applier:
             if stream.size is not None and stream.size > self.lib.max_bytes:
                 raise FileTooLarge(self.lib.max_bytes)
             total = stream.size or R.size or 0
-            staged = stage_stream(
-                self._watch(stream.chunks(), label, total),
-                self.lib.storage.staging_dir,
-                self.lib.max_bytes,
-            )
+            self._received = 0
+            try:
+                staged = stage_stream(
+                    self._watch(stream.chunks(), label, total),
+                    self.lib.storage.staging_dir,
+                    self.lib.max_bytes,
+                )
+            except RejectedFile:
+                announced = stream.size if stream.size is not None else R.size
+                if announced is not None and self._received < announced:
+                    # A cut connection (even one cut inside the headers) is not a refusal:
+                    # skipping it would leave the file out of every later sync.
+                    raise ServerUnreachable(
+                        f"The download of {R.name!r} stopped after {self._received} of "
+                        f"{announced} bytes; the next sync resumes it"
+                    ) from None
+                raise
         try:
             self._verify(R, staged)
             if self._pair_with_local(a, staged):
@@ -292,6 +309,7 @@ class Applier:
         for chunk in chunks:
             self._check()
             done += len(chunk)
+            self._received = done
             self._report(label, done, total)
             yield chunk
 

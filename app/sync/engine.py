@@ -14,12 +14,12 @@ from app.core.errors import AtelierError
 from app.library.records import CancelToken
 from app.library.service import LibraryService
 from app.library.sync_state import sync_lock
+from app.library.sync_store import RemoteConfig, SyncStore
 from app.sync.apply import Applier, Outcome, ProgressFn
 from app.sync.errors import Cancelled, MassDeletion, SyncError
 from app.sync.plan import LocalView, Plan, Planner, changed_fields
 from app.sync.remote import Remote
 from app.sync.reviews import pull_reviews
-from app.sync.state import RemoteConfig, SyncStore
 from app.sync.v1 import V1Remote, carries
 from app.sync.v2 import V2Remote
 

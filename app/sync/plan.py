@@ -16,9 +16,9 @@ from app.core import hlc
 from app.core.units import human_size
 from app.library.records import AssetQuery, AssetRecord, CancelToken
 from app.library.service import LibraryService
+from app.library.sync_store import Link, RemoteConfig, SyncStore
 from app.sync.errors import Cancelled
 from app.sync.remote import Filing, Remote, RemoteAsset, RemoteCaps, Snapshot
-from app.sync.state import Link, RemoteConfig, SyncStore
 from app.sync.v1 import carries
 
 UPLOAD, DOWNLOAD, LINK, EDIT = "upload", "download", "link", "edit"

@@ -15,10 +15,10 @@ from app.core.errors import AtelierError, FileTooLarge, RejectedFile
 from app.core.formats import FORMAT_MIME
 from app.core.hashing import sha256_file
 from app.library.records import AssetRecord
+from app.library.sync_store import Link
 from app.sync.errors import FATAL, Cancelled
 from app.sync.plan import UPLOAD, Action
 from app.sync.remote import Filing, RemoteAsset, Snapshot
-from app.sync.state import Link
 
 if TYPE_CHECKING:
     from app.sync.apply import Applier

@@ -8,8 +8,8 @@ from app.client.api import ApiClient
 from app.client.transport import normalize_base_url
 from app.client.v1 import V1Client
 from app.library.service import LibraryService
+from app.library.sync_store import RemoteConfig, SyncStore
 from app.sync.errors import SyncError
-from app.sync.state import RemoteConfig, SyncStore
 
 KINDS = ("v2", "v1")
 

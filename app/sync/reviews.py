@@ -7,7 +7,7 @@ import logging
 from app.client.errors import RemoteNotFound
 from app.library.service import LibraryService
 from app.library.shares import ReviewRecord, ShareService
-from app.sync.state import SyncStore
+from app.library.sync_store import SyncStore
 
 log = logging.getLogger("atelier.sync")
 PAGE = 500

@@ -9,8 +9,8 @@ from app.api.share_schemas import ShareLinkCreate
 from app.client.api import ApiClient
 from app.library.errors import InvalidInput, NotFound
 from app.library.service import LibraryService
+from app.library.sync_store import SyncStore
 from app.sync.engine import ClientOptions, SyncEngine
-from app.sync.state import SyncStore
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import requests
 from PIL import Image
 
 from app.library.service import LibraryService
+from app.library.sync_store import SyncStore
 from app.sync.engine import ClientOptions, SyncEngine
-from app.sync.state import SyncStore
 from tests.cluster.checks import assert_consistent
 from tests.cluster.cluster import Cluster
 

@@ -110,7 +110,8 @@ def test_check_reports_and_repairs(tmp_path: Path, shoot: Path) -> None:
     bad = atelier(data, "check", "--json")
     assert bad.returncode == 1
     assert [i["kind"] for i in json.loads(bad.stdout)["issues"]] == ["missing_file"]
-    assert atelier(data, "check", "--repair").returncode == 0
+    assert atelier(data, "check", "--repair").returncode == 1  # rows are removed only on a yes
+    assert atelier(data, "check", "--repair", "--yes").returncode == 0
     assert atelier(data, "check").returncode == 0
 
 

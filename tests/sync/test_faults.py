@@ -163,3 +163,27 @@ def test_random_faults_end_byte_for_byte_equal(server, libs, tmp_path: Path, sam
     for lib in (a, b):
         files_intact(lib)
         assert _staging_empty(lib)
+
+
+def test_a_download_cut_inside_its_headers_is_resumed_not_skipped(server, libs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a, b = libs
+    connect(a, server.base_url, server.token)
+    a.import_paths(jpegs(tmp_path / "m", 1))
+    sync(a)
+    port = urlsplit(server.base_url).port
+    assert port is not None
+    with FaultProxy(port) as proxy:
+        connect(b, proxy.url, server.token)
+        # 1221 bytes of answers: the plan's requests get through, the download's headers do not.
+        proxy.choose = lambda n: Fault("cut-down", 1221)
+        options = ClientOptions(timeout=(3.0, 10.0), retries=1, backoff=0.01)
+        try:
+            report = SyncEngine(b, options=options).run()
+        except ServerUnreachable:
+            pass
+        else:
+            assert not report.outcome.skipped, report.outcome.skipped
+        proxy.choose = lambda n: PASS
+        sync(b)
+    assert [l.state for l in SyncStore(b).links(SyncStore(b).get_remote().id)] == ["linked"]
+    assert local_state(b) == local_state(a)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from app.library import sync_store as state_mod
 from app.library.records import AssetChanges
 from app.sync import SyncEngine, SyncStore
 from app.sync import plan as plan_mod
-from app.sync import state as state_mod
 from tests.sync.conftest import FAST, connect, jpegs, local_state, server_state, sync
 
 

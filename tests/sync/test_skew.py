@@ -74,3 +74,16 @@ def test_patch_extension_carries_edit_times_into_the_feed(server, tmp_path: Path
     )
     assert bad.status_code == 422
     assert [r[1] for r in server_state(server)] == ["renamed"]
+
+
+def test_an_edit_after_the_clock_stepped_back_is_still_later_than_the_import(tmp_path: Path) -> None:
+    offset = [0.0]
+    lib = LibraryService(tmp_path / "lib", workers=1, wall_clock=lambda: time.time() + offset[0])
+    try:
+        [x] = lib.import_paths(jpegs(tmp_path / "m", 1)).imported
+        offset[0] = -2 * HOUR  # the machine's clock is set back two hours
+        lib.update_asset(x.id, AssetChanges(name="renamed after the clock went back"))
+        times = lib.edit_times([x.id])[x.id]
+        assert times["name"] > times["tags"]  # tags: still the import time
+    finally:
+        lib.close()

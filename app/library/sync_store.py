@@ -17,7 +17,7 @@ from app.library.models import utcnow
 from app.library.repository import as_utc
 from app.library.service import LibraryService
 from app.library.sync_models import SyncLink, SyncRemote
-from app.sync.remote import Filing, Snapshot
+from app.library.sync_records import Filing, Snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +272,8 @@ class SyncStore:
                         SyncLink.remote_id == remote_id, SyncLink.asset_id.in_(chunk)
                     )
                 ):
-                    out[row.asset_id] = _link(row)
+                    if row.asset_id is not None:
+                        out[row.asset_id] = _link(row)
         return out
 
     def begin_uploads(
@@ -292,11 +293,14 @@ class SyncStore:
                         SyncLink.asset_id.in_(ids[start : start + IN_CHUNK]),
                     )
                 ):
-                    rows[row.asset_id] = row
+                    if row.asset_id is not None:  # the IN (...) matched it, so it has one
+                        rows[row.asset_id] = row
             now = utcnow()
             for asset_id, sha256, base in items:
-                row = rows.get(asset_id)
-                if row is None:
+                found = rows.get(asset_id)
+                if found is not None:
+                    row = found
+                else:
                     row = rows[asset_id] = SyncLink(
                         remote_id=remote_id, asset_id=asset_id, state="uploading"
                     )
