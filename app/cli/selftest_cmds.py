@@ -23,8 +23,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import urljoin
-from urllib.request import urlopen
 
 from app import __app_name__, __version__
 from app.cli.selftest_media import Media, make_all
@@ -226,13 +224,13 @@ class SelfTest:
                 count = sum(1 for _ in client.iter_assets())
                 if count != 5:
                     raise CheckFailed(f"the server lists {count} assets instead of 5")
-            _check_docs_page(server.url)
+            docs = _check_docs_page(server.url)
         problems = server.bad_lines()
         if problems:
             raise CheckFailed(f"the server logged: {problems[0]}")
         return (
             f"`serve` answered at {server.url}: uploaded {media.upload.name}, downloaded it and its "
-            "thumbnail, showed its /docs page"
+            f"thumbnail; {docs}"
         )
 
     def check_log(self) -> Outcome:
@@ -344,23 +342,14 @@ def _work_folder() -> Iterator[Path]:
         yield Path(name)
 
 
-def _check_docs_page(base_url: str) -> None:
-    """/docs and the script it loads come from files the program carries (no CDN)."""
-    page = _get(f"{base_url}/docs").decode("utf-8", "replace")
-    scripts = re.findall(r'src="([^"]+\.js)"', page)
-    if not scripts:
-        raise CheckFailed("the /docs page loads no script")
-    for script in scripts:
-        if not _get(urljoin(f"{base_url}/docs", script)):
-            raise CheckFailed(f"the /docs page's {script} is empty")
+def _check_docs_page(base_url: str) -> str:
+    """/docs as a headless browser renders it (its files only, when no browser is here)."""
+    from app.cli.selftest_docs import DocsCheckFailed, check_docs_page, find_browser
 
-
-def _get(url: str) -> bytes:
     try:
-        with urlopen(url, timeout=30) as response:  # noqa: S310 (a local http:// address)
-            return bytes(response.read())
-    except OSError as exc:  # HTTPError and URLError are OSErrors
-        raise CheckFailed(f"GET {url} failed: {exc}") from None
+        return check_docs_page(base_url, find_browser())
+    except DocsCheckFailed as exc:
+        raise CheckFailed(str(exc)) from None
 
 
 def _headless_notes() -> int:

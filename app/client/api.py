@@ -49,6 +49,10 @@ class ServerInfo(WireModel):
     maxUploadBytes: int | None = None
 
 
+# File transfers ask for the bytes as stored: requests would accept gzip by default, and a
+# compressing server or proxy then sends a Content-Length that counts the compressed bytes.
+IDENTITY = {"Accept-Encoding": "identity"}
+
 _client_list = TypeAdapter(list[ClientRead])
 _campaign_list = TypeAdapter(list[CampaignRead])
 
@@ -60,7 +64,9 @@ class Download:
         self.response = response
         self.base_url = base_url
         length = response.headers.get("Content-Length")
-        self.size: int | None = int(length) if length and length.isdigit() else None
+        encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
+        # A proxy that compresses anyway: requests decodes, so the length says nothing of the file.
+        self.size: int | None = int(length) if length and length.isdigit() and not encoded else None
         self.content_type = response.headers.get("Content-Type", "")
         self.received = 0
 
@@ -224,7 +230,7 @@ class ApiClient:
     def download(self, asset_id: str, *, thumbnail: bool = False) -> Download:
         """Open the asset's file (or thumbnail) as a stream; use as a context manager."""
         path = f"/api/v2/assets/{asset_id}" + ("/thumbnail" if thumbnail else "")
-        return Download(self.http.request("GET", path, stream=True), self.base_url)
+        return Download(self.http.request("GET", path, stream=True, headers=IDENTITY), self.base_url)
 
     def exists(self, asset_id: str) -> bool:
         """Whether the asset is still there: the headers of its file, body never read."""
@@ -272,7 +278,7 @@ class ApiClient:
             bodies.append(part)
             return part
 
-        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", **IDENTITY}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         try:

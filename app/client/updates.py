@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 import requests
+from packaging.version import InvalidVersion, Version
 
 from app import __app_name__, __version__
 from app.core.errors import AtelierError
@@ -24,10 +24,6 @@ SETTING_KEY: Final[str] = "update_url"
 TIMEOUT: Final[tuple[float, float]] = (5.0, 10.0)
 MAX_BYTES: Final[int] = 64 * 1024  # a release note, not a download
 
-_VERSION: Final[re.Pattern[str]] = re.compile(
-    r"^v?(\d+(?:\.\d+)*)(?:[-._]?(a|alpha|b|beta|rc|c)[-._]?(\d*))?$", re.IGNORECASE
-)
-_PRE_ORDER: Final[dict[str, int]] = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "rc": 2, "c": 2}
 
 
 class UpdateCheckFailed(AtelierError):
@@ -52,17 +48,12 @@ class Release:
         return f"{__app_name__} {self.current} is up to date."
 
 
-def version_key(text: str) -> tuple[tuple[int, ...], int, int]:
-    """A sortable key for "1.2", "1.2.0", "v1.3.0rc1": releases sort after their pre-releases."""
-    match = _VERSION.match(text.strip())
-    if match is None:
-        raise ValueError(f"Not a version number: {text!r}")
-    numbers = [int(part) for part in match.group(1).split(".")]
-    while len(numbers) > 1 and numbers[-1] == 0:
-        numbers.pop()  # 1.2 == 1.2.0
-    if match.group(2) is None:
-        return tuple(numbers), 3, 0
-    return tuple(numbers), _PRE_ORDER[match.group(2).lower()], int(match.group(3) or 0)
+def version_key(text: str) -> Version:
+    """A sortable PEP 440 version for "1.2", "1.2.0", "v1.3.0rc1" (packaging's, as pip sorts them)."""
+    try:
+        return Version(text.strip())
+    except InvalidVersion:
+        raise ValueError(f"Not a version number: {text!r}") from None
 
 
 def configured_url(setting: str | None = None) -> str | None:

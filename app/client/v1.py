@@ -11,7 +11,7 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from app.api.v1 import V1_MAX_LIMIT, V1Asset, V1AssetPage, V1Ok
-from app.client.api import Download
+from app.client.api import IDENTITY, Download
 from app.client.errors import ProtocolError, RemoteNotFound, ServerUnreachable, error_for_status
 from app.client.multipart import MultipartFile
 from app.client.transport import OriginAuth, Transport, error_detail, origin_of
@@ -100,11 +100,13 @@ class V1Client:
     def download(self, url: str) -> Download:
         """An asset's file from its `url`; the key goes along only to the server's own origin."""
         if origin_of(url) == self.http.origin:
-            response = self.http.request("GET", url, stream=True)
+            response = self.http.request("GET", url, stream=True, headers=IDENTITY)
             return Download(response, self.base_url)
         # Files kept elsewhere (a CDN) are fetched as plain public URLs, without the key.
         try:
-            response = self.http.session.get(url, stream=True, timeout=self.http.timeout)
+            response = self.http.session.get(
+                url, stream=True, timeout=self.http.timeout, headers=IDENTITY
+            )
         except requests.exceptions.RequestException as exc:
             raise ServerUnreachable(f"Cannot download {url}: {exc.__class__.__name__}") from exc
         if response.status_code != 200:
@@ -139,7 +141,7 @@ class V1Client:
                 "POST",
                 "/api/assets",
                 body=body,
-                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}", **IDENTITY},
                 ok=(200, 201),
             )
         finally:

@@ -89,7 +89,7 @@ class DetailsPane(QWidget):
         self.campaign_box = QComboBox()
         self.purpose_box = QComboBox()
         # Each picker's values live in a Python list beside it, not in item data: "None" would
-        # come back through an invalid QVariant (see compat.py).
+        # come back through an invalid QVariant (PySide6 6.12.0 mishandles those; see pyproject.toml).
         self._purposes: list[str | None] = list(formatting.PURPOSE_LABELS)
         self._client_ids: list[str | None] = [None]
         self._campaign_ids: list[str | None] = [None]

@@ -271,7 +271,7 @@ class FilterBar(QWidget):
         self.search_changed.emit(self.search.text())
 
     # The values travel in closures, not QAction.data(): "any purpose" is None, which would come
-    # back through an invalid QVariant (see compat.py).
+    # back through an invalid QVariant (PySide6 6.12.0 mishandles those; see pyproject.toml).
     def _on_sort_picked(self, sort: str) -> None:
         self.sort_button.setText(SORT_SHORT[sort])
         self.sort_changed.emit(sort)

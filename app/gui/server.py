@@ -152,7 +152,7 @@ class ServerController(QObject):
         if reply is None:
             return
         answered = reply.error() == QNetworkReply.NetworkError.NoError
-        # Only read the status of a reply that has one (see compat.py on invalid QVariants).
+        # Only read the status of a reply that has one (PySide6 6.12.0 mishandles invalid QVariants; see pyproject.toml).
         status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute) if answered else 0
         reply.deleteLater()
         if self.state is not ServerState.STARTING or status != 200:

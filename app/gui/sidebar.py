@@ -75,7 +75,7 @@ class SidebarModel(QAbstractItemModel):
     """A two-level tree kept in Python: every lookup the window makes is a plain attribute read.
 
     (Nothing reads entries back through QModelIndex.data(): unset roles would come back as
-    None through an invalid QVariant; see compat.py.)
+    None through an invalid QVariant, which PySide6 6.12.0 mishandles; see pyproject.toml.)
     """
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; every opener counts as the only one
-    fcntl = None  # type: ignore[assignment]
+import portalocker
+from portalocker.exceptions import AlreadyLocked, LockException
 
 LOCK_NAME = ".atelier.lock"
 
@@ -18,29 +17,34 @@ class OpenersLock:
     Only an opener that can take it exclusively, i.e. the only one, may sweep up what a
     crash left in assets/.incoming and the pending-file journal: with a server, the CLI
     and the window open at once, the files the others are importing are not debris.
+    portalocker gives the same shared/exclusive locks on every OS (flock on POSIX,
+    LockFileEx through pywin32 on Windows), where fcntl alone left Windows unguarded.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self._file = (data_dir / LOCK_NAME).open("a+b")
+        self._exclusive = False
 
     def only_opener(self) -> bool:
         """True when no other opener holds the lock (then hold it shared, as every opener does)."""
-        if fcntl is None:
-            return True
         try:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            portalocker.lock(self._file, portalocker.LOCK_EX | portalocker.LOCK_NB)
+            self._exclusive = True
             return True
-        except BlockingIOError:
+        except AlreadyLocked:
             return False
-        except OSError:
+        except LockException:
             return True  # a file system without locks: behave as if alone, as before
 
     def share(self) -> None:
-        if fcntl is not None:
-            try:
-                fcntl.flock(self._file.fileno(), fcntl.LOCK_SH)
-            except OSError:
-                pass  # no locks on this file system; nothing to share
+        try:
+            if os.name == "nt" and self._exclusive:
+                # Windows cannot turn an exclusive lock into a shared one in place (flock can).
+                portalocker.unlock(self._file)
+            self._exclusive = False
+            portalocker.lock(self._file, portalocker.LOCK_SH)
+        except LockException:
+            pass  # no locks on this file system; nothing to share
 
     def close(self) -> None:
         self._file.close()

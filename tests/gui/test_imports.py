@@ -27,10 +27,10 @@ def drop_files(
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = pos or target.rect().center()
     action, button, mods = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(point), action, mime, button, mods)
+    enter = QDragEnterEvent(point, action, mime, button, mods)
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
-    move = QDragMoveEvent(QPointF(point), action, mime, button, mods)
+    move = QDragMoveEvent(point, action, mime, button, mods)
     QApplication.sendEvent(target, move)
     assert move.isAccepted()
     if hovering is not None:
