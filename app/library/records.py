@@ -96,6 +96,8 @@ class AssetQuery:
     unassigned: bool = False
     sort: SortKey = "newest"
     has_purpose: bool = False  # only assets with a purpose (face or template), whichever
+    # From share links: approved, changes_requested, commented (comments, no decision) or unreviewed.
+    review_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
