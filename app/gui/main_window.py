@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         fb = self.filter_bar
         fb.type_changed.connect(lambda kind: self._set_filters(asset_type=kind))
         fb.purpose_changed.connect(lambda purpose: self._set_filters(purpose=purpose))
-        fb.review_changed.connect(lambda status: self._set_filters(review_status=status))
+        fb.review_changed.connect(lambda status: self._set_filters(review_status=status, review_after=None))
         fb.search_changed.connect(lambda text: self._set_filters(text=text))
         fb.sort_changed.connect(lambda sort: self._set_filters(sort=sort))
         fb.zoom_changed.connect(self.grid.set_edge)

@@ -179,6 +179,10 @@ def filters(q: AssetQuery) -> list[ColumnElement[bool]]:
         )
     if q.review_status:
         conds.append(_review_condition(q.review_status))
+    if q.review_after is not None:
+        from app.library.share_models import ShareReview
+
+        conds.append(exists().where(ShareReview.asset_id == Asset.id, ShareReview.id > q.review_after))
     return conds
 
 
