@@ -33,6 +33,12 @@ SORTS: list[tuple[SortKey, str]] = [
 SORT_SHORT = {"newest": "Newest", "oldest": "Oldest", "name": "Name", "size": "Largest", "type": "Type"}
 PURPOSES: list[tuple[str | None, str]] = [(None, "Any purpose"), ("face", "Face"), ("template", "Template")]
 PURPOSE_SHORT = {None: "Purpose", "face": "Face", "template": "Template"}
+# Review status from the clients' share links (the tiles' badges).
+REVIEWS: list[tuple[str | None, str]] = [
+    (None, "Any review status"), ("approved", "Approved"), ("changes_requested", "Changes requested"),
+    ("commented", "Comments, no decision"), ("unreviewed", "Not reviewed")]
+REVIEW_SHORT = {None: "Review", "approved": "Approved", "changes_requested": "Changes",
+                "commented": "Comments", "unreviewed": "Not reviewed"}
 SEARCH_DELAY_MS = 200
 ZOOM_STEP = 24
 
@@ -63,6 +69,7 @@ class ElidedLabel(QLabel):
 class FilterBar(QWidget):
     type_changed = Signal(object)  # str | None
     purpose_changed = Signal(object)  # str | None
+    review_changed = Signal(object)  # str | None
     search_changed = Signal(str)
     sort_changed = Signal(str)
     zoom_changed = Signal(int)
@@ -131,7 +138,11 @@ class FilterBar(QWidget):
         self.sort_button = self._menu_button("sort", SORT_SHORT["newest"])
         self.sort_button.setToolTip("Sort order")
         self.sort_actions = self._exclusive_menu(self.sort_button, SORTS, "newest")
+        self.review_button = self._menu_button("filter", REVIEW_SHORT[None])
+        self.review_button.setToolTip("Show only assets with this review status (share links)")
+        self.review_actions = self._exclusive_menu(self.review_button, REVIEWS, None)
         row.addWidget(self.purpose_button)
+        row.addWidget(self.review_button)
         row.addWidget(self.sort_button)
 
         # The zoom lives in the status bar, bottom right, where photo tools keep it.
@@ -200,6 +211,8 @@ class FilterBar(QWidget):
             action.triggered.connect(lambda _checked=False, s=sort: self._on_sort_picked(s))
         for purpose, action in self.purpose_actions.items():
             action.triggered.connect(lambda _checked=False, p=purpose: self._on_purpose_picked(p))
+        for status, action in self.review_actions.items():
+            action.triggered.connect(lambda _checked=False, v=status: self.set_review(v))
         self.zoom.valueChanged.connect(self.zoom_changed)
         self.import_button.clicked.connect(self.import_clicked)
 
@@ -279,3 +292,9 @@ class FilterBar(QWidget):
     def _on_purpose_picked(self, purpose: str | None) -> None:
         self.purpose_button.setText(PURPOSE_SHORT[purpose])
         self.purpose_changed.emit(purpose)
+
+    def set_review(self, status: str | None) -> None:
+        """Pick a review status (from its menu or the new-feedback notice) and say so."""
+        self.review_actions[status].setChecked(True)
+        self.review_button.setText(REVIEW_SHORT[status])
+        self.review_changed.emit(status)

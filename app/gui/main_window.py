@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         fb = self.filter_bar
         fb.type_changed.connect(lambda kind: self._set_filters(asset_type=kind))
         fb.purpose_changed.connect(lambda purpose: self._set_filters(purpose=purpose))
+        fb.review_changed.connect(lambda status: self._set_filters(review_status=status, review_after=None))
         fb.search_changed.connect(lambda text: self._set_filters(text=text))
         self.grid.empty_button.clicked.connect(self._on_empty_button)
         fb.sort_changed.connect(lambda sort: self._set_filters(sort=sort))

@@ -50,6 +50,10 @@ def build_menu_bar(w: MainWindow) -> dict[str, QAction]:
     actions["rename"] = _action(edit, "Rename…", w.commands.rename_current, "rename", "F2")
     # Delete and Space are handled by the grid itself, so typing in a text field is never hijacked.
     actions["delete"] = _action(edit, "Delete\tDel", w.commands.delete_selected, "trash")
+    edit.addSeparator()
+    share = edit.addMenu("Share")
+    actions["share_selection"] = _action(share, "Share Selection for Review…", lambda: _share_selection(w))
+    actions["request_files"] = _action(share, "Request Files…", lambda: _request(w, w.filters.scope))
 
     view = bar.addMenu("&View")
     actions["quick_look"] = _action(view, "Quick Look\tSpace", w.commands.quick_look, "eye")
@@ -156,6 +160,8 @@ def grid_menu(w: MainWindow, pos: QPoint) -> QMenu | None:
             cs = Scope("campaign", campaign.id, client.id, campaign.name)
             _action(sub, campaign.name, lambda s=cs: c.refile(ids, s), "campaign")
     menu.addSeparator()
+    _action(menu, "Share for Review…", lambda: _share_selection(w))
+    menu.addSeparator()
     _action(menu, "Delete…", lambda: c.delete_assets(records), "trash")
     return menu
 
@@ -164,6 +170,21 @@ def _share(w: MainWindow, scope: Scope) -> None:
     from app.gui.share_dialog import share_for_review  # the sync client loads on first use
 
     share_for_review(w, scope)
+
+
+def _share_selection(w: MainWindow) -> None:
+    from app.gui.share_dialog import share_selection
+
+    share_selection(w, [r.id for r in w.selected_records()])
+
+
+def _request(w: MainWindow, scope: Scope) -> None:
+    from app.gui.request_dialog import request_files
+
+    if scope.kind != "campaign":
+        w.prompts.error(w, "Request files", "Files are requested into a campaign: choose one in the sidebar")
+        return
+    request_files(w, scope)
 
 
 def sidebar_menu(w: MainWindow, scope: Scope | None) -> QMenu:
@@ -175,6 +196,8 @@ def sidebar_menu(w: MainWindow, scope: Scope | None) -> QMenu:
         menu.addSeparator()
     if scope is not None and scope.kind in ("client", "campaign"):
         _action(menu, "Share for Review…", lambda: _share(w, scope))
+        if scope.kind == "campaign":
+            _action(menu, "Request Files…", lambda: _request(w, scope))
         menu.addSeparator()
         _action(menu, "Rename…", lambda: c.rename_scope(scope), "rename")
         _action(menu, "Delete…", lambda: c.delete_scope(scope), "trash")

@@ -115,3 +115,6 @@ def reviews_arrived(window: Any, count: int) -> None:
         window.details.show_record(record)  # its Client review section too
     window.statusBar().showMessage(
         f"{count} new client review{'' if count == 1 else 's'} arrived", 15_000)
+    from app.gui.feedback_notice import show_feedback_notice  # a clickable notice that stays
+
+    show_feedback_notice(window, count, ShareService(window.library).review_id_before_latest(count))

@@ -39,6 +39,8 @@ class Filters:
     asset_type: str | None = None
     purpose: str | None = None
     text: str = ""
+    review_status: str | None = None
+    review_after: int | None = None  # the new-feedback notice: reviews a sync just brought
     sort: SortKey = "newest"
 
     def query(self, user_id: int, *, with_type: bool = True) -> AssetQuery:
@@ -50,6 +52,8 @@ class Filters:
             unassigned=s.kind == "unassigned",
             asset_type=self.asset_type if with_type else None,
             purpose=self.purpose,
+            review_status=self.review_status,
+            review_after=self.review_after,
             text=self.text.strip() or None,
             sort=self.sort,
         )
@@ -57,4 +61,5 @@ class Filters:
     @property
     def narrowed(self) -> bool:
         """True when something besides the scope hides assets (for the empty-state text)."""
-        return bool(self.asset_type or self.purpose or self.text.strip())
+        return bool(self.asset_type or self.purpose or self.review_status or self.review_after is not None
+                    or self.text.strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -21,17 +22,18 @@ from PySide6.QtWidgets import (
 
 from app.client.errors import ServerUnreachable
 from app.gui.scope import Scope
-from app.sync.share import ShareOptions, share_scope
+from app.sync.share import ShareOptions, share_assets, share_scope
 
 OFFLINE = "The asset server cannot be reached: links need it (everything else works offline)"
 NO_SERVER = "Links live on the asset server: connect this library to one first (the sync button)"
 
 
 class ShareDialog(QDialog):
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, quoted: bool = True) -> None:
         super().__init__(parent)
         self.setWindowTitle("Share for review")
-        intro = QLabel(f"A link to “{name}” for your client: it opens in any browser.")
+        what = f"“{name}”" if quoted else name
+        intro = QLabel(f"A link to {what} for your client: it opens in any browser.")
         intro.setWordWrap(True)
         self.expires = QCheckBox("Expires on")
         self.expires.setChecked(True)
@@ -75,13 +77,30 @@ def share_for_review(window: Any, scope: Scope, dialog: ShareDialog | None = Non
     """Ask for the link's options, then sync and make it in the background; the URL is copied."""
     if scope.kind not in ("client", "campaign") or not scope.id:
         return
-    if window.sync.remote() is None:
-        window.prompts.error(window, "Share for review", NO_SERVER)
-        return
     dialog = dialog or ShareDialog(scope.name, window)
+    kind, scope_id = scope.kind, scope.id
+    make_link(window, "Share for review", dialog,
+              lambda options: share_scope(window.library, kind, scope_id, options))
+
+
+def share_selection(window: Any, asset_ids: list[str], dialog: ShareDialog | None = None) -> None:
+    """Share for review… on the grid's selection: the same dialog, a link to just those assets."""
+    if not asset_ids:
+        return
+    ids = list(asset_ids)
+    name = "1 asset" if len(ids) == 1 else f"{len(ids)} assets"
+    dialog = dialog or ShareDialog(name, window, quoted=False)
+    make_link(window, "Share for review", dialog, lambda options: share_assets(window.library, ids, options))
+
+
+def make_link(window: Any, title: str, dialog: Any, job: Callable[[ShareOptions], str]) -> None:
+    """The dialog, then the sync and the link in the background; the URL lands on the clipboard."""
+    if window.sync.remote() is None:
+        window.prompts.error(window, title, NO_SERVER)
+        return
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
-    options, kind, scope_id = dialog.options(), scope.kind, scope.id
+    options = dialog.options()
     bar = window.statusBar()
     bar.showMessage("Uploading what the link needs, then making it…")
 
@@ -92,6 +111,6 @@ def share_for_review(window: Any, scope: Scope, dialog: ShareDialog | None = Non
     def failed(exc: object) -> None:
         bar.clearMessage()
         text = OFFLINE if isinstance(exc, ServerUnreachable) else str(exc).splitlines()[0]
-        window.prompts.error(window, "Share for review", text)
+        window.prompts.error(window, title, text)
 
-    window.tasks.run(lambda: share_scope(window.library, kind, scope_id, options), done, failed)
+    window.tasks.run(lambda: job(options), done, failed)

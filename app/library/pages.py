@@ -85,7 +85,7 @@ class PageReader:
     ) -> tuple[str, list[object]]:
         """The SELECT for a page and its parameters, as SQLite receives them."""
         values = repo.filter_values(q)
-        shape = (tuple(values), q.unassigned, q.has_purpose, q.sort, after is not None)
+        shape = (tuple(values), q.unassigned, q.has_purpose, q.review_status, q.review_after, q.sort, after is not None)
         values["q_limit"] = limit
         values["q_offset"] = offset
         if after is not None:

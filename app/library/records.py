@@ -96,6 +96,9 @@ class AssetQuery:
     unassigned: bool = False
     sort: SortKey = "newest"
     has_purpose: bool = False  # only assets with a purpose (face or template), whichever
+    # From share links: approved, changes_requested, commented (comments, no decision) or unreviewed.
+    review_status: str | None = None
+    review_after: int | None = None  # only assets with a review stored after this local review id
 
 
 @dataclass(frozen=True, slots=True)

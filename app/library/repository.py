@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    exists,
     func,
     literal_column,
     or_,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from app.library.errors import InvalidInput
 from app.library.models import Asset, Campaign, Client, Counter, Tombstone
 from app.library.records import (
     AssetQuery,
@@ -175,7 +177,34 @@ def filters(q: AssetQuery) -> list[ColumnElement[bool]]:
         conds.append(
             or_(Asset.name.ilike(pattern, escape="\\"), Asset.tags.ilike(pattern, escape="\\"))
         )
+    if q.review_status:
+        conds.append(_review_condition(q.review_status))
+    if q.review_after is not None:
+        from app.library.share_models import ShareReview
+
+        conds.append(exists().where(ShareReview.asset_id == Asset.id, ShareReview.id > q.review_after))
     return conds
+
+
+REVIEW_STATUSES = ("approved", "changes_requested", "commented", "unreviewed")
+
+
+def _review_condition(status: str) -> ColumnElement[bool]:
+    """The latest decision wins (as on the badges); 'commented' is comments with no decision."""
+    from app.library.share_models import ShareReview  # the share tables load with sharing
+
+    if status not in REVIEW_STATUSES:
+        raise InvalidInput(f"Unknown review status {status!r}: use one of {', '.join(REVIEW_STATUSES)}")
+    mine = ShareReview.asset_id == Asset.id
+    latest = (select(ShareReview.decision).where(mine, ShareReview.decision.is_not(None))
+              .order_by(ShareReview.created_at.desc(), ShareReview.id.desc()).limit(1)
+              .scalar_subquery())
+    if status == "unreviewed":
+        return ~exists().where(mine)
+    if status == "commented":
+        return and_(~exists().where(mine, ShareReview.decision.is_not(None)),
+                    exists().where(mine, func.coalesce(ShareReview.comment, "") != ""))
+    return latest == status
 
 
 def _sort_columns(q: AssetQuery) -> tuple[ColumnElement[Any], bool]:

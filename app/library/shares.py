@@ -355,6 +355,12 @@ class ShareService:
                     )
         return out
 
+    def review_id_before_latest(self, count: int) -> int:
+        """The local id below the `count` newest reviews (what a sync just stored), 0 if none."""
+        with self.library.reading() as s:
+            found = s.scalar(select(ShareReview.id).order_by(ShareReview.id.desc()).offset(count).limit(1))
+        return int(found or 0)
+
     def reviewed_asset_ids(self, user_id: int | None, status: str) -> set[str]:
         """Ids of the user's assets whose review status is status: approved, changes_requested,
         commented (comments but no decision) or unreviewed is the caller's complement."""

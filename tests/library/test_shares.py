@@ -141,3 +141,31 @@ def test_large_previews_are_made_once_and_cached(library: LibraryService, tmp_pa
     assert first is not None and Image.open(first).size == (1600, 800)
     stamp = first.stat().st_mtime_ns
     assert preview_path(library, record) == first and first.stat().st_mtime_ns == stamp
+
+
+def test_assets_filtered_by_review_status(library: LibraryService, tmp_path: Path) -> None:
+    from app.library.records import AssetQuery
+
+    uid, spring, autumn, ids = _setup(library, tmp_path)
+    ids["d"] = library.import_paths([make_png(tmp_path, width=70, name="d.png").path],
+                                    library.default_target(user_id=uid)).imported[0].id
+    clock = Clock()
+    shares = ShareService(library, clock=clock)
+    link, _ = shares.create_link(uid, client_id=library.get_campaign(spring.id).client_id)
+    for asset, decision, comment in (("a", "approved", None), ("a", "changes_requested", "Bigger logo"),
+                                     ("b", "approved", "Lovely"), ("c", None, "Which font?")):
+        clock.now += timedelta(minutes=1)
+        shares.add_review(link.id, ids[asset], "Dana", decision, comment)
+
+    def names(status: str) -> set[str]:
+        q = AssetQuery(user_id=uid, review_status=status)
+        listed = {r.name for r in library.list_assets(q, limit=50)}
+        assert library.count_assets(q) == len(listed)
+        return {n.removesuffix(".png") for n in listed}
+
+    assert names("changes_requested") == {"a"}  # the latest decision wins
+    assert names("approved") == {"b"}
+    assert names("commented") == {"c"}
+    assert names("unreviewed") == {"d"}
+    with pytest.raises(InvalidInput, match="Unknown review status"):
+        names("maybe")
