@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Literal
 
+import anyio
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import TypeAdapter
-from starlette.concurrency import run_in_threadpool
 
 from app.api.schemas import AssetRead, AssetUpdate, DeleteResult
 from app.core.formats import FORMAT_MIME
 from app.library.errors import InvalidInput, NotFound
 from app.library.records import UNSET, AssetChanges, AssetQuery
+from app.library.service import LibraryService
 from app.library.storage import UnsafePath, validate_uuid
 from app.library.wire import asset_read
 from app.server.deps import (
@@ -30,6 +32,18 @@ router = APIRouter(prefix="/api/v2", tags=["assets"])
 
 MAX_OFFSET = 2**31 - 1
 _PAGE = TypeAdapter(list[AssetRead])
+
+
+def _page_limiter(request: Request, lib: LibraryService) -> anyio.CapacityLimiter:
+    """Listings at once per process: as many as cores on SQLite, where a page is CPU work and
+    more threads only queue for the interpreter lock (and every row it hands back waits in
+    that queue again); more on PostgreSQL, where a page mostly waits for the server."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "page_limiter", None)
+    if limiter is None:
+        cores = os.cpu_count() or 2
+        limiter = anyio.CapacityLimiter(cores if lib.db_url.startswith("sqlite") else 4 * cores)
+        request.app.state.page_limiter = limiter
+    return limiter
 
 
 def _uuid_filter(value: str | None) -> tuple[str | None, bool]:
@@ -51,6 +65,7 @@ def _uuid_filter(value: str | None) -> tuple[str | None, bool]:
     responses=errors(401, 422),
 )
 async def list_assets(
+    request: Request,
     credentials: Credentials,
     lib: Library,
     base: BaseUrl,
@@ -80,7 +95,7 @@ async def list_assets(
 
     # The listing is what every client polls: the token check, the page and its JSON run in
     # one worker thread, one hop from the event loop instead of one per step.
-    return Response(await run_in_threadpool(page), media_type="application/json")
+    return Response(await anyio.to_thread.run_sync(page, limiter=_page_limiter(request, lib)), media_type="application/json")
 
 
 @router.get(
