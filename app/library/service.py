@@ -1058,8 +1058,8 @@ class LibraryService:
             return auth.create_token(s, auth.user_by_name(s, username), kind, label)
 
     def user_for_token(self, token: str, kind: str = "bearer") -> UserRecord:
-        with self.reading() as s:
-            return auth.to_user_record(auth.user_for_token(s, token, kind))
+        with self._reader.connect() as conn:
+            return auth.token_owner(conn, token, kind)
 
     def revoke_tokens(self, username: str, kind: str | None = None) -> int:
         with self.writing() as s:

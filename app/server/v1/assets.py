@@ -38,7 +38,7 @@ router = APIRouter(prefix="/api/assets", tags=["v1: assets"])
 MAX_PAGE = 1_000_000
 
 
-def get_bucket(request: Request) -> Bucket:
+async def get_bucket(request: Request) -> Bucket:
     return request.app.state.v1_bucket  # type: ignore[no-any-return]
 
 

@@ -25,7 +25,7 @@ from app.server.v1.responses import v1_errors
 router = APIRouter(prefix="/api/persons", tags=["v1: persons"])
 
 
-def get_persons(request: Request) -> PersonService:
+async def get_persons(request: Request) -> PersonService:
     return request.app.state.v1_persons  # type: ignore[no-any-return]
 
 
