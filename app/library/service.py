@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import unicodedata
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -21,7 +22,7 @@ from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
-from app.library import auth, sync_state, throttle
+from app.library import auth, find_store, sync_state, throttle
 from app.library import repository as repo
 from app.library.blobs import StoreLocation
 from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
@@ -74,6 +75,9 @@ from app.library.storage import (
 )
 from app.library.throttle import LoginPolicy
 from app.library.watch import CursorVersion, DataVersion
+
+if TYPE_CHECKING:
+    from app.library.finder import Finder
 
 LOCAL_USER = "local"
 PURPOSES = ("face", "template")
@@ -169,6 +173,13 @@ class LibraryService:
         self._watch_guard = threading.Lock()
 
     # --- plumbing ----------------------------------------------------------------------
+
+    @functools.cached_property
+    def find(self) -> Finder:
+        """Search by metadata, colour and likeness; ratings, labels, rights, smart folders."""
+        from app.library.finder import Finder
+
+        return Finder(self)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -544,6 +555,9 @@ class LibraryService:
                         description=target.description,
                     )
                 )
+            s.flush()
+            # Metadata, palette and hash rows in the same transaction: searchable at once.
+            find_store.add_rows(s, [(i, ing.info.extra, ing.looks) for i, (ing, *_) in zip(ids, items)])
             s.execute(delete(Tombstone).where(Tombstone.asset_id.in_(ids)))
             s.execute(delete(PendingFile).where(PendingFile.asset_id.in_(ids)))
             if idempotency_key and target.user_id is not None:

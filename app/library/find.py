@@ -1,0 +1,428 @@
+"""Finding assets by rules: text (FTS5), colour (Lab cells + ΔE), similar images (hash bands), and filters."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    column,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.orm import Session
+
+from app.core.palette import parse_colour, srgb_to_lab
+from app.core.phash import SIMILAR, bands, distance
+from app.library import repository as repo
+from app.library.errors import InvalidInput
+from app.library.find_models import AssetColour, AssetMeta, AssetRights, CampaignRights
+from app.library.find_store import CELL, LABELS, cell
+from app.library.models import Asset, Campaign, Client
+from app.library.records import AssetQuery
+
+if TYPE_CHECKING:
+    from app.library.repository import AnySelect
+
+EXPIRING_DAYS: Final[int] = 30
+COLOUR_DISTANCE: Final[float] = 20.0  # ΔE*76: "the same colour" to a designer's eye, roughly
+MIN_SHARE: Final[float] = 0.05  # a colour must cover a twentieth of the picture to count
+OPS: Final[tuple[str, ...]] = (">=", "<=", "!=", "=", "~", ">", "<")
+FIELDS: Final[dict[str, str]] = {
+    "text": "name, tags and the creator, rights, description and keywords text",
+    "name": "the asset's name", "tag": "a tag", "type": "image, video, audio or pdf",
+    "format": "file format (jpg, png, ...)", "client": "client name or id",
+    "campaign": "campaign name or id", "rating": "0-5 stars", "label": "|".join(LABELS) + " or none",
+    "color": "#rrggbb or a colour name, optional ~distance (ΔE)",
+    "similar": "an asset id, optional :bits", "width": "pixels", "height": "pixels",
+    "orientation": "landscape, portrait or square", "duration": "seconds", "pages": "page count",
+    "size": "bytes (k, M, G suffixes)", "added": "date added (YYYY-MM-DD)",
+    "taken": "date taken (YYYY-MM-DD)", "creator": "creator text", "camera": "camera text",
+    "rights": "expired, expiring, valid or none", "licence": "licence text",
+}
+_ALIASES: Final[dict[str, str]] = {
+    "colour": "color", "stars": "rating", "page_count": "pages", "tags": "tag", "kind": "type",
+    "license": "licence", "date": "added", "date_taken": "taken", "like": "similar",
+}
+_FTS = table("asset_text", column("asset_id"), column("body"))  # FTS5, SQLite only
+_WHERE = re.compile(r"^\s*([A-Za-z_]+)\s*(>=|<=|!=|=|~|>|<)\s*(.*?)\s*$", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    field: str
+    op: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.field}{self.op}{self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Find:
+    """Rules matched all or any, within a base query (user, sort, the sidebar's selection)."""
+
+    rules: tuple[Rule, ...] = ()
+    match: str = "all"
+    base: AssetQuery = field(default_factory=AssetQuery)
+
+
+def parse_rule(text_: str) -> Rule:
+    """'rating>=4', 'color=#ff0000~25', 'label=red': a Rule, or InvalidInput in one line."""
+    m = _WHERE.match(text_)
+    if m is None:
+        raise InvalidInput(f"Not a rule: {text_!r} (use field, operator, value, e.g. rating>=4)")
+    name, op, value = m.group(1).lower(), m.group(2), m.group(3)
+    name = _ALIASES.get(name, name)
+    if name not in FIELDS:
+        raise InvalidInput(f"Unknown field {m.group(1)!r} (known: {', '.join(sorted(FIELDS))})")
+    if not value:
+        raise InvalidInput(f"The rule {text_!r} has no value")
+    rule = Rule(name, op, value)
+    _check(rule)
+    return rule
+
+
+def rules_to_json(rules: Sequence[Rule]) -> str:
+    return json.dumps([[r.field, r.op, r.value] for r in rules], ensure_ascii=False)
+
+
+def rules_from_json(raw: str) -> tuple[Rule, ...]:
+    try:
+        return tuple(Rule(str(f), str(o), str(v)) for f, o, v in json.loads(raw))
+    except (ValueError, TypeError):
+        return ()
+
+
+# --- building the query ---------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """What a Find compiles to: conditions, the colour distance to sort by, similar candidates."""
+
+    condition: ColumnElement[bool]
+    colour_order: Any = None
+    similar: dict[str, int] | None = None
+    joins_meta: bool = False
+
+
+def plan(s: Session, f: Find, now: datetime) -> tuple[AnySelect, _Plan]:
+    """The select of matching asset ids (unordered) and the plan that orders them."""
+    p = _Plan(true())
+    conds = [_condition(s, r, now, p) for r in f.rules]
+    if conds:
+        p.condition = and_(*conds) if f.match != "any" else or_(*conds)
+    stmt = select(Asset.id)
+    if p.joins_meta:
+        stmt = stmt.outerjoin(AssetMeta, AssetMeta.asset_id == Asset.id)
+    base = repo.filters(f.base)
+    return stmt.where(*base, p.condition), p
+
+
+def _condition(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[bool]:
+    neg = r.op == "!="
+    op = "=" if neg else r.op
+    cond = _positive(s, Rule(r.field, op, r.value), now, p)
+    return ~cond if neg else cond
+
+
+def _positive(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[bool]:
+    f, op, v = r.field, r.op, r.value
+    if f == "text":
+        return _text(s, v, p)
+    if f == "name":
+        return Asset.name.ilike(_like(v), escape="\\") if op == "~" else Asset.name == v
+    if f == "tag":
+        pattern = _like(json.dumps(v, ensure_ascii=False)) if op == "=" else _like(v)
+        return Asset.tags.ilike(pattern, escape="\\")
+    if f == "type":
+        return Asset.asset_type == v.lower()
+    if f == "format":
+        return Asset.format == v.lower().lstrip(".")
+    if f in ("client", "campaign"):
+        return _filing(f, v)
+    if f == "rating":
+        p.joins_meta = True
+        n = _int(r)
+        rating: Any = AssetMeta.rating if _excludes_zero(op, n) else func.coalesce(AssetMeta.rating, 0)
+        return _compare(rating, op, n)
+    if f == "label":
+        p.joins_meta = True
+        return AssetMeta.label.is_(None) if v.lower() == "none" else AssetMeta.label == v.lower()
+    if f == "color":
+        return _colour(s, v, p)
+    if f == "similar":
+        return _similar(s, v, p)
+    if f in ("width", "height", "duration", "pages", "size"):
+        measure: Any = {"width": Asset.width, "height": Asset.height, "duration": Asset.duration,
+                  "pages": Asset.page_count, "size": Asset.size}[f]
+        return _compare(measure, op, _size(r) if f == "size" else _int(r))
+    if f == "orientation":
+        o = v.lower()
+        if o == "landscape":
+            return Asset.width > Asset.height
+        if o == "portrait":
+            return Asset.width < Asset.height
+        return and_(Asset.width == Asset.height, Asset.width.is_not(None))
+    if f in ("added", "taken"):
+        if f == "taken":
+            p.joins_meta = True
+        moment: Any = Asset.uploaded_at if f == "added" else AssetMeta.taken_at
+        return _date_compare(moment, op, r)
+    if f in ("creator", "camera"):
+        p.joins_meta = True
+        said: Any = AssetMeta.creator if f == "creator" else AssetMeta.camera
+        return said.ilike(_like(v), escape="\\") if op == "~" else func.lower(said) == v.lower()
+    if f == "licence":
+        licence = func.coalesce(
+            select(AssetRights.licence).where(AssetRights.asset_id == Asset.id).scalar_subquery(),
+            select(CampaignRights.licence)
+            .where(CampaignRights.campaign_id == Asset.campaign_id).scalar_subquery(),
+        )
+        return licence.ilike(_like(v), escape="\\") if op == "~" else licence == v
+    if f == "rights":
+        return _rights(v.lower(), now)
+    raise InvalidInput(f"Unknown field {f!r}")
+
+
+def _text(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
+    words = v.strip()
+    pattern = _like(words)
+    in_name = or_(Asset.name.ilike(pattern, escape="\\"), Asset.tags.ilike(pattern, escape="\\"))
+    if s.get_bind().dialect.name == "sqlite" and len(words) >= 3:
+        # The trigram index answers any substring of three characters or more.
+        phrase = '"' + words.replace('"', '""') + '"'
+        hits = select(_FTS.c.asset_id).where(literal_column("asset_text").op("MATCH")(phrase))
+        return or_(in_name, Asset.id.in_(hits))
+    # PostgreSQL (and short words): a plain ILIKE over the same text, kept simple on purpose.
+    p.joins_meta = True
+    return or_(in_name, AssetMeta.text.ilike(pattern, escape="\\"))
+
+
+def colour_target(v: str) -> tuple[tuple[float, float, float], float]:
+    """'#ff0000~25' -> (Lab of the colour, ΔE radius)."""
+    colour, _, radius = v.partition("~")
+    try:
+        lab = srgb_to_lab(parse_colour(colour))
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    try:
+        r = float(radius) if radius else COLOUR_DISTANCE
+    except ValueError:
+        raise InvalidInput(f"Not a colour distance: {radius!r}") from None
+    if not 0 < r <= 100:
+        raise InvalidInput("A colour distance is between 0 and 100 (ΔE)")
+    return lab, r
+
+
+def near_cells(lab: tuple[float, float, float], r: float) -> list[int]:
+    """The Lab cells any colour within ΔE r of lab can fall in (cube corners out of reach dropped)."""
+    ranges = [range(math.floor((c - r) / CELL), math.floor((c + r) / CELL) + 1) for c in lab]
+    out = []
+    for i in ranges[0]:
+        for j in ranges[1]:
+            for k in ranges[2]:
+                # The nearest point of cell (i, j, k) to the target.
+                gap = sum(
+                    max(lo - c, 0.0, c - (lo + CELL)) ** 2
+                    for c, lo in zip(lab, (i * CELL, j * CELL, k * CELL))
+                )
+                if gap <= r * r:
+                    out.append(cell(i * CELL, j * CELL, k * CELL))
+    return out
+
+
+def colour_sql(lab: tuple[float, float, float], r: float) -> AnySelect:
+    """Assets with a swatch within ΔE r of lab, and their nearest swatch's squared distance."""
+    d2 = (
+        (AssetColour.l - literal(lab[0])) * (AssetColour.l - literal(lab[0]))
+        + (AssetColour.a - literal(lab[1])) * (AssetColour.a - literal(lab[1]))
+        + (AssetColour.b - literal(lab[2])) * (AssetColour.b - literal(lab[2]))
+    )
+    return (
+        select(AssetColour.asset_id.label("asset_id"), func.min(d2).label("d2"))
+        .where(
+            AssetColour.cell.in_(near_cells(lab, r)),
+            AssetColour.share >= MIN_SHARE,
+            d2 <= r * r,
+        )
+        .group_by(AssetColour.asset_id)
+    )
+
+
+def _colour(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
+    lab, r = colour_target(v)
+    sub = colour_sql(lab, r).subquery()
+    if p.colour_order is None:
+        # The first colour rule orders the result: nearest first.
+        p.colour_order = select(sub.c.d2).where(sub.c.asset_id == Asset.id).scalar_subquery()
+    return Asset.id.in_(select(sub.c.asset_id))
+
+
+def similar_candidates(
+    s: Session, asset_id: str, bits: int = SIMILAR, user_id: int | None = None
+) -> dict[str, int]:
+    """Assets whose hash shares a 16-bit band with this one's and lies within `bits`: id -> bits."""
+    own = s.scalar(select(AssetMeta.phash).where(AssetMeta.asset_id == asset_id))
+    if own is None:
+        return {}
+    return lookalikes(s, own, bits, user_id, exclude={asset_id})
+
+
+def lookalikes(
+    s: Session, phash: int, bits: int, user_id: int | None, exclude: set[str] = frozenset()  # type: ignore[assignment]
+) -> dict[str, int]:
+    hb = bands(phash)
+    stmt = select(AssetMeta.asset_id, AssetMeta.phash).where(
+        or_(AssetMeta.hb0 == hb[0], AssetMeta.hb1 == hb[1],
+            AssetMeta.hb2 == hb[2], AssetMeta.hb3 == hb[3])
+    )
+    if user_id is not None:
+        stmt = stmt.join(Asset, Asset.id == AssetMeta.asset_id).where(Asset.user_id == user_id)
+    out: dict[str, int] = {}
+    for other, value in s.execute(stmt):
+        if other in exclude or value is None:
+            continue
+        d = distance(phash, value)
+        if d <= bits:
+            out[other] = d
+    return out
+
+
+def _similar(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
+    asset_id, _, raw_bits = v.partition(":")
+    try:
+        bits = int(raw_bits) if raw_bits else SIMILAR
+    except ValueError:
+        raise InvalidInput(f"Not a number of bits: {raw_bits!r}") from None
+    if not 0 <= bits <= 64:
+        raise InvalidInput("Similarity is between 0 and 64 bits")
+    found = similar_candidates(s, asset_id.strip(), bits)
+    p.similar = found if p.similar is None else {**found, **p.similar}
+    return Asset.id.in_(list(found)) if found else false()
+
+
+def _rights(v: str, now: datetime) -> ColumnElement[bool]:
+    until = func.coalesce(
+        select(AssetRights.valid_until).where(AssetRights.asset_id == Asset.id).scalar_subquery(),
+        select(CampaignRights.valid_until)
+        .where(CampaignRights.campaign_id == Asset.campaign_id).scalar_subquery(),
+    )
+    soon = now + timedelta(days=EXPIRING_DAYS)
+    if v == "expired":
+        return until < now
+    if v == "expiring":
+        return and_(until >= now, until < soon)
+    if v == "valid":
+        return or_(until.is_(None), until >= now)
+    if v == "none":
+        return until.is_(None)
+    raise InvalidInput("rights is one of expired, expiring, valid, none")
+
+
+def _filing(f: str, v: str) -> ColumnElement[bool]:
+    if f == "client":
+        ids = select(Client.id).where(or_(Client.id == v, func.lower(Client.name) == v.lower()))
+        return or_(
+            Asset.client_id.in_(ids),
+            Asset.campaign_id.in_(select(Campaign.id).where(Campaign.client_id.in_(ids))),
+        )
+    ids = select(Campaign.id).where(or_(Campaign.id == v, func.lower(Campaign.name) == v.lower()))
+    return Asset.campaign_id.in_(ids)
+
+
+def _compare(column: Any, op: str, value: object) -> ColumnElement[bool]:
+    if op == ">=":
+        return column >= value  # type: ignore[no-any-return]
+    if op == "<=":
+        return column <= value  # type: ignore[no-any-return]
+    if op == ">":
+        return column > value  # type: ignore[no-any-return]
+    if op == "<":
+        return column < value  # type: ignore[no-any-return]
+    return column == value  # type: ignore[no-any-return]
+
+
+def _excludes_zero(op: str, n: int) -> bool:
+    return (op in (">=", "=") and n >= 1) or (op == ">" and n >= 0)
+
+
+def _date_compare(column: Any, op: str, r: Rule) -> ColumnElement[bool]:
+    day = _date(r)
+    nxt = day + timedelta(days=1)
+    if op in ("=", "~"):
+        return and_(column >= day, column < nxt)
+    if op == ">":
+        return column >= nxt  # type: ignore[no-any-return]
+    if op == "<=":
+        return column < nxt  # type: ignore[no-any-return]
+    return _compare(column, op, day)
+
+
+def _like(v: str) -> str:
+    return "%" + v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _int(r: Rule) -> int:
+    try:
+        return int(r.value)
+    except ValueError:
+        raise InvalidInput(f"{r.field} needs a whole number, not {r.value!r}") from None
+
+
+def _size(r: Rule) -> int:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*", r.value)
+    if m is None:
+        raise InvalidInput(f"Not a size: {r.value!r} (use bytes or 200k, 5M, 1G)")
+    scale = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[m.group(2).lower()]
+    return int(float(m.group(1)) * scale)
+
+
+def _date(r: Rule) -> datetime:
+    try:
+        day = datetime.strptime(r.value.strip()[:10], "%Y-%m-%d")
+    except ValueError:
+        raise InvalidInput(f"Not a date: {r.value!r} (use YYYY-MM-DD)") from None
+    return day.replace(tzinfo=UTC)
+
+
+def _check(r: Rule) -> None:
+    """Refuse bad values when the rule is written, not when it is run."""
+    f, v = r.field, r.value
+    if f == "rating":
+        n = _int(r)
+        if not 0 <= n <= 5:
+            raise InvalidInput("A rating is 0 to 5 stars")
+    elif f in ("width", "height", "duration", "pages"):
+        _int(r)
+    elif f == "size":
+        _size(r)
+    elif f in ("added", "taken"):
+        _date(r)
+    elif f == "color":
+        colour_target(v)
+    elif f == "label" and v.lower() not in (*LABELS, "none"):
+        raise InvalidInput(f"A label is one of {', '.join(LABELS)} or none")
+    elif f == "orientation" and v.lower() not in ("landscape", "portrait", "square"):
+        raise InvalidInput("orientation is landscape, portrait or square")
+    elif f == "rights" and v.lower() not in ("expired", "expiring", "valid", "none"):
+        raise InvalidInput("rights is one of expired, expiring, valid, none")
+    numeric = f in ("rating", "width", "height", "duration", "pages", "size", "added", "taken")
+    if r.op == "~" and numeric:
+        raise InvalidInput(f"{f} compares with =, !=, <, <=, >, >=")
+    if r.op in (">", "<", ">=", "<=") and not numeric:
+        raise InvalidInput(f"{f} compares with =, != or ~ (contains)")
