@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.cli import find_cmds
 from app.cli.context import open_library, resolve_campaign, resolve_client
 from app.cli.output import confirm, human_duration, print_json, table
 from app.core.formats import ASSET_TYPES
@@ -49,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--json", action="store_true")
+    find_cmds.add_list_options(p)
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="show every field of an asset")
@@ -101,8 +103,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="check the library's integrity")
     p.add_argument("--repair", action="store_true", help="fix what can be fixed")
     p.add_argument("--quick", action="store_true", help="skip re-hashing every file")
+    p.add_argument(
+        "--metadata", action="store_true",
+        help="read metadata, palette and likeness of assets imported before Atelier read them",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
+    find_cmds.register(sub)
 
 
 def _progress_printer(enabled: bool):  # type: ignore[no-untyped-def]
@@ -177,6 +184,10 @@ def _print_import_report(args: argparse.Namespace, report: ImportReport) -> int:
                 ],
                 "rejected": [{"path": str(r.path), "reason": r.reason} for r in report.rejected],
                 "ignored": [str(p) for p in report.ignored],
+                "looksLike": [
+                    {"id": a, "name": n, "like": b, "likeName": m, "bits": d}
+                    for a, n, b, m, d in report.looks_like
+                ],
             }
         )
     else:
@@ -188,6 +199,7 @@ def _print_import_report(args: argparse.Namespace, report: ImportReport) -> int:
             print(f"  duplicate  {d.path}: same file as {d.existing_name!r} {d.existing_id}".rstrip())
         for r in report.rejected:
             print(f"  rejected   {r.path}: {r.reason}")
+        find_cmds.print_looks_like(report)
     return 1 if report.rejected else 0
 
 
@@ -216,8 +228,11 @@ def _dimensions(r) -> str:  # type: ignore[no-untyped-def]
 def cmd_list(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
         query = _query(args, lib)
-        rows = lib.list_assets(query, limit=args.limit, offset=args.offset)
-        total = lib.count_assets(query)
+        if find_cmds.wants_find(args):
+            rows, total = find_cmds.find_rows(args, lib, query)
+        else:
+            rows = lib.list_assets(query, limit=args.limit, offset=args.offset)
+            total = lib.count_assets(query)
     if args.json:
         print_json([asset_read(r).model_dump(mode="json") for r in rows])
         return 0
@@ -376,6 +391,8 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.metadata:
+        return find_cmds.cmd_check_metadata(args)
     interactive = sys.stderr.isatty() and not args.json
 
     def show(done: int, total: int) -> None:
