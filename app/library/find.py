@@ -43,7 +43,7 @@ MIN_SHARE: Final[float] = 0.05  # a colour must cover a twentieth of the picture
 OPS: Final[tuple[str, ...]] = (">=", "<=", "!=", "=", "~", ">", "<")
 FIELDS: Final[dict[str, str]] = {
     "text": "name, tags and the creator, rights, description and keywords text",
-    "name": "the asset's name", "tag": "a tag", "type": "image, video, audio or pdf",
+    "name": "the asset's name", "tag": "a tag", "type": "image, video, audio or document",
     "format": "file format (jpg, png, ...)", "client": "client name or id",
     "campaign": "campaign name or id", "rating": "0-5 stars", "label": "|".join(LABELS) + " or none",
     "color": "#rrggbb or a colour name, optional ~distance (ΔE)",
@@ -91,6 +91,8 @@ def parse_rule(text_: str) -> Rule:
         raise InvalidInput(f"Unknown field {m.group(1)!r} (known: {', '.join(sorted(FIELDS))})")
     if not value:
         raise InvalidInput(f"The rule {text_!r} has no value")
+    if any(ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 for c in value):
+        raise InvalidInput("A rule's value cannot hold control characters")
     rule = Rule(name, op, value)
     _check(rule)
     return rule

@@ -273,7 +273,7 @@ class Finder:
     def add_smart(
         self, name: str, rules: Sequence[str], match: str = "all", user_id: int | None = None
     ) -> SmartFolderRecord:
-        clean = " ".join(name.split())[:200]
+        clean = "".join(c for c in " ".join(name.split()) if c.isprintable())[:200]
         if not clean:
             raise InvalidInput("A smart folder needs a name")
         if not rules:

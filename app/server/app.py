@@ -15,7 +15,19 @@ from app import __app_name__, __version__
 from app.core.errors import AtelierError
 from app.library.blobs import StoreLocation
 from app.library.service import LibraryService
-from app.server import assets, auth, campaigns, changes, clients, docs, errors, info, upload, v1
+from app.server import (
+    assets,
+    auth,
+    campaigns,
+    changes,
+    clients,
+    docs,
+    errors,
+    find,
+    info,
+    upload,
+    v1,
+)
 from app.server.limits import UploadGate
 from app.server.middleware import BodyGuard, CatchAll
 from app.server.protocol import configure_protocol
@@ -91,6 +103,7 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
         campaigns.router,
         auth.router,
         changes.router,
+        find.router,
     ):
         app.include_router(router)
     use_error_detail_for_422(app)
