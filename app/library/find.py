@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     column,
     false,
     func,
@@ -120,11 +122,14 @@ class _Plan:
     colour_order: Any = None
     similar: dict[str, int] | None = None
     joins_meta: bool = False
+    # Compiling once (Finder._compiled): the similar ids are bound at each run as a JSON
+    # array named similar_ids, instead of being looked up while the statement is built.
+    deferred: bool = False
 
 
-def plan(s: Session, f: Find, now: datetime) -> tuple[AnySelect, _Plan]:
+def plan(s: Session, f: Find, now: datetime, *, deferred: bool = False) -> tuple[AnySelect, _Plan]:
     """The select of matching asset ids (unordered) and the plan that orders them."""
-    p = _Plan(true())
+    p = _Plan(true(), deferred=deferred)
     conds = [_condition(s, r, now, p) for r in f.rules]
     if conds:
         p.condition = and_(*conds) if f.match != "any" else or_(*conds)
@@ -231,6 +236,7 @@ def colour_target(v: str) -> tuple[tuple[float, float, float], float]:
     return lab, r
 
 
+@functools.lru_cache(maxsize=256)
 def near_cells(lab: tuple[float, float, float], r: float) -> list[int]:
     """The Lab cells any colour within ΔE r of lab can fall in (cube corners out of reach dropped)."""
     ranges = [range(math.floor((c - r) / CELL), math.floor((c + r) / CELL) + 1) for c in lab]
@@ -258,7 +264,7 @@ def colour_sql(lab: tuple[float, float, float], r: float) -> AnySelect:
     return (
         select(AssetColour.asset_id.label("asset_id"), func.min(d2).label("d2"))
         .where(
-            AssetColour.cell.in_(near_cells(lab, r)),
+            AssetColour.cell.in_(list(near_cells(lab, r))),
             AssetColour.share >= MIN_SHARE,
             d2 <= r * r,
         )
@@ -305,7 +311,8 @@ def lookalikes(
     return out
 
 
-def _similar(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
+def similar_args(v: str) -> tuple[str, int]:
+    """'<asset id>:bits' -> (asset id, bits); bits default to SIMILAR."""
     asset_id, _, raw_bits = v.partition(":")
     try:
         bits = int(raw_bits) if raw_bits else SIMILAR
@@ -313,7 +320,16 @@ def _similar(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
         raise InvalidInput(f"Not a number of bits: {raw_bits!r}") from None
     if not 0 <= bits <= 64:
         raise InvalidInput("Similarity is between 0 and 64 bits")
-    found = similar_candidates(s, asset_id.strip(), bits)
+    return asset_id.strip(), bits
+
+
+def _similar(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
+    asset_id, bits = similar_args(v)
+    if p.deferred:
+        p.similar = {}
+        listed = select(literal_column("value")).select_from(func.json_each(bindparam("similar_ids")))
+        return Asset.id.in_(listed)
+    found = similar_candidates(s, asset_id, bits)
     p.similar = found if p.similar is None else {**found, **p.similar}
     return Asset.id.in_(list(found)) if found else false()
 
@@ -417,6 +433,8 @@ def _check(r: Rule) -> None:
         _date(r)
     elif f == "color":
         colour_target(v)
+    elif f == "similar":
+        similar_args(v)
     elif f == "label" and v.lower() not in (*LABELS, "none"):
         raise InvalidInput(f"A label is one of {', '.join(LABELS)} or none")
     elif f == "orientation" and v.lower() not in ("landscape", "portrait", "square"):

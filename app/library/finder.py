@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
-from app.core.phash import NEAR_DUPLICATE
+from app.core.phash import NEAR_DUPLICATE, bands, distance
 from app.library import find_store
 from app.library import repository as repo
 from app.library.errors import InvalidInput, NotFound
@@ -23,6 +23,7 @@ from app.library.find import (
     plan,
     rules_from_json,
     rules_to_json,
+    similar_args,
 )
 from app.library.find_models import (
     AssetColour,
@@ -39,6 +40,21 @@ if TYPE_CHECKING:
     from app.library.service import LibraryService
 
 RIGHTS_FIELDS = ("licence", "source", "credit", "valid_from", "valid_until")
+# Rules whose SQL binds the clock, dates (stored in the dialect's own text form) or ids of
+# other rows: built on each call, never compiled once.
+_UNCACHED = frozenset({"rights", "added", "taken"})
+_OWN_HASH = "SELECT phash FROM asset_meta WHERE asset_id = ?"
+_CANDIDATES = (
+    "SELECT asset_id, phash FROM asset_meta WHERE hb0 = ? OR hb1 = ? OR hb2 = ? OR hb3 = ?"
+)
+
+
+def _page(stmt: Any, p: Any, f: Find, limit: int, offset: int) -> Any:
+    if p.colour_order is not None:
+        stmt = stmt.order_by(p.colour_order.asc(), Asset.id.asc())
+    else:
+        stmt = repo.ordered(stmt, f.base)
+    return stmt.offset(offset).limit(limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +104,7 @@ class Finder:
     def __init__(self, library: LibraryService, clock: Callable[[], datetime] | None = None):
         self.library = library
         self.clock = clock or (lambda: datetime.now(UTC))
+        self._cache: dict[tuple[object, ...], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
 
     # --- searching ---------------------------------------------------------------------
 
@@ -98,25 +115,112 @@ class Finder:
 
     def search(self, f: Find, *, limit: int = 50, offset: int = 0) -> list[AssetRecord]:
         """Matching assets: nearest colour first, or most similar first, else the base sort."""
-        with self.library.reading() as s:
-            stmt, p = plan(s, f, self.clock())
-            if p.similar is not None:
-                ids = list(s.scalars(stmt))
-                ids.sort(key=lambda i: (p.similar.get(i, 65), i))  # type: ignore[union-attr]
-                ids = ids[offset : offset + limit]
-            else:
-                if p.colour_order is not None:
-                    stmt = stmt.order_by(p.colour_order.asc(), Asset.id.asc())
+        if self._fast(f):
+            ids = self._run_ids(f, limit, offset)
+            if not ids:
+                return []
+        else:
+            with self.library.reading() as s:
+                stmt, p = plan(s, f, self.clock())
+                if p.similar is not None:
+                    ids = list(s.scalars(stmt))
+                    ids.sort(key=lambda i: (p.similar.get(i, 65), i))  # type: ignore[union-attr]
+                    ids = ids[offset : offset + limit]
                 else:
-                    stmt = repo.ordered(stmt, f.base)
-                ids = list(s.scalars(stmt.offset(offset).limit(limit)))
-            found = repo.assets_by_ids(s, ids)
+                    ids = list(s.scalars(_page(stmt, p, f, limit, offset)))
+        found = self.library.get_assets(ids)
         return [found[i] for i in ids if i in found]
 
     def count(self, f: Find) -> int:
+        if self._fast(f):
+            sql, params = self._bound(f, "count", 0, 0)
+            return int(self._raw(sql, params)[0][0])
         with self.library.reading() as s:
             stmt, _ = plan(s, f, self.clock())
             return int(s.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+    def _fast(self, f: Find) -> bool:
+        """SQLite, and SQL that depends neither on the clock nor on dates' stored form.
+
+        A smart folder's count and pages are asked for again and again (the sidebar, each
+        scroll step); building and compiling the statement cost several times what SQLite
+        spends on it, so each search is compiled once and run through the driver.
+        """
+        if self.library._pages is None:
+            return False
+        similar = sum(r.field == "similar" for r in f.rules)
+        return similar <= 1 and not any(r.field in _UNCACHED for r in f.rules)
+
+    def _run_ids(self, f: Find, limit: int, offset: int) -> list[str]:
+        rule = next((r for r in f.rules if r.field == "similar"), None)
+        if rule is None:
+            sql, params = self._bound(f, "page", limit, offset)
+            return [row[0] for row in self._raw(sql, params)]
+        asset_id, bits = similar_args(rule.value)
+        conn = self.library._reader.raw_connection()
+        try:
+            # One connection for the three statements: a checkout costs as much as a probe.
+            cursor = conn.cursor()
+            try:
+                own = cursor.execute(_OWN_HASH, [asset_id]).fetchone()
+                near: dict[str, int] = {}
+                if own is not None and own[0] is not None:
+                    value = int(own[0])
+                    for other, phash in cursor.execute(_CANDIDATES, list(bands(value))):
+                        if other != asset_id and phash is not None:
+                            d = distance(value, int(phash))
+                            if d <= bits:
+                                near[other] = d
+                sql, params = self._bound(f, "all", 0, 0, near)
+                ids = [row[0] for row in cursor.execute(sql, params)]
+            finally:
+                cursor.close()
+        finally:
+            conn.close()
+        ids.sort(key=lambda i: (near.get(i, 65), i))
+        return ids[offset : offset + limit]
+
+    def _bound(
+        self, f: Find, kind: str, limit: int, offset: int, near: dict[str, int] | None = None
+    ) -> tuple[str, list[Any]]:
+        sql, names, values = self._compiled(f, kind, limit, offset)
+        if near is not None:
+            values = {**values, "similar_ids": json.dumps(list(near))}
+        return sql, [values[name] for name in names]
+
+    def _compiled(
+        self, f: Find, kind: str, limit: int, offset: int
+    ) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        key = (f.rules, f.match, repr(f.base), kind, limit, offset)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        with self.library.reading() as s:
+            stmt, p = plan(s, f, self.clock(), deferred=True)
+        if kind == "count":
+            stmt = select(func.count()).select_from(stmt.subquery())
+        elif kind == "page":
+            stmt = _page(stmt, p, f, limit, offset)
+        done = stmt.compile(
+            dialect=self.library._reader.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        names = tuple(done.positiontup or ())
+        entry = (done.string, names, {n: done.params.get(n) for n in names})
+        if len(self._cache) >= 256:
+            self._cache.clear()
+        self._cache[key] = entry
+        return entry
+
+    def _raw(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        conn = self.library._reader.raw_connection()
+        try:
+            cursor = conn.cursor()
+            try:
+                return list(cursor.execute(sql, params).fetchall())
+            finally:
+                cursor.close()
+        finally:
+            conn.close()
 
     def looks_like(self, records: Sequence[AssetRecord]) -> list[LookAlike]:
         """Near-duplicates (within NEAR_DUPLICATE bits) of just-imported assets among the user's others."""

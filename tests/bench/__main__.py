@@ -37,6 +37,7 @@ def _jobs() -> list[tuple[str, str, Callable[[Context], list[Row]]]]:
         ("4", "library queries", lazy("job_queries", "queries")),
         ("5", "server", lazy("job_server", "server")),
         ("6", "sync", lazy("job_sync", "sync")),
+        ("7", "find", lazy("job_find", "find")),
     ]
 
 
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(args.jobs.split(",")) if args.jobs else None
     jobs = [j for j in _jobs() if wanted is None or j[0] in wanted]
     if not jobs:
-        parser.error("no such job; jobs are 1-6")
+        parser.error("no such job; jobs are 1-7")
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
