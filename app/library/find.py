@@ -327,7 +327,9 @@ def _similar(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
     asset_id, bits = similar_args(v)
     if p.deferred:
         p.similar = {}
-        listed = select(literal_column("value")).select_from(func.json_each(bindparam("similar_ids")))
+        listed: AnySelect = select(literal_column("value")).select_from(
+            func.json_each(bindparam("similar_ids"))
+        )
         return Asset.id.in_(listed)
     found = similar_candidates(s, asset_id, bits)
     p.similar = found if p.similar is None else {**found, **p.similar}

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.core.palette import srgb_to_lab
-from app.core.phash import bands, to_signed
+from app.core.phash import SIMILAR, bands, distance, to_signed
 from app.library.find_store import cell
 from app.library.records import AssetQuery
 from app.library.service import LibraryService
@@ -174,7 +174,7 @@ def _similar_statements(
             db.close()
         near = {}  # the ids the candidates give, as the library binds them
         for other, phash in db_rows(lib, finder._CANDIDATES, list(bands(int(value)))):
-            if other != asset_id:
+            if other != asset_id and distance(int(value), phash) <= SIMILAR:
                 near[other] = 0
         sql, params = lib.find._bound(f, "all", 0, 0, near)  # type: ignore[arg-type]
         return [(finder._OWN_HASH, [asset_id]), (finder._CANDIDATES, list(bands(int(value)))),
