@@ -183,6 +183,23 @@ def cmd_check_metadata(args: argparse.Namespace) -> int:
     return 0
 
 
+def shown_metadata(found: dict[str, Any]) -> dict[str, object]:
+    """The find side of `atelier show`: rating, label, palette, rights, then every field read."""
+    rights = found["rights"]
+    out: dict[str, object] = {
+        "rating": "★" * found["rating"] or "-",
+        "label": found["label"],
+        "palette": " ".join(f"{c['hex']} {round(c['share'] * 100)}%" for c in found["palette"]) or None,
+        "rights": rights["status"] if rights["status"] != "none" else None,
+    }
+    for key in ("licence", "credit", "validUntil"):
+        if rights.get(key):
+            out[key] = rights[key]
+    for key, value in found["fields"].items():
+        out[key] = ", ".join(map(str, value)) if isinstance(value, list) else value
+    return out
+
+
 def print_looks_like(report: Any) -> None:
     for asset_id, name, like_id, like_name, bits in report.looks_like:
         print(f"  looks like {name!r} {asset_id}: like {like_name!r} {like_id} ({bits} bits apart)")

@@ -270,9 +270,11 @@ def cmd_show(args: argparse.Namespace) -> int:
             "path": str(lib.file_path(r)),
             "thumbnailPath": str(lib.thumb_path(r)),
         }
+        found = lib.find.metadata(r.id)
     if args.json:
-        print_json({**wire, **extra})
+        print_json({**wire, **extra, "metadata": found})
         return 0
+    extra.update(find_cmds.shown_metadata(found))
     width = max(len(k) for k in [*wire, *extra])
     for key, value in [*wire.items(), *extra.items()]:
         print(f"{key.ljust(width)}  {'' if value is None else value}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from app.core.phash import NEAR_DUPLICATE, bands, distance
 from app.library import find_store
@@ -18,7 +18,6 @@ from app.library.find import (
     EXPIRING_DAYS,
     Find,
     Rule,
-    lookalikes,
     parse_rule,
     plan,
     rules_from_json,
@@ -223,9 +222,14 @@ class Finder:
             conn.close()
 
     def looks_like(self, records: Sequence[AssetRecord]) -> list[LookAlike]:
-        """Near-duplicates (within NEAR_DUPLICATE bits) of just-imported assets among the user's others."""
+        """Near-duplicates (within NEAR_DUPLICATE bits) of just-imported assets among the user's others.
+
+        Two queries per import batch, whatever its size: the batch's hashes, then every
+        asset sharing any of their bands (a band is indexed).
+        """
         ids = [r.id for r in records]
-        out: list[LookAlike] = []
+        if not ids:
+            return []
         with self.library.reading() as s:
             rows = s.execute(
                 select(AssetMeta.asset_id, AssetMeta.phash).where(
@@ -233,17 +237,31 @@ class Finder:
                 )
             )
             hashes: dict[str, int] = {str(a): int(h) for a, h in rows if h is not None}
-            for record in records:
-                value = hashes.get(record.id)
-                if value is None:
+            if not hashes:
+                return []
+            cut = [bands(h) for h in hashes.values()]
+            columns = (AssetMeta.hb0, AssetMeta.hb1, AssetMeta.hb2, AssetMeta.hb3)
+            candidates = s.execute(
+                select(AssetMeta.asset_id, AssetMeta.phash, Asset.user_id, Asset.name)
+                .join(Asset, Asset.id == AssetMeta.asset_id)
+                .where(or_(*(col.in_({c[i] for c in cut}) for i, col in enumerate(columns))))
+            ).all()
+        out: list[LookAlike] = []
+        # Within a batch, a file looks like the ones before it (the first is the original).
+        order = {asset_id: n for n, asset_id in enumerate(ids)}
+        for n, record in enumerate(records):
+            value = hashes.get(record.id)
+            if value is None:
+                continue
+            best: tuple[int, str, str] | None = None
+            for other, phash, owner, name in candidates:
+                if order.get(other, -1) >= n or phash is None or owner != record.user_id:
                     continue
-                near = lookalikes(s, value, NEAR_DUPLICATE, record.user_id, exclude={record.id})
-                if not near:
-                    continue
-                best = min(near, key=lambda i: (near[i], i))
-                other = repo.assets_by_ids(s, [best]).get(best)
-                if other is not None:
-                    out.append(LookAlike(record.id, record.name, best, other.name, near[best]))
+                d = distance(value, int(phash))
+                if d <= NEAR_DUPLICATE and (best is None or (d, other) < best[:2]):
+                    best = (d, str(other), str(name))
+            if best is not None:
+                out.append(LookAlike(record.id, record.name, best[1], best[2], best[0]))
         return out
 
     # --- metadata, rating, label --------------------------------------------------------

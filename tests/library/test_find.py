@@ -274,3 +274,14 @@ def test_search_on_postgresql(tmp_path: Path) -> None:
             assert [f.count for f in lib.find.smart_folders(q.user_id)] == [1]
         finally:
             lib.close()
+
+
+def test_copy_in_the_same_import_looks_like_the_first(lib: LibraryService, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    _scene(2).save(folder / "a1.jpg", "JPEG", quality=95)
+    with Image.open(folder / "a1.jpg") as im:
+        im.resize((300, 225)).save(folder / "a2.jpg", "JPEG", quality=70)
+    report = lib.import_paths([folder], workers=1)
+    ids = {r.name: r.id for r in report.imported}
+    assert [(x[0], x[2]) for x in report.looks_like] == [(ids["a2.jpg"], ids["a1.jpg"])]

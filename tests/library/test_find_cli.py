@@ -69,6 +69,12 @@ def test_find_commands(tmp_path: Path) -> None:
     wrong = atelier(data, "rights", red, "--valid-until", "someday")
     assert wrong.returncode == 1 and "Not a date" in wrong.stderr
 
+    shown = atelier(data, "show", red)
+    assert shown.returncode == 0, shown.stderr
+    assert "★★★★" in shown.stdout and "expired" in shown.stdout and "CC-BY" in shown.stdout
+    as_json = json.loads(atelier(data, "show", red, "--json").stdout)
+    assert as_json["metadata"]["rating"] == 4 and as_json["metadata"]["palette"]
+
     check = atelier(data, "check", "--metadata", "--json")
     assert check.returncode == 0, check.stderr
     assert json.loads(check.stdout) == {"read": 0, "unreadable": 0}  # import read them already
