@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from app.library.repository import AnySelect
 
 EXPIRING_DAYS: Final[int] = 30
-COLOUR_DISTANCE: Final[float] = 20.0  # ΔE*76: "the same colour" to a designer's eye, roughly
+COLOUR_DISTANCE: Final[float] = 15.0  # ΔE*76: "the same colour" to a designer's eye, roughly
 MIN_SHARE: Final[float] = 0.05  # a colour must cover a twentieth of the picture to count
 OPS: Final[tuple[str, ...]] = (">=", "<=", "!=", "=", "~", ">", "<")
 FIELDS: Final[dict[str, str]] = {
@@ -48,7 +48,7 @@ FIELDS: Final[dict[str, str]] = {
     "name": "the asset's name", "tag": "a tag", "type": "image, video, audio or document",
     "format": "file format (jpg, png, ...)", "client": "client name or id",
     "campaign": "campaign name or id", "rating": "0-5 stars", "label": "|".join(LABELS) + " or none",
-    "color": "#rrggbb or a colour name, optional ~distance (ΔE)",
+    "color": "#rrggbb or a colour name, optional ~distance (ΔE, default 15)",
     "similar": "an asset id, optional :bits", "width": "pixels", "height": "pixels",
     "orientation": "landscape, portrait or square", "duration": "seconds", "pages": "page count",
     "size": "bytes (k, M, G suffixes)", "added": "date added (YYYY-MM-DD)",
@@ -121,7 +121,7 @@ class _Plan:
     condition: ColumnElement[bool]
     colour_order: Any = None
     similar: dict[str, int] | None = None
-    joins_meta: bool = False
+    colour_subs: list[Any] = field(default_factory=list)
     # Compiling once (Finder._compiled): the similar ids are bound at each run as a JSON
     # array named similar_ids, instead of being looked up while the statement is built.
     deferred: bool = False
@@ -130,24 +130,60 @@ class _Plan:
 def plan(s: Session, f: Find, now: datetime, *, deferred: bool = False) -> tuple[AnySelect, _Plan]:
     """The select of matching asset ids (unordered) and the plan that orders them."""
     p = _Plan(true(), deferred=deferred)
-    conds = [_condition(s, r, now, p) for r in f.rules]
-    if conds:
-        p.condition = and_(*conds) if f.match != "any" else or_(*conds)
+    parts = [_condition(s, r, now, p) for r in f.rules]
+    if f.match == "any":
+        conds = [_as_condition(c) for c in parts]
+        if conds:
+            p.condition = or_(*conds)
+    else:
+        # All metadata rules in one subquery each way: one index walk of asset_meta, not one
+        # per rule (a rating and a label are each common; together they are rare).
+        inside = [c.cond for c in parts if isinstance(c, _Meta) and c.inside]
+        outside = [c.cond for c in parts if isinstance(c, _Meta) and not c.inside]
+        conds = [c for c in parts if not isinstance(c, _Meta)]
+        if inside:
+            conds.append(_as_condition(_Meta(and_(*inside), True)))
+        if outside:
+            conds.append(_as_condition(_Meta(or_(*outside), False)))
+        if conds:
+            p.condition = and_(*conds)
     stmt = select(Asset.id)
-    if p.joins_meta:
-        stmt = stmt.outerjoin(AssetMeta, AssetMeta.asset_id == Asset.id)
+    for sub in p.colour_subs:
+        # All rules: a plain join, which SQLite drives from the few swatches in reach.
+        if f.match == "any":
+            stmt = stmt.outerjoin(sub, sub.c.asset_id == Asset.id)
+        else:
+            stmt = stmt.join(sub, sub.c.asset_id == Asset.id)
     base = repo.filters(f.base)
     return stmt.where(*base, p.condition), p
 
 
-def _condition(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class _Meta:
+    """A condition on asset_meta: the asset's row meets it (inside) or its row does not
+    (outside; an asset without a row, imported before 0004_find, counts as outside)."""
+
+    cond: Any
+    inside: bool
+
+
+def _as_condition(c: ColumnElement[bool] | _Meta) -> ColumnElement[bool]:
+    if not isinstance(c, _Meta):
+        return c
+    rows = select(AssetMeta.asset_id).where(c.cond)
+    return Asset.id.in_(rows) if c.inside else Asset.id.not_in(rows)
+
+
+def _condition(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[bool] | _Meta:
     neg = r.op == "!="
     op = "=" if neg else r.op
     cond = _positive(s, Rule(r.field, op, r.value), now, p)
+    if isinstance(cond, _Meta):
+        return _Meta(cond.cond, not cond.inside) if neg else cond
     return ~cond if neg else cond
 
 
-def _positive(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[bool]:
+def _positive(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[bool] | _Meta:
     f, op, v = r.field, r.op, r.value
     if f == "text":
         return _text(s, v, p)
@@ -163,13 +199,15 @@ def _positive(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[boo
     if f in ("client", "campaign"):
         return _filing(f, v)
     if f == "rating":
-        p.joins_meta = True
         n = _int(r)
-        rating: Any = AssetMeta.rating if _excludes_zero(op, n) else func.coalesce(AssetMeta.rating, 0)
-        return _compare(rating, op, n)
+        if _excludes_zero(op, n):
+            return _Meta(_compare(AssetMeta.rating, op, n), True)
+        # Unrated assets match: those whose row says otherwise are left out.
+        return _Meta(~_compare(AssetMeta.rating, op, n), False)
     if f == "label":
-        p.joins_meta = True
-        return AssetMeta.label.is_(None) if v.lower() == "none" else AssetMeta.label == v.lower()
+        if v.lower() == "none":
+            return _Meta(AssetMeta.label.is_not(None), False)
+        return _Meta(AssetMeta.label == v.lower(), True)
     if f == "color":
         return _colour(s, v, p)
     if f == "similar":
@@ -185,15 +223,15 @@ def _positive(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[boo
         if o == "portrait":
             return Asset.width < Asset.height
         return and_(Asset.width == Asset.height, Asset.width.is_not(None))
-    if f in ("added", "taken"):
-        if f == "taken":
-            p.joins_meta = True
-        moment: Any = Asset.uploaded_at if f == "added" else AssetMeta.taken_at
-        return _date_compare(moment, op, r)
+    if f == "added":
+        return _date_compare(Asset.uploaded_at, op, r)
+    if f == "taken":
+        return _Meta(_date_compare(AssetMeta.taken_at, op, r), True)
     if f in ("creator", "camera"):
-        p.joins_meta = True
         said: Any = AssetMeta.creator if f == "creator" else AssetMeta.camera
-        return said.ilike(_like(v), escape="\\") if op == "~" else func.lower(said) == v.lower()
+        return _Meta(
+            said.ilike(_like(v), escape="\\") if op == "~" else func.lower(said) == v.lower(), True
+        )
     if f == "licence":
         licence = func.coalesce(
             select(AssetRights.licence).where(AssetRights.asset_id == Asset.id).scalar_subquery(),
@@ -216,8 +254,8 @@ def _text(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
         hits = select(_FTS.c.asset_id).where(literal_column("asset_text").op("MATCH")(phrase))
         return or_(in_name, Asset.id.in_(hits))
     # PostgreSQL (and short words): a plain ILIKE over the same text, kept simple on purpose.
-    p.joins_meta = True
-    return or_(in_name, AssetMeta.text.ilike(pattern, escape="\\"))
+    in_text = select(AssetMeta.asset_id).where(AssetMeta.text.ilike(pattern, escape="\\"))
+    return or_(in_name, Asset.id.in_(in_text))
 
 
 def colour_target(v: str) -> tuple[tuple[float, float, float], float]:
@@ -274,11 +312,13 @@ def colour_sql(lab: tuple[float, float, float], r: float) -> AnySelect:
 
 def _colour(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
     lab, r = colour_target(v)
-    sub = colour_sql(lab, r).subquery()
+    # Joined, not IN plus a correlated distance: SQLite then reads the few swatches in
+    # reach once, drives the query from them, and sorts by the distance it already has.
+    sub = colour_sql(lab, r).subquery(f"colour{len(p.colour_subs)}")
+    p.colour_subs.append(sub)
     if p.colour_order is None:
-        # The first colour rule orders the result: nearest first.
-        p.colour_order = select(sub.c.d2).where(sub.c.asset_id == Asset.id).scalar_subquery()
-    return Asset.id.in_(select(sub.c.asset_id))
+        p.colour_order = sub.c.d2  # the first colour rule orders the result: nearest first
+    return sub.c.asset_id.is_not(None)
 
 
 def similar_candidates(

@@ -52,7 +52,8 @@ class AssetMeta(Base):
         Index("ix_asset_meta_camera", "camera"),
         Index("ix_asset_meta_taken_at", "taken_at"),
         Index("ix_asset_meta_rating", "rating"),
-        Index("ix_asset_meta_label", "label"),
+        # Label first: "red, four stars and up" is one range of this index.
+        Index("ix_asset_meta_label", "label", "rating"),
         Index("ix_asset_meta_hb0", "hb0"),
         Index("ix_asset_meta_hb1", "hb1"),
         Index("ix_asset_meta_hb2", "hb2"),
@@ -61,7 +62,7 @@ class AssetMeta(Base):
 
 
 class AssetColour(Base):
-    """One palette swatch: CIELAB, its share, and the 10-unit Lab cell it falls in (indexed)."""
+    """One palette swatch: CIELAB, its share, and the 5-unit Lab cell it falls in (indexed)."""
 
     __tablename__ = "asset_colours"
 
@@ -76,7 +77,8 @@ class AssetColour(Base):
     share: Mapped[float] = mapped_column(Float)
     hex: Mapped[str] = mapped_column(String(7))
 
-    __table_args__ = (Index("ix_asset_colours_cell", "cell", "asset_id"),)
+    # Covering: a colour query reads only this index, never the table.
+    __table_args__ = (Index("ix_asset_colours_cell", "cell", "share", "l", "a", "b", "asset_id"),)
 
 
 class AssetRights(Base):

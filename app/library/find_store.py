@@ -14,7 +14,7 @@ from app.core.looks import Looks
 from app.core.phash import bands
 from app.library.find_models import AssetColour, AssetMeta
 
-CELL: Final[float] = 10.0  # Lab units per colour cell: a ΔE 20 query probes at most 125 cells
+CELL: Final[float] = 5.0  # Lab units per colour cell: a ΔE 15 query reads little outside its sphere
 # The fields whose text the search box finds (the name is matched on the assets table).
 TEXT_FIELDS: Final[tuple[str, ...]] = (
     "creator", "rights", "credit", "headline", "description", "title", "keywords",
@@ -24,7 +24,7 @@ LABELS: Final[tuple[str, ...]] = ("red", "yellow", "green", "blue", "purple")
 
 def cell(l: float, a: float, b: float) -> int:  # noqa: E741
     """The integer key of the Lab cell a colour falls in (indexed with the asset id)."""
-    return (int(l // CELL) * 100 + int(a // CELL) + 20) * 100 + int(b // CELL) + 20
+    return (int(l // CELL) * 100 + int(a // CELL) + 30) * 100 + int(b // CELL) + 30
 
 
 def parse_time(value: object) -> datetime | None:

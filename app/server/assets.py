@@ -65,7 +65,7 @@ def list_assets(
         Query(
             max_length=40,
             description="Extension: assets containing this colour (#rrggbb or a name, optional "
-            "~ΔE radius, default 20), nearest first",
+            "~ΔE radius, default 15), nearest first",
         ),
     ] = None,
     similarTo: Annotated[

@@ -48,3 +48,35 @@ def test_metadata_section_shows_what_was_read_and_set(qtbot, tmp_path: Path, sho
         pane.grab().save(str(shot_dir / "details-metadata.png"))
     finally:
         lib.close()
+
+
+def test_keys_rate_and_label_the_selection(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from tests.gui.test_window import ALL, select_row
+    from tests.gui.conftest import wait_for_names
+
+    lib, _made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+    select_row(window, "sunset-loop.mp4")
+    qtbot.waitUntil(lambda: window.details.record is not None and window.details.record.name == "sunset-loop.mp4")
+    asset_id = window.details.record.id
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_4)
+    qtbot.waitUntil(lambda: lib.find.metadata(asset_id)["rating"] == 4)
+    qtbot.waitUntil(lambda: window.details.metadata.stars.text() == "★★★★☆")
+    qtbot.keyClick(window.grid, Qt.Key.Key_6)
+    qtbot.waitUntil(lambda: lib.find.metadata(asset_id)["label"] == "red")
+    qtbot.keyClick(window.grid, Qt.Key.Key_6)  # again: off
+    qtbot.waitUntil(lambda: lib.find.metadata(asset_id)["label"] is None)
+    # Digits typed in the search box are text, not ratings.
+    window.focus_search()
+    qtbot.keyClick(QApplicationFocus(), Qt.Key.Key_0)
+    assert lib.find.metadata(asset_id)["rating"] == 4
+
+
+def QApplicationFocus():  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.focusWidget()

@@ -52,8 +52,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("asset_id", name=op.f("pk_asset_meta")),
     )
     with op.batch_alter_table("asset_meta", schema=None) as batch_op:
-        for column in ("creator", "camera", "taken_at", "rating", "label", "hb0", "hb1", "hb2", "hb3"):
+        for column in ("creator", "camera", "taken_at", "rating", "hb0", "hb1", "hb2", "hb3"):
             batch_op.create_index(f"ix_asset_meta_{column}", [column], unique=False)
+        batch_op.create_index("ix_asset_meta_label", ["label", "rating"], unique=False)
 
     op.create_table(
         "asset_colours",
@@ -71,7 +72,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("asset_id", "position", name=op.f("pk_asset_colours")),
     )
     with op.batch_alter_table("asset_colours", schema=None) as batch_op:
-        batch_op.create_index("ix_asset_colours_cell", ["cell", "asset_id"], unique=False)
+        batch_op.create_index(
+            "ix_asset_colours_cell", ["cell", "share", "l", "a", "b", "asset_id"], unique=False
+        )
 
     op.create_table(
         "asset_rights",
