@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
@@ -14,23 +14,34 @@ if TYPE_CHECKING:
 LABEL_KEYS = (("6", "red"), ("7", "yellow"), ("8", "green"), ("9", "blue"))
 
 
-def install(w: MainWindow) -> list[QAction]:
-    """Shortcuts on the grid itself, so typing digits in the search box is never taken."""
-    actions = []
-    for n in range(6):
-        actions.append(_key(w, str(n), f"Rate {n}", lambda n=n: rate(w, n)))
-    for key, label in LABEL_KEYS:
-        actions.append(_key(w, key, f"Label {label}", lambda label=label: set_label(w, label)))
-    return actions
+class _Keys(QObject):
+    """Watches the grid's key presses; digits never reach the grid's type-to-find."""
+
+    def __init__(self, w: MainWindow) -> None:
+        super().__init__(w.grid)
+        self.w = w
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        text = event.text()
+        if text in "012345" and text:
+            rate(self.w, int(text))
+            return True
+        label = dict(LABEL_KEYS).get(text)
+        if label is not None:
+            set_label(self.w, label)
+            return True
+        return False
 
 
-def _key(w: MainWindow, key: str, text: str, slot: object) -> QAction:
-    action = QAction(text, w.grid)
-    action.setShortcut(QKeySequence(key))
-    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-    action.triggered.connect(slot)  # type: ignore[arg-type]
-    w.grid.addAction(action)
-    return action
+def install(w: MainWindow) -> QObject:
+    """On the grid itself, so typing digits in the search box is never taken."""
+    keys = _Keys(w)
+    w.grid.installEventFilter(keys)
+    return keys
 
 
 def rate(w: MainWindow, stars: int) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.gui.details import DetailsPane
 from app.gui.tasks import Tasks
 from app.library.service import LibraryService
+from tests.gui.conftest import wait_for_names
+from tests.gui.test_window import ALL, select_row
 from tests.library.test_find import XMP
 
 
@@ -51,11 +55,6 @@ def test_metadata_section_shows_what_was_read_and_set(qtbot, tmp_path: Path, sho
 
 
 def test_keys_rate_and_label_the_selection(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
-    from tests.gui.test_window import ALL, select_row
-    from tests.gui.conftest import wait_for_names
-
     lib, _made = showcase
     window = make_window(lib)
     wait_for_names(qtbot, window, ALL)
@@ -63,6 +62,7 @@ def test_keys_rate_and_label_the_selection(qtbot, showcase, make_window) -> None
     qtbot.waitUntil(lambda: window.details.record is not None and window.details.record.name == "sunset-loop.mp4")
     asset_id = window.details.record.id
     window.grid.setFocus()
+    qtbot.waitUntil(window.grid.hasFocus)
     qtbot.keyClick(window.grid, Qt.Key.Key_4)
     qtbot.waitUntil(lambda: lib.find.metadata(asset_id)["rating"] == 4)
     qtbot.waitUntil(lambda: window.details.metadata.stars.text() == "★★★★☆")
@@ -72,11 +72,8 @@ def test_keys_rate_and_label_the_selection(qtbot, showcase, make_window) -> None
     qtbot.waitUntil(lambda: lib.find.metadata(asset_id)["label"] is None)
     # Digits typed in the search box are text, not ratings.
     window.focus_search()
-    qtbot.keyClick(QApplicationFocus(), Qt.Key.Key_0)
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused is not window.grid
+    qtbot.keyClick(focused, Qt.Key.Key_0)
+    qtbot.wait(200)
     assert lib.find.metadata(asset_id)["rating"] == 4
-
-
-def QApplicationFocus():  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QApplication
-
-    return QApplication.focusWidget()
