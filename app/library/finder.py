@@ -115,6 +115,9 @@ class Finder:
     def search(self, f: Find, *, limit: int = 50, offset: int = 0) -> list[AssetRecord]:
         """Matching assets: nearest colour first, or most similar first, else the base sort."""
         if self._fast(f):
+            similar = next((r for r in f.rules if r.field == "similar"), None)
+            if similar is not None:
+                return self._run_similar(f, similar, limit, offset)
             ids = self._run_ids(f, limit, offset)
             if not ids:
                 return []
@@ -151,14 +154,18 @@ class Finder:
         return similar <= 1 and not any(r.field in _UNCACHED for r in f.rules)
 
     def _run_ids(self, f: Find, limit: int, offset: int) -> list[str]:
-        rule = next((r for r in f.rules if r.field == "similar"), None)
-        if rule is None:
-            sql, params = self._bound(f, "page", limit, offset)
-            return [row[0] for row in self._raw(sql, params)]
+        sql, params = self._bound(f, "page", limit, offset)
+        return [row[0] for row in self._raw(sql, params)]
+
+    def _run_similar(self, f: Find, rule: Rule, limit: int, offset: int) -> list[AssetRecord]:
+        from app.library.pages import _record
+
+        pages = self.library._pages
+        assert pages is not None
         asset_id, bits = similar_args(rule.value)
         conn = self.library._reader.raw_connection()
         try:
-            # One connection for the three statements: a checkout costs as much as a probe.
+            # One connection for every statement: a checkout costs as much as a probe here.
             cursor = conn.cursor()
             try:
                 own = cursor.execute(_OWN_HASH, [asset_id]).fetchone()
@@ -170,14 +177,19 @@ class Finder:
                             d = distance(value, int(phash))
                             if d <= bits:
                                 near[other] = d
+                if not near:
+                    return []
                 sql, params = self._bound(f, "all", 0, 0, near)
                 ids = [row[0] for row in cursor.execute(sql, params)]
+                ids.sort(key=lambda i: (near.get(i, 65), i))
+                ids = ids[offset : offset + limit]
+                rows = cursor.execute(pages._by_ids_sql(), [json.dumps(ids)]).fetchall()
             finally:
                 cursor.close()
         finally:
             conn.close()
-        ids.sort(key=lambda i: (near.get(i, 65), i))
-        return ids[offset : offset + limit]
+        found = {row[0]: _record(row) for row in rows}
+        return [found[i] for i in ids if i in found]
 
     def _bound(
         self, f: Find, kind: str, limit: int, offset: int, near: dict[str, int] | None = None

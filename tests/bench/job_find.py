@@ -192,8 +192,13 @@ def _similar_statements(
             if other != asset_id and distance(int(value), phash) <= SIMILAR:
                 near[other] = 0
         sql, params = lib.find._bound(f, "all", 0, 0, near)  # type: ignore[arg-type]
+        pages = lib._pages
+        assert pages is not None
+        ids = [row[0] for row in db_rows(lib, sql, params)][:PAGE]
+        import json
+
         return [(finder._OWN_HASH, [asset_id]), (finder._CANDIDATES, list(bands(int(value)))),
-                (sql, params), *recorded]
+                (sql, params), (pages._by_ids_sql(), [json.dumps(ids)]), *recorded]
 
     return add
 
