@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.context import open_library, resolve_campaign
 from app.cli.output import print_json, table
-from app.library.find import FIELDS
-from app.library.find_store import LABELS
+from app.library.find_fields import FIELDS, LABELS
 
 if TYPE_CHECKING:
     from app.library.records import AssetQuery, AssetRecord

@@ -31,8 +31,9 @@ from app.core.palette import parse_colour, srgb_to_lab
 from app.core.phash import SIMILAR, bands, distance
 from app.library import repository as repo
 from app.library.errors import InvalidInput
+from app.library.find_fields import FIELDS, LABELS
 from app.library.find_models import AssetColour, AssetMeta, AssetRights, CampaignRights
-from app.library.find_store import CELL, LABELS, cell
+from app.library.find_store import CELL, cell
 from app.library.models import Asset, Campaign, Client
 from app.library.records import AssetQuery
 
@@ -43,18 +44,6 @@ EXPIRING_DAYS: Final[int] = 30
 COLOUR_DISTANCE: Final[float] = 15.0  # ΔE*76: "the same colour" to a designer's eye, roughly
 MIN_SHARE: Final[float] = 0.05  # a colour must cover a twentieth of the picture to count
 OPS: Final[tuple[str, ...]] = (">=", "<=", "!=", "=", "~", ">", "<")
-FIELDS: Final[dict[str, str]] = {
-    "text": "name, tags and the creator, rights, description and keywords text",
-    "name": "the asset's name", "tag": "a tag", "type": "image, video, audio or document",
-    "format": "file format (jpg, png, ...)", "client": "client name or id",
-    "campaign": "campaign name or id", "rating": "0-5 stars", "label": "|".join(LABELS) + " or none",
-    "color": "#rrggbb or a colour name, optional ~distance (ΔE, default 15)",
-    "similar": "an asset id, optional :bits", "width": "pixels", "height": "pixels",
-    "orientation": "landscape, portrait or square", "duration": "seconds", "pages": "page count",
-    "size": "bytes (k, M, G suffixes)", "added": "date added (YYYY-MM-DD)",
-    "taken": "date taken (YYYY-MM-DD)", "creator": "creator text", "camera": "camera text",
-    "rights": "expired, expiring, valid or none", "licence": "licence text",
-}
 _ALIASES: Final[dict[str, str]] = {
     "colour": "color", "stars": "rating", "page_count": "pages", "tags": "tag", "kind": "type",
     "license": "licence", "date": "added", "date_taken": "taken", "like": "similar",

@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session
 
 from app.core.looks import Looks
 from app.core.phash import bands
+from app.library.find_fields import LABELS
 from app.library.find_models import AssetColour, AssetMeta
+
+__all__ = ["LABELS", "add_rows", "cell", "replace_rows"]
 
 CELL: Final[float] = 5.0  # Lab units per colour cell: a ΔE 15 query reads little outside its sphere
 # The fields whose text the search box finds (the name is matched on the assets table).
 TEXT_FIELDS: Final[tuple[str, ...]] = (
     "creator", "rights", "credit", "headline", "description", "title", "keywords",
 )
-LABELS: Final[tuple[str, ...]] = ("red", "yellow", "green", "blue", "purple")
 
 
 def cell(l: float, a: float, b: float) -> int:  # noqa: E741
