@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import Field, field_validator
 
 from app.api.schemas import WireModel
 
 Label = Literal["red", "yellow", "green", "blue", "purple"]
+
+
+def _no_bool(value: Any) -> Any:
+    # JSON Schema's integer takes 2.0 (pydantic does too) but never true or false.
+    if isinstance(value, bool):
+        raise ValueError("Input should be a valid integer")
+    return value
+
+
 
 
 class Swatch(WireModel):
@@ -53,7 +62,12 @@ class RightsUpdate(WireModel):
 class MetadataUpdate(WireModel):
     """Extension: only the keys present change; null clears label or a rights field."""
 
-    rating: StrictInt | None = Field(default=None, ge=0, le=5)
+    rating: int | None = Field(default=None, ge=0, le=5)
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _rating_is_no_bool(cls, value: Any) -> Any:
+        return _no_bool(value)
     label: Label | None = None
     rights: RightsUpdate | None = None
 
