@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.cli import find_cmds
 from app.cli.context import (
     open_library,
     resolve_asset_id,
@@ -60,6 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--review-status", choices=["approved", "changes_requested", "commented", "unreviewed"],
                    help="only assets whose latest client review is this (share links)")
     _user_options(p)
+    find_cmds.add_list_options(p)
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_list)
 
@@ -122,8 +124,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--quick", action="store_true", help="skip re-hashing every file")
     p.add_argument("--yes", "-y", action="store_true", help="remove rows whose file is gone without asking")
+    p.add_argument(
+        "--metadata", action="store_true",
+        help="read metadata, palette and likeness of assets imported before Atelier read them",
+    )
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_check)
+    find_cmds.register(sub)
 
 
 ID_HELP = "asset id, or an unambiguous start of it (as git takes commits)"
@@ -209,6 +216,10 @@ def _print_import_report(args: argparse.Namespace, report: ImportReport) -> int:
                 ],
                 "rejected": [{"path": str(r.path), "reason": r.reason} for r in report.rejected],
                 "ignored": [str(p) for p in report.ignored],
+                "looksLike": [
+                    {"id": a, "name": n, "like": b, "likeName": m, "bits": d}
+                    for a, n, b, m, d in report.looks_like
+                ],
             }
         )
     else:
@@ -220,6 +231,7 @@ def _print_import_report(args: argparse.Namespace, report: ImportReport) -> int:
             print(f"  duplicate  {d.path}: same file as {d.existing_name!r} {d.existing_id}".rstrip())
         for r in report.rejected:
             print(f"  rejected   {r.path}: {r.reason}")
+        find_cmds.print_looks_like(report)
     return 1 if report.rejected else 0
 
 
@@ -251,6 +263,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         query = _query(args, lib)
         if getattr(args, "review_status", None):
             rows, total = _by_review_status(lib, query, args)
+        elif find_cmds.wants_find(args):
+            rows, total = find_cmds.find_rows(args, lib, query)
         else:
             rows = lib.list_assets(query, limit=args.limit, offset=args.offset)
             total = lib.count_assets(query)
@@ -323,9 +337,11 @@ def cmd_show(args: argparse.Namespace) -> int:
             "path": str(lib.file_path(r)),
             "thumbnailPath": str(lib.thumb_path(r)),
         }
+        found = lib.find.metadata(r.id)
     if args.json:
-        print_json({**wire, **extra, **review})
+        print_json({**wire, **extra, **review, "metadata": found})
         return 0
+    extra.update(find_cmds.shown_metadata(found))
     width = max(len(k) for k in [*wire, *extra, "reviewStatus"])
     for key, value in [*wire.items(), *extra.items(), ("reviewStatus", review["reviewStatus"]),
                        ("sentBy", review["sentBy"])]:
@@ -472,6 +488,8 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.metadata:
+        return find_cmds.cmd_check_metadata(args)
     from app.library.integrity import LOST_FOUND
     from app.sync.restore import RemoteRestorer
 

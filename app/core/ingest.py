@@ -75,3 +75,26 @@ def ingest_path(
 
 def warm_up() -> None:
     """Nothing; a new worker process that runs it has loaded this module and its decoders."""
+
+
+def read_looks(
+    path: Path, format: str, thumb: Path, asset_type: str, timeout: float = 30.0
+) -> tuple[dict[str, object], Looks]:
+    """Metadata of a file already in the library and the looks of its stored thumbnail.
+
+    For libraries made before metadata was read at import (the backfill); the thumbnail
+    is reused, so no image is decoded at full size.
+    """
+    from PIL import Image
+
+    from app.core.formats import FORMAT_MIME
+
+    mime = FORMAT_MIME.get(format, "application/octet-stream")
+    info = probe(path, asset_type, format, mime, timeout)  # type: ignore[arg-type]
+    try:
+        with Image.open(thumb) as im:
+            im.load()
+            look = looks(im, asset_type)
+    except OSError:
+        look = Looks()
+    return dict(info.extra), look

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import formatting
+from app.gui.details_meta import MetadataSection
 from app.gui.preview import AssetPreview
 from app.gui.reviews import ReviewSection
 from app.gui.tasks import Tasks
@@ -51,6 +52,7 @@ class DetailsPane(QWidget):
         self._clients: list[ClientRecord] = []
         self._campaigns: list[CampaignRecord] = []
         self._shown_client_id: str | None = None
+        self._library = library
         self._build(library, tasks)
         self._connect()
         self.show_record(None)
@@ -126,6 +128,10 @@ class DetailsPane(QWidget):
         form_layout.addSpacing(6)
         form_layout.addWidget(_section("Information"))
         form_layout.addLayout(self.info)
+        form_layout.addSpacing(6)
+        form_layout.addWidget(_section("Metadata"))
+        self.metadata = MetadataSection()
+        form_layout.addWidget(self.metadata)
         form_layout.addStretch(1)
 
         scroll = QScrollArea()
@@ -181,6 +187,10 @@ class DetailsPane(QWidget):
         self._fill_info(record)
         self.reviews.show_asset(record.id)
         self.reviews_title.setVisible(self.reviews.isVisibleTo(self.form))
+        try:
+            self.metadata.show_metadata(self._library.find.metadata(record.id))
+        except Exception:  # a deleted asset or a busy database: the section waits for the next show
+            self.metadata.show_metadata({})
 
     def _fill_info(self, r: AssetRecord) -> None:
         values = {

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.core.errors import AtelierError
-from app.gui import formatting, icons, menus, theme
+from app.gui import formatting, icons, menus, rating_keys, theme
 from app.gui.asset_model import AssetListModel
 from app.gui.commands import Commands
 from app.gui.delegate import AssetDelegate
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.actions_by_name = menus.build_menu_bar(self)
         self.help_dialog: QWidget | None = None
+        rating_keys.install(self)
         self._timers()
         self._connect()
         self._restore_settings()

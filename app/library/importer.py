@@ -290,6 +290,10 @@ class ImportSession:
                 ingested.discard()
             raise
         self.report.imported.extend(records)
+        self.report.looks_like.extend(
+            (x.asset_id, x.name, x.like_id, x.like_name, x.bits)
+            for x in self.library.find.looks_like(records)
+        )
         for (ingested, *_), record in zip(batch, records):
             self._kept[ingested.staged.sha256] = (record.id, record.name)
         self._provisional.clear()

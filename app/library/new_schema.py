@@ -3,13 +3,14 @@
 Regenerate after adding a migration: `python -m app.library.schema_state`.
 """
 
-HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0003_sync_clock')
+HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0003_sync_clock', '0004_find')
 
 SCRIPT = """\
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
+INSERT INTO "alembic_version" VALUES('0004_find');
 INSERT INTO "alembic_version" VALUES('0003_sync_clock');
 INSERT INTO "alembic_version" VALUES('0003_share_links');
 INSERT INTO "alembic_version" VALUES('0003_auth_guard');
@@ -26,6 +27,18 @@ CREATE TABLE api_tokens (
 	CONSTRAINT fk_api_tokens_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE, 
 	CONSTRAINT uq_api_tokens_token_hash UNIQUE (token_hash)
 );
+CREATE TABLE asset_colours (
+	asset_id VARCHAR(36) NOT NULL, 
+	position SMALLINT NOT NULL, 
+	cell INTEGER NOT NULL, 
+	l FLOAT NOT NULL, 
+	a FLOAT NOT NULL, 
+	b FLOAT NOT NULL, 
+	share FLOAT NOT NULL, 
+	hex VARCHAR(7) NOT NULL, 
+	CONSTRAINT pk_asset_colours PRIMARY KEY (asset_id, position), 
+	CONSTRAINT fk_asset_colours_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE
+);
 CREATE TABLE asset_edit_times (
 	asset_id VARCHAR(36) NOT NULL, 
 	name VARCHAR(40), 
@@ -34,6 +47,44 @@ CREATE TABLE asset_edit_times (
 	CONSTRAINT pk_asset_edit_times PRIMARY KEY (asset_id), 
 	CONSTRAINT fk_asset_edit_times_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE
 );
+CREATE TABLE asset_meta (
+	asset_id VARCHAR(36) NOT NULL, 
+	creator VARCHAR(300), 
+	rights VARCHAR(500), 
+	camera VARCHAR(200), 
+	taken_at DATETIME, 
+	text TEXT, 
+	extra TEXT, 
+	rating SMALLINT NOT NULL, 
+	label VARCHAR(16), 
+	phash BIGINT, 
+	hb0 INTEGER, 
+	hb1 INTEGER, 
+	hb2 INTEGER, 
+	hb3 INTEGER, 
+	CONSTRAINT pk_asset_meta PRIMARY KEY (asset_id), 
+	CONSTRAINT fk_asset_meta_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE
+);
+CREATE TABLE asset_rights (
+	asset_id VARCHAR(36) NOT NULL, 
+	licence VARCHAR(200), 
+	source VARCHAR(300), 
+	credit VARCHAR(300), 
+	valid_from DATETIME, 
+	valid_until DATETIME, 
+	CONSTRAINT pk_asset_rights PRIMARY KEY (asset_id), 
+	CONSTRAINT fk_asset_rights_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE
+);
+PRAGMA writable_schema=ON;
+INSERT INTO sqlite_master(type,name,tbl_name,rootpage,sql)VALUES('table','asset_text','asset_text',0,'CREATE VIRTUAL TABLE asset_text USING fts5(asset_id UNINDEXED, body, tokenize=''trigram'')');
+CREATE TABLE 'asset_text_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+INSERT INTO "asset_text_config" VALUES('version',4);
+CREATE TABLE 'asset_text_content'(id INTEGER PRIMARY KEY, c0, c1);
+CREATE TABLE 'asset_text_data'(id INTEGER PRIMARY KEY, block BLOB);
+INSERT INTO "asset_text_data" VALUES(1,X'');
+INSERT INTO "asset_text_data" VALUES(10,X'00000000000000');
+CREATE TABLE 'asset_text_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'asset_text_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE TABLE assets (
 	id VARCHAR(36) NOT NULL, 
 	user_id INTEGER, 
@@ -62,6 +113,16 @@ CREATE TABLE assets (
 	CONSTRAINT fk_assets_campaign_id_campaigns FOREIGN KEY(campaign_id) REFERENCES campaigns (id) ON DELETE CASCADE, 
 	CONSTRAINT fk_assets_client_id_clients FOREIGN KEY(client_id) REFERENCES clients (id) ON DELETE CASCADE, 
 	CONSTRAINT fk_assets_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+);
+CREATE TABLE campaign_rights (
+	campaign_id VARCHAR(36) NOT NULL, 
+	licence VARCHAR(200), 
+	source VARCHAR(300), 
+	credit VARCHAR(300), 
+	valid_from DATETIME, 
+	valid_until DATETIME, 
+	CONSTRAINT pk_campaign_rights PRIMARY KEY (campaign_id), 
+	CONSTRAINT fk_campaign_rights_campaign_id_campaigns FOREIGN KEY(campaign_id) REFERENCES campaigns (id) ON DELETE CASCADE
 );
 CREATE TABLE campaigns (
 	id VARCHAR(36) NOT NULL, 
@@ -203,6 +264,17 @@ CREATE TABLE share_uploads (
 	CONSTRAINT fk_share_uploads_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE, 
 	CONSTRAINT fk_share_uploads_link_id_share_links FOREIGN KEY(link_id) REFERENCES share_links (id) ON DELETE CASCADE
 );
+CREATE TABLE smart_folders (
+	id INTEGER NOT NULL, 
+	user_id INTEGER, 
+	name VARCHAR(200) NOT NULL, 
+	"match" VARCHAR(3) NOT NULL, 
+	rules TEXT NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_smart_folders PRIMARY KEY (id), 
+	CONSTRAINT fk_smart_folders_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+);
 CREATE TABLE sync_clock (
 	id INTEGER NOT NULL, 
 	node VARCHAR(16) NOT NULL, 
@@ -292,6 +364,19 @@ CREATE INDEX ix_assets_user_seq ON assets (user_id, change_seq);
 CREATE INDEX ix_assets_user_sha256 ON assets (user_id, sha256);
 CREATE INDEX ix_assets_user_type_uploaded ON assets (user_id, asset_type, uploaded_at, id);
 CREATE INDEX ix_assets_user_uploaded ON assets (user_id, uploaded_at, id);
+CREATE INDEX ix_asset_meta_creator ON asset_meta (creator);
+CREATE INDEX ix_asset_meta_camera ON asset_meta (camera);
+CREATE INDEX ix_asset_meta_taken_at ON asset_meta (taken_at);
+CREATE INDEX ix_asset_meta_rating ON asset_meta (rating);
+CREATE INDEX ix_asset_meta_hb0 ON asset_meta (hb0);
+CREATE INDEX ix_asset_meta_hb1 ON asset_meta (hb1);
+CREATE INDEX ix_asset_meta_hb2 ON asset_meta (hb2);
+CREATE INDEX ix_asset_meta_hb3 ON asset_meta (hb3);
+CREATE INDEX ix_asset_meta_label ON asset_meta (label, rating);
+CREATE INDEX ix_asset_colours_cell ON asset_colours (cell, share, l, a, b, asset_id);
+CREATE INDEX ix_asset_rights_valid_until ON asset_rights (valid_until);
+CREATE INDEX ix_campaign_rights_valid_until ON campaign_rights (valid_until);
+CREATE INDEX ix_smart_folders_user_id ON smart_folders (user_id);
 CREATE INDEX ix_sync_links_remote_id ON sync_links (remote_id);
 CREATE INDEX ix_sync_history_remote_id ON sync_history (remote_id);
 CREATE INDEX ix_sync_history_sync_id ON sync_history (sync_id);
@@ -305,4 +390,5 @@ CREATE INDEX ix_share_reviews_link_created ON share_reviews (link_id, created_at
 CREATE INDEX ix_persons_user_created ON persons (user_id, created_at, id);
 CREATE INDEX ix_person_images_asset_id ON person_images (asset_id);
 CREATE INDEX ix_assets_user_purpose_uploaded ON assets (user_id, purpose, uploaded_at, id);
+PRAGMA writable_schema=OFF;
 """

@@ -171,6 +171,9 @@ class ImportReport:
     rejected: list[Rejected] = field(default_factory=list)
     ignored: list[Path] = field(default_factory=list)
     cancelled: bool = False
+    # Imported assets that look like another asset of the library (kept, not blocked):
+    # (imported asset id, its name, the other asset's id, its name, differing hash bits).
+    looks_like: list[tuple[str, str, str, str, int]] = field(default_factory=list)
 
 
 class CancelToken:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import unicodedata
@@ -21,7 +22,7 @@ from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
-from app.library import auth, sync_state, throttle
+from app.library import auth, find_store, sync_state, throttle
 from app.library import repository as repo
 from app.library.blobs import StoreLocation
 from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
@@ -76,6 +77,7 @@ from app.library.throttle import LoginPolicy
 from app.library.watch import CursorVersion, DataVersion
 
 if TYPE_CHECKING:
+    from app.library.finder import Finder
     from app.library.integrity import Restorer
 
 LOCAL_USER = "local"
@@ -175,6 +177,13 @@ class LibraryService:
         self._watch_guard = threading.Lock()
 
     # --- plumbing ----------------------------------------------------------------------
+
+    @functools.cached_property
+    def find(self) -> Finder:
+        """Search by metadata, colour and likeness; ratings, labels, rights, smart folders."""
+        from app.library.finder import Finder
+
+        return Finder(self)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -550,6 +559,9 @@ class LibraryService:
                         description=target.description,
                     )
                 )
+            s.flush()
+            # Metadata, palette and hash rows in the same transaction: searchable at once.
+            find_store.add_rows(s, [(i, ing.info.extra, ing.looks) for i, (ing, *_) in zip(ids, items)])
             s.execute(delete(Tombstone).where(Tombstone.asset_id.in_(ids)))
             s.execute(delete(PendingFile).where(PendingFile.asset_id.in_(ids)))
             if idempotency_key and target.user_id is not None:

@@ -23,6 +23,7 @@ from app.server import (
     clients,
     docs,
     errors,
+    find,
     info,
     share,
     upload,
@@ -103,6 +104,7 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
         campaigns.router,
         auth.router,
         changes.router,
+        find.router,
     ):
         app.include_router(router)
     share.install(app)  # client review and upload links (README, "Sharing with clients")

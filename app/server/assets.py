@@ -62,8 +62,10 @@ def _uuid_filter(value: str | None) -> tuple[str | None, bool]:
     response_model=list[AssetRead],
     summary="List your assets",
     description="A bare JSON array of your assets, newest first. `clientId` also matches "
-    "assets filed under one of that client's campaigns.",
-    responses=errors(401, 422),
+    "assets filed under one of that client's campaigns. Extension filters (rating, label, "
+    "color, similarTo, q, rights, where) narrow the list; color orders it nearest first "
+    "and similarTo most similar first; a malformed rule is 400, an unknown similarTo 404.",
+    responses=errors(400, 401, 404, 422),
 )
 async def list_assets(
     request: Request,
@@ -86,6 +88,38 @@ async def list_assets(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Max results")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Pagination offset")] = 0,
+    rating: Annotated[
+        int | None, Query(ge=0, le=5, description="Extension: only assets rated at least this")
+    ] = None,
+    label: Annotated[
+        Literal["red", "yellow", "green", "blue", "purple", "none"] | None,
+        Query(description="Extension: only assets with this colour label"),
+    ] = None,
+    color: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="Extension: assets containing this colour (#rrggbb or a name, optional "
+            "~ΔE radius, default 15), nearest first",
+        ),
+    ] = None,
+    similarTo: Annotated[
+        str | None, Query(description="Extension: assets that look like this asset, most similar first")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="Extension: text in the name, tags, creator, rights, "
+              "description or keywords"),
+    ] = None,
+    rights: Annotated[
+        Literal["expired", "expiring", "valid", "none"] | None,
+        Query(description="Extension: usage rights state (expiring: within 30 days)"),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        Query(max_length=20, description="Extension: rules as in `atelier list --where`, e.g. "
+              "width>=1920, orientation=portrait, taken>=2025-01-01, creator~ana (all must match)"),
+    ] = None,
 ) -> Response:
     if type_ is not None and asset_type is not None and type_ != asset_type:
         raise RequestValidationError(
@@ -103,7 +137,18 @@ async def list_assets(
         query = AssetQuery(
             user_id=user.id, client_id=client_id, campaign_id=campaign_id, asset_type=asset_type
         )
-        records = lib.list_assets(query, limit=limit, offset=offset)
+        rules = list(where or [])
+        for key, value in (("rating>=", rating), ("label=", label), ("color=", color),
+                           ("text~", q), ("rights=", rights)):
+            if value is not None and value != "":
+                rules.append(f"{key}{value}")
+        if similarTo:
+            lib.get_asset(similarTo, user.id)  # another user's asset is simply not found
+            rules.append(f"similar={similarTo}")
+        if rules:
+            records = lib.find.search(lib.find.where(rules, base=query), limit=limit, offset=offset)
+        else:
+            records = lib.list_assets(query, limit=limit, offset=offset)
         # Serialised once, in pydantic's core: returned as models, FastAPI would validate
         # every item against response_model again before serialising it.
         return _PAGE.dump_json([asset_read(r, base) for r in records])

@@ -38,6 +38,7 @@ def _jobs() -> list[tuple[str, str, Callable[[Context], list[Row]]]]:
         ("5", "server", lazy("job_server", "server")),
         ("6", "sync", lazy("job_sync", "sync")),
         ("7", "live window", lazy("job_live", "live")),
+        ("8", "find", lazy("job_find", "find")),
     ]
 
 

@@ -56,8 +56,29 @@ def photo_bytes(seed: int, width: int, height: int) -> bytes:
         grain = grain.resize((width, height), Image.Resampling.BILINEAR)
         channels.append(ImageChops.add(ImageChops.multiply(ground, tint), grain, offset=-128))
     buffer = io.BytesIO()
-    Image.merge("RGB", channels).save(buffer, "JPEG", quality=88)
+    Image.merge("RGB", channels).save(buffer, "JPEG", quality=88, **_camera_metadata(seed))
     return buffer.getvalue()
+
+
+def _camera_metadata(seed: int) -> dict[str, object]:
+    """What a camera and an editor leave in a photo: EXIF, an XMP packet and an ICC profile."""
+    from PIL import ImageCms
+
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x013B] = "Canon", "EOS R5", f"Photographer {seed % 7}"
+    exif[0x8298] = "(c) 2026 Studio"
+    sub = exif.get_ifd(0x8769)
+    sub[0x9003] = f"2025:06:{1 + seed % 28:02d} 14:30:05"
+    sub[0x829A], sub[0x829D], sub[0x8827] = 1 / 250, 2.8, 400
+    xmp = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:creator><rdf:Seq><rdf:li>Photographer {seed % 7}</rdf:li></rdf:Seq></dc:creator>"
+        "<dc:subject><rdf:Bag><rdf:li>campaign</rdf:li><rdf:li>spring</rdf:li></rdf:Bag></dc:subject>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    ).encode()
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return {"exif": exif, "xmp": xmp, "icc_profile": icc}
 
 
 def _write_photo(args: tuple[Path, int, int, int]) -> None:
@@ -73,7 +94,8 @@ def photos(cache: Path, count: int, size: tuple[int, int], log: Callable[[str], 
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             list(pool.map(_write_photo, jobs, chunksize=4))
 
-    return _cached(cache / f"photos-v{VERSION}-{count}-{width}x{height}", make, log)
+    # v2: with EXIF, XMP and an ICC profile, as designers' photos come.
+    return _cached(cache / f"photos-v{VERSION}m2-{count}-{width}x{height}", make, log)
 
 
 # --- video and audio -------------------------------------------------------------------

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from app.library import (
+    find_models,  # noqa: F401  (registers the find tables for autogenerate)
     person_models,  # noqa: F401  (registers the persons tables for autogenerate)
     share_models,  # noqa: F401  (registers the share tables for autogenerate)
     sync_models,  # noqa: F401  (registers the sync tables for autogenerate)

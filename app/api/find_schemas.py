@@ -1,0 +1,86 @@
+"""Wire models of the find extensions: an asset's metadata, its rating, label and rights, smart folders."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from app.api.schemas import WireModel
+
+Label = Literal["red", "yellow", "green", "blue", "purple"]
+
+
+def _no_bool(value: Any) -> Any:
+    # JSON Schema's integer takes 2.0 (pydantic does too) but never true or false.
+    if isinstance(value, bool):
+        raise ValueError("Input should be a valid integer")
+    return value
+
+
+
+
+class Swatch(WireModel):
+    hex: str = Field(description="sRGB colour, #rrggbb")
+    share: float = Field(description="share of the picture, 0-1")
+
+
+class RightsRead(WireModel):
+    licence: str | None = None
+    source: str | None = None
+    credit: str | None = None
+    validFrom: str | None = None
+    validUntil: str | None = None
+    status: Literal["none", "valid", "expiring", "expired", "not yet valid"] = "none"
+    inherited: list[str] = Field(default_factory=list, description="fields taken from the campaign")
+
+
+class AssetMetadata(WireModel):
+    """Extension: what Atelier read from the file and what the user set."""
+
+    id: str
+    rating: int = Field(ge=0, le=5)
+    label: Label | None = None
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="EXIF/IPTC/XMP (camera, lens, taken_at, creator, rights, keywords, ...), "
+        "ffprobe (codec, bitrate, frame_rate, ...) or PDF info (title, producer, ...) fields",
+    )
+    palette: list[Swatch] = Field(default_factory=list)
+    phash: str | None = Field(default=None, description="64-bit difference hash, hex")
+    rights: RightsRead = Field(default_factory=RightsRead)
+
+
+class RightsUpdate(WireModel):
+    licence: str | None = Field(default=None, max_length=200)
+    source: str | None = Field(default=None, max_length=300)
+    credit: str | None = Field(default=None, max_length=300)
+    validFrom: str | None = Field(default=None, description="YYYY-MM-DD")
+    validUntil: str | None = Field(default=None, description="YYYY-MM-DD")
+
+
+class MetadataUpdate(WireModel):
+    """Extension: only the keys present change; null clears label or a rights field."""
+
+    rating: int | None = Field(default=None, ge=0, le=5)
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _rating_is_no_bool(cls, value: Any) -> Any:
+        return _no_bool(value)
+    label: Label | None = None
+    rights: RightsUpdate | None = None
+
+
+class SmartFolderRead(WireModel):
+    id: int
+    name: str
+    match: Literal["all", "any"]
+    rules: list[str]
+    count: int
+
+
+class SmartFolderCreate(WireModel):
+    name: str = Field(min_length=1, max_length=200)
+    match: Literal["all", "any"] = "all"
+    rules: list[str] = Field(min_length=1, max_length=50)

@@ -1,0 +1,532 @@
+"""Finder: the library's find API (searches, ratings, labels, rights, smart folders, backfill)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, or_, select, update
+
+from app.core.phash import NEAR_DUPLICATE, bands, distance
+from app.library import find_store
+from app.library import repository as repo
+from app.library.errors import InvalidInput, NotFound
+from app.library.find import (
+    EXPIRING_DAYS,
+    Find,
+    Rule,
+    parse_rule,
+    plan,
+    rules_from_json,
+    rules_to_json,
+    similar_args,
+)
+from app.library.find_models import (
+    AssetColour,
+    AssetMeta,
+    AssetRights,
+    CampaignRights,
+    SmartFolder,
+)
+from app.library.find_store import LABELS
+from app.library.models import Asset, Campaign, utcnow
+from app.library.records import AssetQuery, AssetRecord
+
+if TYPE_CHECKING:
+    from app.library.service import LibraryService
+
+RIGHTS_FIELDS = ("licence", "source", "credit", "valid_from", "valid_until")
+# Rules whose SQL binds the clock, dates (stored in the dialect's own text form) or ids of
+# other rows: built on each call, never compiled once.
+_UNCACHED = frozenset({"rights", "added", "taken"})
+_OWN_HASH = "SELECT phash FROM asset_meta WHERE asset_id = ?"
+_CANDIDATES = (
+    "SELECT asset_id, phash FROM asset_meta WHERE hb0 = ? OR hb1 = ? OR hb2 = ? OR hb3 = ?"
+)
+
+
+def _page(stmt: Any, p: Any, f: Find, limit: int, offset: int) -> Any:
+    if p.colour_order is not None:
+        stmt = stmt.order_by(p.colour_order.asc(), Asset.id.asc())
+    else:
+        stmt = repo.ordered(stmt, f.base)
+    return stmt.offset(offset).limit(limit)
+
+
+@dataclass(frozen=True, slots=True)
+class SmartFolderRecord:
+    id: int
+    name: str
+    match: str
+    rules: tuple[Rule, ...]
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Rights:
+    """Effective usage rights (asset fields over its campaign's) and their state at `now`."""
+
+    licence: str | None = None
+    source: str | None = None
+    credit: str | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    status: str = "none"  # none, valid, expiring, expired, not yet valid
+    inherited: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class LookAlike:
+    asset_id: str
+    name: str
+    like_id: str
+    like_name: str
+    bits: int
+
+
+def rights_status(valid_from: datetime | None, until: datetime | None, now: datetime) -> str:
+    if until is not None and repo.as_utc(until) < now:
+        return "expired"
+    if valid_from is not None and repo.as_utc(valid_from) > now:
+        return "not yet valid"
+    if until is not None and repo.as_utc(until) < now + timedelta(days=EXPIRING_DAYS):
+        return "expiring"
+    return "valid" if (until or valid_from) else "none"
+
+
+class Finder:
+    """Reached as `library.find`; `clock` is injectable so rights expiry can be tested."""
+
+    def __init__(self, library: LibraryService, clock: Callable[[], datetime] | None = None):
+        self.library = library
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._cache: dict[tuple[object, ...], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+
+    # --- searching ---------------------------------------------------------------------
+
+    def where(self, texts: Sequence[str], match: str = "all", base: AssetQuery | None = None) -> Find:
+        if match not in ("all", "any"):
+            raise InvalidInput("Match is all or any")
+        return Find(tuple(parse_rule(t) for t in texts), match, base or AssetQuery())
+
+    def search(self, f: Find, *, limit: int = 50, offset: int = 0) -> list[AssetRecord]:
+        """Matching assets: nearest colour first, or most similar first, else the base sort."""
+        if self._fast(f):
+            similar = next((r for r in f.rules if r.field == "similar"), None)
+            if similar is not None:
+                return self._run_similar(f, similar, limit, offset)
+            ids = self._run_ids(f, limit, offset)
+            if not ids:
+                return []
+        else:
+            with self.library.reading() as s:
+                stmt, p = plan(s, f, self.clock())
+                if p.similar is not None:
+                    ids = list(s.scalars(stmt))
+                    ids.sort(key=lambda i: (p.similar.get(i, 65), i))  # type: ignore[union-attr]
+                    ids = ids[offset : offset + limit]
+                else:
+                    ids = list(s.scalars(_page(stmt, p, f, limit, offset)))
+        found = self.library.get_assets(ids)
+        return [found[i] for i in ids if i in found]
+
+    def count(self, f: Find) -> int:
+        if self._fast(f):
+            sql, params = self._bound(f, "count", 0, 0)
+            return int(self._raw(sql, params)[0][0])
+        with self.library.reading() as s:
+            stmt, _ = plan(s, f, self.clock())
+            return int(s.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+    def _fast(self, f: Find) -> bool:
+        """SQLite, and SQL that depends neither on the clock nor on dates' stored form.
+
+        A smart folder's count and pages are asked for again and again (the sidebar, each
+        scroll step); building and compiling the statement cost several times what SQLite
+        spends on it, so each search is compiled once and run through the driver.
+        """
+        if self.library._pages is None:
+            return False
+        similar = sum(r.field == "similar" for r in f.rules)
+        return similar <= 1 and not any(r.field in _UNCACHED for r in f.rules)
+
+    def _run_ids(self, f: Find, limit: int, offset: int) -> list[str]:
+        sql, params = self._bound(f, "page", limit, offset)
+        return [row[0] for row in self._raw(sql, params)]
+
+    def _run_similar(self, f: Find, rule: Rule, limit: int, offset: int) -> list[AssetRecord]:
+        from app.library.pages import _record
+
+        pages = self.library._pages
+        assert pages is not None
+        asset_id, bits = similar_args(rule.value)
+        conn = self.library._reader.raw_connection()
+        try:
+            # One connection for every statement: a checkout costs as much as a probe here.
+            cursor = conn.cursor()
+            try:
+                own = cursor.execute(_OWN_HASH, [asset_id]).fetchone()
+                near: dict[str, int] = {}
+                if own is not None and own[0] is not None:
+                    value = int(own[0])
+                    for other, phash in cursor.execute(_CANDIDATES, list(bands(value))):
+                        if other != asset_id and phash is not None:
+                            d = distance(value, int(phash))
+                            if d <= bits:
+                                near[other] = d
+                if not near:
+                    return []
+                sql, params = self._bound(f, "all", 0, 0, near)
+                ids = [row[0] for row in cursor.execute(sql, params)]
+                ids.sort(key=lambda i: (near.get(i, 65), i))
+                ids = ids[offset : offset + limit]
+                rows = cursor.execute(pages._by_ids_sql(), [json.dumps(ids)]).fetchall()
+            finally:
+                cursor.close()
+        finally:
+            conn.close()
+        found = {row[0]: _record(row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
+    def _bound(
+        self, f: Find, kind: str, limit: int, offset: int, near: dict[str, int] | None = None
+    ) -> tuple[str, list[Any]]:
+        sql, names, values = self._compiled(f, kind, limit, offset)
+        if near is not None:
+            values = {**values, "similar_ids": json.dumps(list(near))}
+        return sql, [values[name] for name in names]
+
+    def _compiled(
+        self, f: Find, kind: str, limit: int, offset: int
+    ) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        key = (f.rules, f.match, repr(f.base), kind, limit, offset)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        with self.library.reading() as s:
+            stmt, p = plan(s, f, self.clock(), deferred=True)
+        if kind == "count":
+            stmt = select(func.count()).select_from(stmt.subquery())
+        elif kind == "page":
+            stmt = _page(stmt, p, f, limit, offset)
+        done = stmt.compile(
+            dialect=self.library._reader.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        names = tuple(done.positiontup or ())
+        entry = (done.string, names, {n: done.params.get(n) for n in names})
+        if len(self._cache) >= 256:
+            self._cache.clear()
+        self._cache[key] = entry
+        return entry
+
+    def _raw(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        conn = self.library._reader.raw_connection()
+        try:
+            cursor = conn.cursor()
+            try:
+                return list(cursor.execute(sql, params).fetchall())
+            finally:
+                cursor.close()
+        finally:
+            conn.close()
+
+    def looks_like(self, records: Sequence[AssetRecord]) -> list[LookAlike]:
+        """Near-duplicates (within NEAR_DUPLICATE bits) of just-imported assets among the user's others.
+
+        Two queries per import batch, whatever its size: the batch's hashes, then every
+        asset sharing any of their bands (a band is indexed).
+        """
+        ids = [r.id for r in records]
+        if not ids:
+            return []
+        with self.library.reading() as s:
+            rows = s.execute(
+                select(AssetMeta.asset_id, AssetMeta.phash).where(
+                    AssetMeta.asset_id.in_(ids), AssetMeta.phash.is_not(None)
+                )
+            )
+            hashes: dict[str, int] = {str(a): int(h) for a, h in rows if h is not None}
+            if not hashes:
+                return []
+            cut = [bands(h) for h in hashes.values()]
+            columns = (AssetMeta.hb0, AssetMeta.hb1, AssetMeta.hb2, AssetMeta.hb3)
+            candidates = s.execute(
+                select(AssetMeta.asset_id, AssetMeta.phash, Asset.user_id, Asset.name)
+                .join(Asset, Asset.id == AssetMeta.asset_id)
+                .where(or_(*(col.in_({c[i] for c in cut}) for i, col in enumerate(columns))))
+            ).all()
+        out: list[LookAlike] = []
+        # Within a batch, a file looks like the ones before it (the first is the original).
+        order = {asset_id: n for n, asset_id in enumerate(ids)}
+        for n, record in enumerate(records):
+            value = hashes.get(record.id)
+            if value is None:
+                continue
+            best: tuple[int, str, str] | None = None
+            for other, phash, owner, name in candidates:
+                if order.get(other, -1) >= n or phash is None or owner != record.user_id:
+                    continue
+                d = distance(value, int(phash))
+                if d <= NEAR_DUPLICATE and (best is None or (d, other) < best[:2]):
+                    best = (d, str(other), str(name))
+            if best is not None:
+                out.append(LookAlike(record.id, record.name, best[1], best[2], best[0]))
+        return out
+
+    # --- metadata, rating, label --------------------------------------------------------
+
+    def metadata(self, asset_id: str, user_id: int | None = None) -> dict[str, Any]:
+        """Everything read from the file, the palette, rating, label and effective rights."""
+        record = self.library.get_asset(asset_id, user_id)
+        with self.library.reading() as s:
+            row = s.get(AssetMeta, record.id)
+            swatches = s.scalars(
+                select(AssetColour).where(AssetColour.asset_id == record.id).order_by(AssetColour.position)
+            ).all()
+            extra = json.loads(row.extra) if row is not None and row.extra else {}
+            out: dict[str, Any] = {
+                "id": record.id,
+                "rating": row.rating if row is not None else 0,
+                "label": row.label if row is not None else None,
+                "fields": extra,
+                "palette": [{"hex": c.hex, "share": c.share} for c in swatches],
+                "phash": (
+                    f"{row.phash & ((1 << 64) - 1):016x}" if row is not None and row.phash is not None else None
+                ),
+            }
+        rights = self.rights(record.id, user_id)
+        out["rights"] = {
+            "licence": rights.licence, "source": rights.source, "credit": rights.credit,
+            "validFrom": rights.valid_from.isoformat() if rights.valid_from else None,
+            "validUntil": rights.valid_until.isoformat() if rights.valid_until else None,
+            "status": rights.status, "inherited": list(rights.inherited),
+        }
+        return out
+
+    def set_rating(self, ids: Sequence[str], rating: int, user_id: int | None = None) -> int:
+        if not isinstance(rating, int) or not 0 <= rating <= 5:
+            raise InvalidInput("A rating is 0 to 5 stars")
+        return self._set(ids, user_id, rating=rating)
+
+    def set_label(self, ids: Sequence[str], label: str | None, user_id: int | None = None) -> int:
+        value = None if label in (None, "", "none") else str(label).lower()
+        if value is not None and value not in LABELS:
+            raise InvalidInput(f"A label is one of {', '.join(LABELS)} or none")
+        return self._set(ids, user_id, label=value)
+
+    def _set(self, ids: Sequence[str], user_id: int | None, **values: Any) -> int:
+        records = [self.library.get_asset(i, user_id) for i in ids]  # NotFound before any write
+        with self.library.writing() as s:
+            for record in records:
+                row = find_store.meta_for_edit(s, record.id)
+                for key, value in values.items():
+                    setattr(row, key, value)
+            self._touch(s, [r.id for r in records])
+        return len(records)
+
+    def _touch(self, s: Any, ids: Sequence[str]) -> None:
+        # A new change number puts the edit on the change feed, as a rename does.
+        if not ids:
+            return
+        last = repo.next_seq(s, len(ids))
+        for offset, asset_id in enumerate(ids):
+            s.execute(
+                update(Asset)
+                .where(Asset.id == asset_id)
+                .values(updated_at=utcnow(), change_seq=last - len(ids) + 1 + offset)
+            )
+
+    # --- rights -------------------------------------------------------------------------
+
+    def set_rights(
+        self,
+        *,
+        asset_id: str | None = None,
+        campaign_id: str | None = None,
+        user_id: int | None = None,
+        **fields: Any,
+    ) -> None:
+        """Set (or with None clear) rights fields of an asset or a campaign."""
+        unknown = set(fields) - set(RIGHTS_FIELDS)
+        if unknown:
+            raise InvalidInput(f"Unknown rights field {sorted(unknown)[0]!r}")
+        for key in ("valid_from", "valid_until"):
+            if isinstance(fields.get(key), str):
+                fields[key] = _parse_day(fields[key], key)
+        vf, vu = fields.get("valid_from"), fields.get("valid_until")
+        if vf is not None and vu is not None and vu < vf:
+            raise InvalidInput("valid until is before valid from")
+        if (asset_id is None) == (campaign_id is None):
+            raise InvalidInput("Rights are set on one asset or one campaign")
+        with self.library.writing() as s:
+            row: AssetRights | CampaignRights | None
+            if asset_id is not None:
+                record = self.library.get_asset(asset_id, user_id)
+                row = s.get(AssetRights, record.id)
+                if row is None:
+                    row = AssetRights(asset_id=record.id)
+                    s.add(row)
+                self._touch(s, [record.id])
+            else:
+                campaign = s.get(Campaign, campaign_id)
+                if campaign is None:
+                    raise NotFound("Campaign not found")
+                if user_id is not None and campaign.client.user_id != user_id:
+                    raise NotFound("Campaign not found")
+                row = s.get(CampaignRights, campaign.id)
+                if row is None:
+                    row = CampaignRights(campaign_id=campaign.id)
+                    s.add(row)
+            for key, value in fields.items():
+                setattr(row, key, value)
+
+    def rights(self, asset_id: str, user_id: int | None = None) -> Rights:
+        record = self.library.get_asset(asset_id, user_id)
+        with self.library.reading() as s:
+            own = s.get(AssetRights, record.id)
+            camp = s.get(CampaignRights, record.campaign_id) if record.campaign_id else None
+            values: dict[str, Any] = {}
+            inherited: list[str] = []
+            for key in RIGHTS_FIELDS:
+                mine = getattr(own, key) if own is not None else None
+                theirs = getattr(camp, key) if camp is not None else None
+                if mine is None and theirs is not None:
+                    inherited.append(key)
+                value = mine if mine is not None else theirs
+                if isinstance(value, datetime):
+                    value = repo.as_utc(value)
+                values[key] = value
+        status = rights_status(values["valid_from"], values["valid_until"], self.clock())
+        return Rights(**values, status=status, inherited=tuple(inherited))
+
+    # --- smart folders ------------------------------------------------------------------
+
+    def add_smart(
+        self, name: str, rules: Sequence[str], match: str = "all", user_id: int | None = None
+    ) -> SmartFolderRecord:
+        clean = "".join(c for c in " ".join(name.split()) if c.isprintable())[:200]
+        if not clean:
+            raise InvalidInput("A smart folder needs a name")
+        if not rules:
+            raise InvalidInput("A smart folder needs at least one rule")
+        f = self.where(rules, match)
+        with self.library.writing() as s:
+            taken = s.scalar(
+                select(SmartFolder.id).where(
+                    SmartFolder.user_id.is_(user_id) if user_id is None else SmartFolder.user_id == user_id,
+                    func.lower(SmartFolder.name) == clean.lower(),
+                )
+            )
+            if taken is not None:
+                raise InvalidInput(f"A smart folder named {clean!r} exists")
+            row = SmartFolder(user_id=user_id, name=clean, match=match, rules=rules_to_json(f.rules))
+            s.add(row)
+            s.flush()
+            return SmartFolderRecord(row.id, row.name, row.match, f.rules)
+
+    def smart_folders(
+        self, user_id: int | None = None, *, counts: bool = True
+    ) -> list[SmartFolderRecord]:
+        with self.library.reading() as s:
+            cond = SmartFolder.user_id.is_(None) if user_id is None else SmartFolder.user_id == user_id
+            rows = s.scalars(select(SmartFolder).where(cond).order_by(func.lower(SmartFolder.name)))
+            folders = [
+                SmartFolderRecord(r.id, r.name, r.match, rules_from_json(r.rules)) for r in rows
+            ]
+        if not counts:
+            return folders
+        return [
+            SmartFolderRecord(f.id, f.name, f.match, f.rules, self.count(self.folder_find(f, user_id)))
+            for f in folders
+        ]
+
+    def smart_folder(self, name_or_id: str, user_id: int | None = None) -> SmartFolderRecord:
+        for folder in self.smart_folders(user_id, counts=False):
+            if str(folder.id) == str(name_or_id) or folder.name.lower() == name_or_id.lower():
+                return folder
+        raise NotFound(f"No smart folder {name_or_id!r}")
+
+    def folder_find(self, folder: SmartFolderRecord, user_id: int | None = None) -> Find:
+        return Find(folder.rules, folder.match, AssetQuery(user_id=user_id))
+
+    def remove_smart(self, name_or_id: str, user_id: int | None = None) -> None:
+        folder = self.smart_folder(name_or_id, user_id)
+        with self.library.writing() as s:
+            row = s.get(SmartFolder, folder.id)
+            if row is not None:
+                s.delete(row)
+
+    # --- backfill -----------------------------------------------------------------------
+
+    def missing_metadata(self) -> int:
+        with self.library.reading() as s:
+            return int(
+                s.scalar(
+                    select(func.count()).select_from(Asset).where(
+                        Asset.id.not_in(select(AssetMeta.asset_id))
+                    )
+                )
+                or 0
+            )
+
+    def backfill(
+        self,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        batch: int = 50,
+    ) -> tuple[int, int]:
+        """Read metadata, palette and hash of assets without them; returns (done, failed)."""
+        from app.core.ingest import read_looks
+
+        total = self.missing_metadata()
+        done = failed = 0
+        skipped: set[str] = set()
+        while True:
+            with self.library.reading() as s:
+                ids = [i for i in find_store.assets_without_meta(s, batch + len(skipped)) if i not in skipped]
+            if not ids:
+                break
+            records = self.library.get_assets(ids)
+            for asset_id in ids:
+                record = records.get(asset_id)
+                if record is None:
+                    continue
+                try:
+                    meta, look = read_looks(
+                        self.library.file_path(record), record.format,
+                        self.library.thumb_path(record), record.asset_type,
+                    )
+                except Exception:  # a missing or unreadable file: an empty row, counted
+                    meta, look = {}, None
+                    failed += 1
+                with self.library.writing() as s:
+                    if s.get(Asset, asset_id) is not None:
+                        find_store.replace_rows(s, asset_id, meta, look or _empty())
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+        with self.library.writing() as s:
+            find_store.purge_orphan_text(s)
+        return done, failed
+
+
+def _empty() -> Any:
+    from app.core.looks import Looks
+
+    return Looks()
+
+
+def _parse_day(value: str, key: str) -> datetime | None:
+    if not value.strip() or value.strip().lower() == "none":
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"Not a date for {key.replace('_', ' ')}: {value!r} (use YYYY-MM-DD)") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+__all__ = ["Finder", "LookAlike", "Rights", "SmartFolderRecord"]
