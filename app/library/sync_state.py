@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.core import hlc
@@ -34,11 +36,21 @@ IN_CHUNK = 500
 
 
 def _clock_row(s: Session) -> SyncClock:
-    row = s.get(SyncClock, 1)
+    # Locked until the edit commits, so edits on other server instances read the latest stamp,
+    # never the same one. The row is made by the first edit, not at open, so a copied library
+    # folder gets a node of its own; two instances' first edits at once both insert, and the
+    # second one's insert does nothing instead of failing on the key.
+    row = s.get(SyncClock, 1, with_for_update=True)
     if row is None:
-        row = SyncClock(id=1, node=secrets.token_hex(4), last=None)
-        s.add(row)
-        s.flush()
+        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        s.execute(
+            insert(SyncClock)
+            .values(id=1, node=secrets.token_hex(4), last=None)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        row = s.get(SyncClock, 1, with_for_update=True, populate_existing=True)
+        if row is None:
+            raise RuntimeError("The library's sync clock could not be made")
     return row
 
 
