@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         _common(a)
         a.set_defaults(func=cmd_share_create, kind="review" if name == "create" else "upload")
     a = ssub.add_parser("list", help="list the links, with their state and use")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="machine-readable output")
     _common(a)
     a.set_defaults(func=cmd_share_list)
     a = ssub.add_parser("revoke", help="stop a link at once")
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.set_defaults(func=cmd_share_revoke)
     a = ssub.add_parser("activity", help="who opened a link, what was downloaded, reviewed or sent")
     a.add_argument("link", help="the link's id (or the start of it)")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="machine-readable output")
     _common(a)
     a.set_defaults(func=cmd_share_activity)
 
