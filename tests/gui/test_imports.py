@@ -25,12 +25,14 @@ def drop_files(
     """What a file manager does: drag enter, move, then drop, with file URLs."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    point = pos or target.rect().center()
+    # Qt declares the drag enter/move events with a QPoint and the drop event with a QPointF;
+    # a QPointF where a QPoint is declared only converts in some PySide6 builds and orders.
+    point = QPoint(pos or target.rect().center())
     action, button, mods = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(point), action, mime, button, mods)
+    enter = QDragEnterEvent(point, action, mime, button, mods)
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
-    move = QDragMoveEvent(QPointF(point), action, mime, button, mods)
+    move = QDragMoveEvent(point, action, mime, button, mods)
     QApplication.sendEvent(target, move)
     assert move.isAccepted()
     if hovering is not None:

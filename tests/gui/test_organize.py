@@ -97,12 +97,13 @@ def test_dragging_assets_onto_a_campaign_refiles_them(qtbot, showcase, make_wind
 
     target = made.campaigns["Summer sale"]
     index = window.sidebar.sidebar_model.find("campaign", target)
-    point = QPointF(window.sidebar.visualRect(index).center())
+    # Enter and move events are declared with a QPoint, the drop event with a QPointF.
+    point = window.sidebar.visualRect(index).center()
     viewport = window.sidebar.viewport()
     args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(viewport, QDragEnterEvent(point, *args))
     QApplication.sendEvent(viewport, QDragMoveEvent(point, *args))
-    QApplication.sendEvent(viewport, QDropEvent(point, *args))
+    QApplication.sendEvent(viewport, QDropEvent(QPointF(point), *args))
 
     for name in ("moodboard.jpg", "voiceover.wav"):
         qtbot.waitUntil(lambda n=name: lib.get_asset(made.assets[n]).campaign_id == target)
@@ -110,7 +111,7 @@ def test_dragging_assets_onto_a_campaign_refiles_them(qtbot, showcase, make_wind
     qtbot.waitUntil(lambda: window.sidebar.count_for(Scope("campaign", target)) == 5)
     # Dropped on "All assets", assets stay where they are.
     all_index = window.sidebar.sidebar_model.find("all", None)
-    move = QDragMoveEvent(QPointF(window.sidebar.visualRect(all_index).center()), *args)
+    move = QDragMoveEvent(window.sidebar.visualRect(all_index).center(), *args)
     QApplication.sendEvent(viewport, move)
     assert not move.isAccepted()
 
