@@ -25,7 +25,9 @@ def drop_files(
     """What a file manager does: drag enter, move, then drop, with file URLs."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    point = pos or target.rect().center()
+    # Qt declares the drag enter/move events with a QPoint and the drop event with a QPointF;
+    # a QPointF where a QPoint is declared only converts in some PySide6 builds and orders.
+    point = QPoint(pos or target.rect().center())
     action, button, mods = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     enter = QDragEnterEvent(point, action, mime, button, mods)
     QApplication.sendEvent(target, enter)

@@ -97,7 +97,7 @@ def test_dragging_assets_onto_a_campaign_refiles_them(qtbot, showcase, make_wind
 
     target = made.campaigns["Summer sale"]
     index = window.sidebar.sidebar_model.find("campaign", target)
-    # Drag enter and move take a QPoint (PySide6 6.12 also takes a QPointF), the drop a QPointF.
+    # Enter and move events are declared with a QPoint, the drop event with a QPointF.
     point = window.sidebar.visualRect(index).center()
     viewport = window.sidebar.viewport()
     args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
