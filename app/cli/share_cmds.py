@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
 from app.cli.context import open_library
 from app.cli.output import print_json, table
 from app.library.errors import InvalidInput, NotFound
 from app.library.records import CampaignRecord, ClientRecord
-from app.library.service import LibraryService
+
+if TYPE_CHECKING:  # the parser is built on every command; the library loads only when used
+    from app.library.service import LibraryService
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 

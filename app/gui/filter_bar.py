@@ -235,7 +235,7 @@ class FilterBar(QWidget):
             fm = button.fontMetrics()
             pad = button.sizeHint().width() - fm.horizontalAdvance(button.text())
             total += fm.horizontalAdvance(self._type_label(kind, counts.get(kind))) + pad + 4
-        for button in (self.purpose_button, self.sort_button):
+        for button in (self.purpose_button, self.review_button, self.sort_button):
             total += button.fontMetrics().horizontalAdvance(button.text()) + 48
         margins = self.layout().contentsMargins() if self.layout() else None
         return total + (margins.left() + margins.right() if margins else 32) + 12
@@ -249,8 +249,11 @@ class FilterBar(QWidget):
             plural = "All assets" if kind is None else formatting.PLURAL_LABELS[kind]
             button.setToolTip(plural if count is None else f"{plural}: {count:,}")
         style = Qt.ToolButtonStyle.ToolButtonIconOnly if compact else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
-        for button in (self.purpose_button, self.sort_button):
+        for button in (self.purpose_button, self.review_button, self.sort_button):
             button.setToolButtonStyle(style)
+        # At the narrowest the review filter steps aside (the new-feedback notice still
+        # reaches it) unless it is filtering, so the type pills keep their words.
+        self.review_button.setVisible(not compact or self.review_button.text() != REVIEW_SHORT[None])
         self.compact = compact
 
     def resizeEvent(self, event: QResizeEvent) -> None:

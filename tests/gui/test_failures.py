@@ -37,7 +37,7 @@ def _broken(kind: str, folder: Path) -> Path:
     [
         ("random bytes", "damaged or is not an Atelier library"),
         ("newer schema", "newer version of Atelier"),
-        ("a file", "is a file, not a library folder"),
+        ("a file", "is a file, not a folder"),
     ],
 )
 def test_an_unopenable_library_is_a_dialog_with_path_reason_and_a_way_on(qtbot, tmp_path, kind, reason, shot_dir) -> None:  # type: ignore[no-untyped-def]
