@@ -26,8 +26,9 @@ def pull_reviews(lib: LibraryService, store: SyncStore, remote: object, remote_i
     client = getattr(remote, "client", None)
     if client is None or not hasattr(client, "reviews"):
         return 0
-    local_of = {l.remote_asset_id: l.asset_id for l in store.links(remote_id)
-                if l.remote_asset_id and l.asset_id and l.state == "linked"}
+    # Read every link only when the feed has reviews: a sync with nothing new stays on the
+    # quick path, which never reads all links (tests/sync/test_quick_plan.py).
+    local_of: dict[str, str] | None = None
     shares = ShareService(lib)
     after = int(lib.get_setting(cursor_key(remote_id)) or 0)
     added = 0
@@ -36,11 +37,15 @@ def pull_reviews(lib: LibraryService, store: SyncStore, remote: object, remote_i
             feed = client.reviews(after, PAGE)
         except RemoteNotFound:
             return added
+        if feed.reviews and local_of is None:
+            local_of = {l.remote_asset_id: l.asset_id for l in store.links(remote_id)
+                        if l.remote_asset_id and l.asset_id and l.state == "linked"}
+        linked = local_of or {}
         rows = [
-            ReviewRecord(id=0, link_id=r.linkId, asset_id=local_of[r.assetId], reviewer=r.reviewer,
+            ReviewRecord(id=0, link_id=r.linkId, asset_id=linked[r.assetId], reviewer=r.reviewer,
                          decision=r.decision, comment=r.comment[:5000] if r.comment else None,
                          created_at=r.createdAt)
-            for r in feed.reviews if r.assetId in local_of
+            for r in feed.reviews if r.assetId in linked
         ]
         added += shares.store_synced(rows)
         # Reviews of assets not linked yet come round again when the cursor is reset; the
