@@ -157,7 +157,7 @@ reviews_router = APIRouter(prefix="/api/v2", tags=["sync"])
 def review_feed(
     request: Request,
     user: CurrentUser,
-    after: Annotated[int, Query(ge=0, le=2**62, description="From the last feed")] = 0,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1, description="From the last feed")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Most reviews per page")] = 500,
 ) -> ReviewFeed:
     rows, more = shares_of(request).reviews_after(user.id, after, limit)
