@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.gui.scope import Scope
-from app.gui.share_dialog import make_link
+from app.gui.share_dialog import LinkDialog, make_link
 from app.sync.share import ShareOptions, share_scope
 
 MB = 1024 * 1024
 
 
-class RequestFilesDialog(QDialog):
+class RequestFilesDialog(LinkDialog):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Request files")
-        intro = QLabel(f"A link where your client drops files into “{name}”. "
-                       "Each file is checked like any import; the sender's name is kept.")
-        intro.setWordWrap(True)
-        self.expires = QCheckBox("Expires on")
-        self.expires.setChecked(True)
-        self.date = QDateEdit(QDate.currentDate().addDays(14))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("d MMM yyyy")
-        self.date.setMinimumDate(QDate.currentDate())
-        self.expires.toggled.connect(self.date.setEnabled)
+        super().__init__("Request files", f"A link where your client drops files into “{name}”. "
+                         "Each file is checked like any import; the sender's name is kept.", 14, parent)
         # 0 reads "No limit" so the common case needs no extra checkbox.
         self.files = QSpinBox()
         self.files.setRange(0, 100_000)
@@ -51,29 +31,12 @@ class RequestFilesDialog(QDialog):
         self.megabytes.setValue(2048)
         self.megabytes.setSpecialValueText("No limit")
         self.megabytes.setSuffix(" MB in all")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("Optional")
-        form = QFormLayout()
-        form.addRow(self.expires, self.date)
-        form.addRow("At most", self.files)
-        form.addRow("Size limit", self.megabytes)
-        form.addRow("Password", self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = buttons.addButton("Create Link", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        self.form.addRow("At most", self.files)
+        self.form.addRow("Size limit", self.megabytes)
+        self._finish()
 
     def options(self) -> ShareOptions:
-        expires = None
-        if self.expires.isChecked():
-            day = self.date.date().toPython()
-            expires = datetime.combine(day, time(23, 59, 59), tzinfo=UTC)  # the whole last day
-        return ShareOptions(kind="upload", expires_at=expires, password=self.password.text() or None,
+        return ShareOptions(kind="upload", expires_at=self.expires_at(), password=self.password.text() or None,
                             quota_files=self.files.value() or None,
                             quota_bytes=self.megabytes.value() * MB or None)
 

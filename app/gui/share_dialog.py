@@ -28,16 +28,17 @@ OFFLINE = "The asset server cannot be reached: links need it (everything else wo
 NO_SERVER = "Links live on the asset server: connect this library to one first (the sync button)"
 
 
-class ShareDialog(QDialog):
-    def __init__(self, name: str, parent: QWidget | None = None, quoted: bool = True) -> None:
+class LinkDialog(QDialog):
+    """What every link dialog asks: an expiry day and an optional password, then Create Link."""
+
+    def __init__(self, title: str, intro_text: str, expiry_days: int, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Share for review")
-        what = f"“{name}”" if quoted else name
-        intro = QLabel(f"A link to {what} for your client: it opens in any browser.")
-        intro.setWordWrap(True)
+        self.setWindowTitle(title)
+        self.intro = QLabel(intro_text)
+        self.intro.setWordWrap(True)
         self.expires = QCheckBox("Expires on")
         self.expires.setChecked(True)
-        self.date = QDateEdit(QDate.currentDate().addDays(30))
+        self.date = QDateEdit(QDate.currentDate().addDays(expiry_days))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("d MMM yyyy")
         self.date.setMinimumDate(QDate.currentDate())
@@ -45,30 +46,43 @@ class ShareDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Optional")
-        self.download = QCheckBox("Originals may be downloaded (otherwise previews only)")
-        self.download.setChecked(True)
-        self.review = QCheckBox("Reviewers may approve, request changes and comment")
-        self.review.setChecked(True)
-        form = QFormLayout()
-        form.addRow(self.expires, self.date)
-        form.addRow("Password", self.password)
+        self.form = QFormLayout()
+        self.form.addRow(self.expires, self.date)
+
+    def _finish(self, *below: QWidget) -> None:
+        """The password row last in the form, then what goes below it, then the buttons."""
+        self.form.addRow("Password", self.password)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = buttons.addButton("Create Link", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.download)
-        layout.addWidget(self.review)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        for widget in below:
+            layout.addWidget(widget)
         layout.addWidget(buttons)
 
+    def expires_at(self) -> datetime | None:
+        if not self.expires.isChecked():
+            return None
+        day = self.date.date().toPython()
+        return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)  # the whole last day
+
+
+class ShareDialog(LinkDialog):
+    def __init__(self, name: str, parent: QWidget | None = None, quoted: bool = True) -> None:
+        what = f"“{name}”" if quoted else name
+        super().__init__("Share for review", f"A link to {what} for your client: it opens in any browser.",
+                         30, parent)
+        self.download = QCheckBox("Originals may be downloaded (otherwise previews only)")
+        self.download.setChecked(True)
+        self.review = QCheckBox("Reviewers may approve, request changes and comment")
+        self.review.setChecked(True)
+        self._finish(self.download, self.review)
+
     def options(self) -> ShareOptions:
-        expires = None
-        if self.expires.isChecked():
-            day = self.date.date().toPython()
-            expires = datetime.combine(day, time(23, 59, 59), tzinfo=UTC)  # the whole last day
-        return ShareOptions(expires_at=expires, password=self.password.text() or None,
+        return ShareOptions(expires_at=self.expires_at(), password=self.password.text() or None,
                             allow_download=self.download.isChecked(),
                             allow_review=self.review.isChecked())
 
