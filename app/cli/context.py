@@ -1,26 +1,42 @@
-"""Opening the library a command works on, from --data-dir / --db-url / ATELIER_DATA_DIR."""
+"""The settings of a run, and the library a command works on (--data-dir / --db-url / ATELIER_DATA_DIR)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.formats import DEFAULT_MAX_BYTES
-from app.core.paths import default_data_dir
 from app.library.errors import NotFound
 from app.library.records import CampaignRecord, ClientRecord
 
 if TYPE_CHECKING:
     from app.library.blobs import StoreLocation
     from app.library.service import LibraryService
+    from app.settings import AtelierSettings
 
-S3_ENDPOINT_ENV = "ATELIER_S3_ENDPOINT"
+
+def settings(args: argparse.Namespace) -> AtelierSettings:
+    """The run's one AtelierSettings, built on first use and kept on args.
+
+    Built lazily: pydantic-settings is ~0.15 s that `--help` and `--version` need not pay.
+    """
+    found: AtelierSettings | None = getattr(args, "settings", None)
+    if found is None:
+        from app.settings import AtelierSettings
+
+        found = AtelierSettings()
+        args.settings = found
+    return found
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    """--data-dir, else ATELIER_DATA_DIR, else the per-user data folder."""
+    return settings(args).library_dir(getattr(args, "data_dir", None))
 
 
 def s3_endpoint(args: argparse.Namespace) -> str | None:
-    return getattr(args, "s3_endpoint", None) or os.environ.get(S3_ENDPOINT_ENV) or None
+    return getattr(args, "s3_endpoint", None) or settings(args).s3_endpoint
 
 
 def store_location(args: argparse.Namespace) -> StoreLocation:
@@ -38,10 +54,9 @@ def open_library(args: argparse.Namespace) -> LibraryService:
     # the service's SQLAlchemy and Alembic are half a second that `--help` need not pay.
     from app.library.service import LibraryService
 
-    data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
     max_mb = getattr(args, "max_size_mb", None)
     return LibraryService(
-        data_dir,
+        data_dir(args),
         getattr(args, "db_url", None),
         max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
         store=store_location(args),

@@ -57,8 +57,15 @@ class CommandParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class TopParser(argparse.ArgumentParser):
+    """The `atelier` parser; it keeps its command names (split_open_paths needs them) from
+    add_subparsers' own answer, rather than walking argparse's private _actions for them."""
+
+    commands: frozenset[str] = frozenset()
+
+
+def build_parser() -> TopParser:
+    parser = TopParser(
         prog="atelier",
         description=f"{__app_name__}: an asset manager for designers. "
         "Without a command, opens the window; files or folders named instead of a command "
@@ -74,28 +81,28 @@ def build_parser() -> argparse.ArgumentParser:
         except ImportError:
             continue
         module.register(sub)
+    parser.commands = frozenset(sub.choices)
     return parser
 
 
 def _open_window(args: argparse.Namespace) -> int:
+    from app.cli.context import settings
+
     try:
         from app.gui.app import run_gui
     except ImportError:
         build_parser().print_help()
         return 0
-    return run_gui(args)
+    return run_gui(args, settings(args))
 
 
-def split_open_paths(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[list[str], list[str]]:
+def split_open_paths(parser: TopParser, argv: list[str]) -> tuple[list[str], list[str]]:
     """`atelier FILE...` (how a desktop's "Open with" calls a program): the options, and the files.
 
     A first word that is a command is a command, however a file might be named; otherwise
     existing files or folders are what the window is asked to import.
     """
-    commands: set[str] = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            commands.update(action.choices)
+    commands = parser.commands
     takes_value = {flag for flag, _ in LIBRARY_OPTIONS}
     options: list[str] = []
     paths: list[str] = []
@@ -120,14 +127,16 @@ def split_open_paths(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.cli.context import settings
     from app.core.logs import route_to_file
 
-    route_to_file()
     parser = build_parser()
     try:
         words, open_paths = split_open_paths(parser, list(sys.argv[1:] if argv is None else argv))
+        # --help, --version and a mistyped command end here, before the settings are read.
         args = parser.parse_args(words)
         args.open_paths = open_paths
+        route_to_file(settings(args).log_path())
         if args.self_test:
             from app.cli.selftest_cmds import run_self_test
 

@@ -73,6 +73,7 @@ class SelfTest:
     recorder: LogRecorder = field(default_factory=LogRecorder)
     media: Media | None = None
     outcomes: list[Outcome] = field(default_factory=list)
+    browser: str | None = None  # ATELIER_CHROMIUM, from the run's settings
 
     def default_steps(self) -> list[tuple[str, Callable[[], str]]]:
         return [
@@ -224,7 +225,7 @@ class SelfTest:
                 count = sum(1 for _ in client.iter_assets())
                 if count != 5:
                     raise CheckFailed(f"the server lists {count} assets instead of 5")
-            docs = _check_docs_page(server.url)
+            docs = _check_docs_page(server.url, self.browser)
         problems = server.bad_lines()
         if problems:
             raise CheckFailed(f"the server logged: {problems[0]}")
@@ -330,8 +331,11 @@ class ServerProcess:
 
 def run_self_test(args: argparse.Namespace | None = None, out: TextIO | None = None) -> int:
     """The --self-test flag: 0 when every check passed, 1 otherwise."""
+    from app.cli.context import settings
+
+    browser = settings(args or argparse.Namespace()).chromium
     with _work_folder() as work:
-        test = SelfTest(work, out=out or sys.stdout)
+        test = SelfTest(work, out=out or sys.stdout, browser=browser)
         return 0 if test.run() else 1
 
 
@@ -342,12 +346,12 @@ def _work_folder() -> Iterator[Path]:
         yield Path(name)
 
 
-def _check_docs_page(base_url: str) -> str:
+def _check_docs_page(base_url: str, configured: str | None) -> str:
     """/docs as a headless browser renders it (its files only, when no browser is here)."""
     from app.cli.selftest_docs import DocsCheckFailed, check_docs_page, find_browser
 
     try:
-        return check_docs_page(base_url, find_browser())
+        return check_docs_page(base_url, find_browser(configured))
     except DocsCheckFailed as exc:
         raise CheckFailed(str(exc)) from None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -35,9 +34,8 @@ class DocsCheckFailed(Exception):
     """What is wrong with /docs, in one line."""
 
 
-def find_browser() -> str | None:
-    """A Chromium-family browser: ATELIER_CHROMIUM, one on PATH, or macOS's usual apps."""
-    configured = os.environ.get("ATELIER_CHROMIUM")
+def find_browser(configured: str | None = None) -> str | None:
+    """A Chromium-family browser: the configured one (ATELIER_CHROMIUM), one on PATH, or macOS's usual apps."""
     if configured:
         return configured if Path(configured).exists() else None
     for name in _NAMES:

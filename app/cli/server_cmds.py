@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import signal
-from pathlib import Path
 from types import FrameType
 
-from app.cli.context import open_library, store_location
+from app.cli.context import data_dir, open_library, store_location
 from app.cli.output import print_json, read_password, table
 from app.core.formats import DEFAULT_MAX_BYTES
-from app.core.paths import default_data_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -111,7 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ValueError("--workers must be at least 1")
     max_mb = getattr(args, "max_size_mb", None)
     settings = ServerSettings(
-        data_dir=Path(args.data_dir).expanduser() if args.data_dir else default_data_dir(),
+        data_dir=data_dir(args),
         db_url=args.db_url,
         public_base_url=args.public_url,
         max_bytes=int(max_mb * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.context import open_library
+from app.cli.context import open_library, settings
 from app.cli.output import print_json
 
 
@@ -63,8 +63,9 @@ def cmd_update_check(args: argparse.Namespace) -> int:
 def _configured(args: argparse.Namespace) -> str | None:
     from app.client import updates
 
-    if updates.configured_url() is not None:
-        return updates.configured_url()
+    override = updates.configured_url(override=settings(args).update_url)
+    if override is not None:
+        return override
     with open_library(args) as lib:
         return updates.configured_url(lib.get_setting(updates.SETTING_KEY))
 

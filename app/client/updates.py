@@ -8,7 +8,6 @@ where url is the page to download it from. Checks are off unless an address is s
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -56,9 +55,10 @@ def version_key(text: str) -> Version:
         raise ValueError(f"Not a version number: {text!r}") from None
 
 
-def configured_url(setting: str | None = None) -> str | None:
-    """The address to check: the environment first, then the setting; None means checks are off."""
-    for candidate in (os.environ.get(ENV_VAR), setting):
+def configured_url(setting: str | None = None, *, override: str | None = None) -> str | None:
+    """The address to check: override (ATELIER_UPDATE_URL, from the front end's settings)
+    first, then the library setting; None means checks are off."""
+    for candidate in (override, setting):
         if candidate and candidate.strip():
             return candidate.strip()
     return None

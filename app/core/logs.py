@@ -8,20 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
-import platformdirs
-
-from app.core.paths import APP_DIR_NAME
-
 LOG_FILE_ENV: Final[str] = "ATELIER_LOG_FILE"
 _FORMAT: Final[str] = "%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
-
-
-def log_file() -> Path:
-    """ATELIER_LOG_FILE when set, else atelier.log in the OS's per-user log folder."""
-    env = os.environ.get(LOG_FILE_ENV)
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False)) / "atelier.log"
 
 
 class _Terminal(logging.StreamHandler):  # type: ignore[type-arg]
@@ -39,7 +27,7 @@ class _Terminal(logging.StreamHandler):  # type: ignore[type-arg]
 _routed: list[Path] = []  # the file this process logs to, once route_to_file has run
 
 
-def route_to_file(path: Path | None = None) -> Path:
+def route_to_file(path: Path) -> Path:
     """Send every logger's lines to the log file (pypdf's "incorrect startxref pointer"
     among them), so that Python's last-resort handler never prints them on the terminal.
 
@@ -48,7 +36,6 @@ def route_to_file(path: Path | None = None) -> Path:
     """
     if _routed:
         return _routed[0]
-    path = path or log_file()
     root = logging.getLogger()
     handler: logging.Handler
     try:
@@ -70,6 +57,11 @@ def route_to_file(path: Path | None = None) -> Path:
 
 
 def follow_parent() -> None:
-    """In a worker process: route logs like the process that started it, if it did."""
-    if os.environ.get(LOG_FILE_ENV):
-        route_to_file()
+    """In a worker process: route logs like the process that started it, if it did.
+
+    The variable is how the parent hands its log file down to spawned workers (whether or
+    not the user set ATELIER_LOG_FILE), so workers read it here, not through app.settings.
+    """
+    inherited = os.environ.get(LOG_FILE_ENV)
+    if inherited:
+        route_to_file(Path(inherited))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -11,11 +10,8 @@ import platformdirs
 APP_DIR_NAME = "Atelier"
 
 
-def default_data_dir() -> Path:
-    """ATELIER_DATA_DIR when set, else the OS's per-user data folder."""
-    env = os.environ.get("ATELIER_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
+def user_data_dir() -> Path:
+    """The OS's per-user data folder: the default library (ATELIER_DATA_DIR is app.settings')."""
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
 
 
@@ -31,9 +27,6 @@ def resource_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources"
 
 
-def log_dir() -> Path:
-    """ATELIER_LOG_DIR when set, else the OS's per-user log folder (where the window logs)."""
-    env = os.environ.get("ATELIER_LOG_DIR")
-    if env:
-        return Path(env).expanduser()
+def user_log_dir() -> Path:
+    """The OS's per-user log folder (ATELIER_LOG_DIR is app.settings')."""
     return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))

@@ -7,6 +7,10 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.settings import AtelierSettings
 
 NO_DISPLAY = (
     "atelier: no display found; run `atelier serve` for the server or `atelier --help` "
@@ -22,7 +26,8 @@ def has_display() -> bool:
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, settings: AtelierSettings) -> int:
+    """The window over the library args and settings (ATELIER_*, built by the CLI) name."""
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 1
@@ -32,7 +37,6 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from app import __app_name__, __version__
     from app.core.formats import DEFAULT_MAX_BYTES
-    from app.core.paths import default_data_dir, log_dir
     from app.gui import desktop, icons, logs, single, theme, update_notice
     from app.gui.failures import CrashHandler, open_library
     from app.gui.main_window import MainWindow
@@ -40,7 +44,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from app.library.service import LibraryService
 
     logs.route_qt_messages()  # before the QApplication, so start-up chatter is caught too
-    log_file = logs.setup(log_dir())
+    log_file = logs.setup(settings.logs_dir())
     QCoreApplication.setOrganizationName(__app_name__)
     QCoreApplication.setOrganizationDomain("atelier.app")
     QCoreApplication.setApplicationName(__app_name__)
@@ -52,7 +56,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setWindowIcon(icons.app_icon())
     theme.apply(app)
 
-    data_dir = Path(args.data_dir).expanduser() if getattr(args, "data_dir", None) else default_data_dir()
+    data_dir = settings.library_dir(getattr(args, "data_dir", None))
     paths = [Path(p).expanduser().absolute() for p in getattr(args, "open_paths", None) or []]
     # One window per library: a later launch (an "Open with", `atelier FILE...`) gives the
     # running window its files, which imports them and comes to the front.
@@ -79,7 +83,8 @@ def run_gui(args: argparse.Namespace) -> int:
         # Files named on the command line (the desktop's "Open with"): imported once shown.
         if paths:
             opener.open(paths)
-        update_notice.install(window)  # only when an update address is configured
+        # Only when an update address is configured (ATELIER_UPDATE_URL or the library's).
+        update_notice.install(window, address=settings.update_url)
         app.aboutToQuit.connect(desktop.release_clipboard)
         return int(app.exec())
     except Exception as exc:  # the window could not even be built: say so, then exit

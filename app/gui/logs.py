@@ -37,8 +37,19 @@ def route_qt_messages() -> None:
     qInstallMessageHandler(_qt_message)
 
 
+_folders: list[Path] = []  # the folder setup() was given (ATELIER_LOG_DIR or the default)
+
+
+def log_folder() -> Path:
+    """Where the window logs, as the About dialog names it."""
+    from app.core.paths import user_log_dir
+
+    return _folders[-1] if _folders else user_log_dir()
+
+
 def setup(folder: Path) -> Path | None:
     """Log to `folder`/atelier.log (rotated); None when the folder cannot be written."""
+    _folders.append(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(

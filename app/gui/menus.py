@@ -106,11 +106,11 @@ def show_shortcuts(w: MainWindow) -> MessageDialog:
 
 def show_about(w: MainWindow) -> MessageDialog:
     from app import __version__
-    from app.core.paths import log_dir
+    from app.gui import logs
 
     dialog = MessageDialog(w, "About Atelier", f"Atelier {__version__}", "An asset library and asset server for designers.")
     dialog.add_line(f"Library: {w.library.data_dir}")
-    dialog.add_line(f"Log folder: {log_dir()}")
+    dialog.add_line(f"Log folder: {logs.log_folder()}")
     dialog.add_button("close", "Close", primary=True)
     dialog.setModal(False)
     dialog.show()

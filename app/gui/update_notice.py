@@ -51,13 +51,22 @@ class UpdateNotice(QWidget):
         self.deleteLater()
 
 
-def find_release(library: LibraryService) -> Release | None:
-    """Off the GUI thread: the configured address's release, or None when checks are off."""
-    url = updates.configured_url(library.get_setting(updates.SETTING_KEY))
+def find_release(library: LibraryService, address: str | None = None) -> Release | None:
+    """Off the GUI thread: the configured address's release, or None when checks are off.
+
+    address: ATELIER_UPDATE_URL from the window's settings; it wins over the library's.
+    """
+    url = updates.configured_url(library.get_setting(updates.SETTING_KEY), override=address)
     return updates.check(url) if url else None
 
 
-def install(window: QMainWindow, library: LibraryService | None = None, tasks: Tasks | None = None) -> None:
+def install(
+    window: QMainWindow,
+    library: LibraryService | None = None,
+    tasks: Tasks | None = None,
+    *,
+    address: str | None = None,
+) -> None:
     """Check in the background once; show the notice in window's status bar if there is news."""
     lib = library or window.library  # type: ignore[attr-defined]
     runner = tasks or window.tasks  # type: ignore[attr-defined]
@@ -70,4 +79,4 @@ def install(window: QMainWindow, library: LibraryService | None = None, tasks: T
         # Not being able to ask is no reason to bother the user.
         log.info("Update check skipped: %s", error)
 
-    runner.run(lambda: find_release(lib), show, failed)
+    runner.run(lambda: find_release(lib, address), show, failed)

@@ -90,7 +90,9 @@ def test_a_page_that_draws_no_operation_fails_in_chromium() -> None:
 
 
 def test_the_browser_is_found_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from app.settings import AtelierSettings
+
     monkeypatch.setenv("ATELIER_CHROMIUM", str(tmp_path / "absent"))
-    assert find_browser() is None
+    assert find_browser(AtelierSettings().chromium) is None
     monkeypatch.setenv("ATELIER_CHROMIUM", CHROMIUM)
-    assert find_browser() == (CHROMIUM if Path(CHROMIUM).exists() else None)
+    assert find_browser(AtelierSettings().chromium) == (CHROMIUM if Path(CHROMIUM).exists() else None)

@@ -100,11 +100,16 @@ def test_only_web_addresses_are_asked() -> None:
 
 
 def test_the_environment_wins_over_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert updates.configured_url(None) is None
-    assert updates.configured_url("  ") is None
-    assert updates.configured_url("https://a.test/r.json") == "https://a.test/r.json"
+    from app.settings import AtelierSettings
+
+    monkeypatch.delenv(updates.ENV_VAR, raising=False)
+    unset = AtelierSettings().update_url
+    assert updates.configured_url(None, override=unset) is None
+    assert updates.configured_url("  ", override=unset) is None
+    assert updates.configured_url("https://a.test/r.json", override=unset) == "https://a.test/r.json"
     monkeypatch.setenv(updates.ENV_VAR, "https://env.test/r.json")
-    assert updates.configured_url("https://a.test/r.json") == "https://env.test/r.json"
+    env = AtelierSettings().update_url
+    assert updates.configured_url("https://a.test/r.json", override=env) == "https://env.test/r.json"
 
 
 # --- the command line ------------------------------------------------------------------
