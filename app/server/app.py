@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 import anyio
 import anyio.to_thread
@@ -63,21 +63,17 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
         store=StoreLocation(settings.storage_url, settings.s3_endpoint),
     )
 
-    async def sweep() -> None:
-        while True:
-            await anyio.sleep(SWEEP_INTERVAL)
-            try:
-                await anyio.to_thread.run_sync(lib.sweep)
-            except AtelierError as exc:  # the store or the database is down: next time
-                log.warning("Sweep skipped: %s", exc)
+    # Each part runs while the server does; one lifespan enters them all, then closes the library.
+    # (Factories: each start of the app, a test's second TestClient say, gets fresh ones.)
+    parts: list[Callable[[], AbstractAsyncContextManager[None]]] = [lambda: _sweep_while_running(lib)]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
-            async with anyio.create_task_group() as tasks:
-                tasks.start_soon(sweep)
+            async with AsyncExitStack() as running:
+                for part in parts:
+                    await running.enter_async_context(part())
                 yield
-                tasks.cancel_scope.cancel()
         finally:
             if owned:
                 lib.close()
@@ -94,7 +90,7 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
     app.state.library = lib
     app.state.settings = settings
     app.state.upload_gate = UploadGate(settings.max_uploads, settings.max_uploads_per_user)
-    errors.install(app)
+    dialects = errors.install(app)  # v2's shape, unless a dialect claims the route or path
     docs.install(app)
     for router in (
         info.router,
@@ -118,12 +114,31 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
                            "If-None-Match", "If-Modified-Since", "If-Range"],
             expose_headers=["ETag", "Content-Range", "Content-Disposition", "Accept-Ranges"],
         )
-    # Inside BodyGuard, so that a 500 gets the headers of every other answer; in v1's shape there.
-    app.add_middleware(CatchAll, render=v1.errors.scoped(errors.unexpected))
+    # Inside BodyGuard, so that a 500 gets the headers of every other answer; in its dialect's shape.
+    app.add_middleware(CatchAll, render=errors.unexpected)
     app.add_middleware(BodyGuard, streamed_paths=frozenset({UPLOAD_PATH, v1.UPLOAD_PATH}),
                        streamed_pattern=share.UPLOAD_PATH)
-    v1.install(app, lib, bucket_ttl=settings.bucket_ttl)  # the older dialect, beside v2
+    # The older dialect, beside v2: its routes, its error envelope, its bucket sweeps.
+    parts.append(v1.install(app, lib, dialects, bucket_ttl=settings.bucket_ttl))
     return app
+
+
+@asynccontextmanager
+async def _sweep_while_running(lib: LibraryService) -> AsyncIterator[None]:
+    """The pending-file journal and orphaned files, swept every SWEEP_INTERVAL."""
+
+    async def sweep() -> None:
+        while True:
+            await anyio.sleep(SWEEP_INTERVAL)
+            try:
+                await anyio.to_thread.run_sync(lib.sweep)
+            except AtelierError as exc:  # the store or the database is down: next time
+                log.warning("Sweep skipped: %s", exc)
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(sweep)
+        yield
+        tasks.cancel_scope.cancel()
 
 
 def create_app_from_env() -> FastAPI:

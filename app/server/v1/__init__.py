@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import anyio
 import anyio.to_thread
@@ -13,6 +12,7 @@ from fastapi import FastAPI
 from app.core.errors import AtelierError
 from app.library.persons import PersonService
 from app.library.service import LibraryService
+from app.server.errors import Dialects
 from app.server.middleware import JSON_BODY_LIMIT
 from app.server.v1 import assets, errors, persons
 from app.server.v1.bucket import BUCKET_DIR_NAME, DEFAULT_TTL, Bucket
@@ -22,26 +22,32 @@ MAX_SWEEP_INTERVAL = 600.0
 UPLOAD_PATH = "/api/assets"
 
 
-def install(app: FastAPI, library: LibraryService, *, bucket_ttl: float = DEFAULT_TTL) -> None:
-    """Add the v1 routes to app; call last, after the app's exception handlers and middleware."""
+def install(
+    app: FastAPI, library: LibraryService, dialects: Dialects, *, bucket_ttl: float = DEFAULT_TTL
+) -> Callable[[], AbstractAsyncContextManager[None]]:
+    """Add the v1 routes to app and claim their paths for the v1 error envelope.
+
+    Returns what v1 runs while the server does (the bucket sweeps), for the app's lifespan.
+    Call after the app's other middleware: v1's body limit must see a request first.
+    """
     bucket = Bucket(library.store.folder(library.data_dir, BUCKET_DIR_NAME), bucket_ttl)
     app.state.v1_bucket = bucket
     app.state.v1_persons = PersonService(library)
     app.include_router(assets.router)
     app.include_router(persons.router)
-    errors.install(app)
+    dialects.claim(errors.V1_PATH, errors.V1)  # a 404/405/500 no v1 route answered
     app.add_middleware(
         errors.DeclaredBodyLimit, limit=JSON_BODY_LIMIT, exempt=frozenset({UPLOAD_PATH})
     )
-    _sweep_bucket_while_running(app, bucket, library)
+    return lambda: _sweep_bucket_while_running(bucket, library)
 
 
-def _sweep_bucket_while_running(app: FastAPI, bucket: Bucket, library: LibraryService) -> None:
+@asynccontextmanager
+async def _sweep_bucket_while_running(bucket: Bucket, library: LibraryService) -> AsyncIterator[None]:
     """Expired bucket files go on start and then periodically, for as long as the server runs.
 
     With several instances over one store, one of them does each sweep (a database lock).
     """
-    previous = app.router.lifespan_context
     interval = min(max(bucket.ttl / 4, 1.0), MAX_SWEEP_INTERVAL)
 
     def cleanup() -> None:
@@ -57,13 +63,8 @@ def _sweep_bucket_while_running(app: FastAPI, bucket: Bucket, library: LibrarySe
             await anyio.sleep(interval)
             await anyio.to_thread.run_sync(cleanup)
 
-    @asynccontextmanager
-    async def lifespan(application: Any) -> AsyncIterator[Any]:
-        await anyio.to_thread.run_sync(cleanup)
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(sweep)
-            async with previous(application) as state:
-                yield state
-            tasks.cancel_scope.cancel()
-
-    app.router.lifespan_context = lifespan
+    await anyio.to_thread.run_sync(cleanup)
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(sweep)
+        yield
+        tasks.cancel_scope.cancel()

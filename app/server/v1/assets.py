@@ -28,12 +28,12 @@ from app.server.deps import BaseUrl, Library
 from app.server.files import download_name, file_response
 from app.server.v1.auth import ApiKeyUser
 from app.server.v1.bucket import Bucket
-from app.server.v1.errors import envelope
+from app.server.v1.errors import V1Route, envelope
 from app.server.v1.present import asset_v1, bucket_v1, visible
 from app.server.v1.responses import image_file, v1_errors
 from app.server.v1.upload import body_kind, receive
 
-router = APIRouter(prefix="/api/assets", tags=["v1: assets"])
+router = APIRouter(prefix="/api/assets", tags=["v1: assets"], route_class=V1Route)
 
 MAX_PAGE = 1_000_000
 

@@ -1,18 +1,15 @@
-"""The v1 error envelope: every error under /api/assets and /api/persons as {success: false, error}.
+"""The v1 dialect's errors: every error under /api/assets and /api/persons as {success: false, error}.
 
-The app's own handlers (app.server.errors, the one place that maps domain errors to a
-status and a message) still decide; on v1 paths their {"detail": ...} answer is re-wrapped.
+The status, message and headers come from the app's one table (app.server.errors.problem_for);
+this dialect adds its code, its envelope and its API-key challenge.
 """
 
 from __future__ import annotations
 
-import inspect
-import json
 import re
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -33,12 +30,11 @@ from app.library.errors import (
     NotFound,
     PermissionDenied,
 )
+from app.server.errors import Dialect, DialectRoute, Problem, route_path
 from app.server.jsondepth import JsonTooDeep
 
 V1_PATH = re.compile(r"^/api/(assets|persons)(/|$)")
 API_KEY_CHALLENGE = 'ApiKey header="x-api-key"'
-
-Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
 
 
 class NotAnImage(RejectedFile):
@@ -88,16 +84,6 @@ _CODE_FOR_STATUS: dict[int, str] = {
 }
 
 
-def route_path(scope: Scope) -> str:
-    path: str = scope.get("path", "")
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
-
-
-def is_v1_path(request: Request) -> bool:
-    return bool(V1_PATH.match(route_path(request.scope)))
-
-
 def error_code(exc: Exception, status: int) -> str:
     if isinstance(exc, JsonTooDeep):
         return "INVALID_BODY"
@@ -115,24 +101,6 @@ def envelope(
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
-def _rewrap(exc: Exception, response: Response) -> JSONResponse:
-    try:
-        payload = json.loads(bytes(response.body))
-        detail = payload.get("detail") if isinstance(payload, dict) else None
-    except (ValueError, AttributeError):
-        detail = None
-    status = response.status_code
-    message = detail if isinstance(detail, str) and detail else _default_message(status)
-    headers = {
-        k: v
-        for k, v in response.headers.items()
-        if k.lower() not in ("content-length", "content-type", "www-authenticate")
-    }
-    if status == 401:
-        headers["WWW-Authenticate"] = API_KEY_CHALLENGE
-    return envelope(status, error_code(exc, status), message, headers)
-
-
 def _default_message(status: int) -> str:
     return {
         401: "Missing or invalid API key",
@@ -142,26 +110,24 @@ def _default_message(status: int) -> str:
     }.get(status, "Internal server error" if status >= 500 else "Bad request")
 
 
-def install(app: FastAPI) -> None:
-    """Wrap every exception handler app has now so that, on v1 paths, its answer is an envelope.
+class EnvelopeDialect:
+    """v1: {success: false, error: {code, message}}, and the x-api-key challenge on a 401."""
 
-    Call it after the app's own handlers are registered.
-    """
-    for key, original in list(app.exception_handlers.items()):
-        app.exception_handlers[key] = scoped(original)
+    def render(self, request: Request, exc: Exception, problem: Problem) -> Response:
+        headers = {k: v for k, v in problem.headers.items() if k.lower() != "www-authenticate"}
+        if problem.status == 401:
+            headers["WWW-Authenticate"] = API_KEY_CHALLENGE
+        message = problem.message or _default_message(problem.status)
+        return envelope(problem.status, error_code(exc, problem.status), message, headers)
 
 
-def scoped(original: Handler) -> Handler:
-    """original's answer, re-wrapped as the v1 envelope on v1 paths."""
+V1 = EnvelopeDialect()
 
-    async def handler(request: Request, exc: Exception) -> Response:
-        result = original(request, exc)
-        response = await result if inspect.isawaitable(result) else result
-        if not is_v1_path(request) or not isinstance(response, JSONResponse):
-            return response
-        return _rewrap(exc, response)
 
-    return handler
+class V1Route(DialectRoute):
+    """The route class of v1's routers: their errors are rendered as the v1 envelope."""
+
+    dialect: ClassVar[Dialect] = V1
 
 
 class DeclaredBodyLimit:

@@ -19,10 +19,11 @@ from app.api.v1 import (
 )
 from app.library.persons import PersonService
 from app.server.v1.auth import ApiKeyUser
+from app.server.v1.errors import V1Route
 from app.server.v1.present import person_v1
 from app.server.v1.responses import v1_errors
 
-router = APIRouter(prefix="/api/persons", tags=["v1: persons"])
+router = APIRouter(prefix="/api/persons", tags=["v1: persons"], route_class=V1Route)
 
 
 async def get_persons(request: Request) -> PersonService:
