@@ -145,8 +145,9 @@ _DIALECT_KEY = "atelier.error_dialect"
 
 
 class DialectRoute(APIRoute):
-    """The route class of a dialect's routers (a subclass names the dialect): errors raised
-    while the route runs are rendered by it, whatever the path."""
+    """The route class of a dialect's routers (a subclass names the dialect). It marks each
+    request it runs, so that whatever the route raises is rendered in that dialect, whatever
+    the path; the app's one set of handlers reads the mark."""
 
     dialect: ClassVar[Dialect] = V2
 
