@@ -16,6 +16,7 @@ from fastapi import Request, Response
 
 from app.library.errors import PermissionDenied
 from app.library.shares import ShareLinkRecord, ShareService
+from app.server.deps import get_settings
 
 ACCESS_COOKIE = "atl_access"
 CSRF_COOKIE = "atl_csrf"
@@ -62,8 +63,15 @@ def link_path(token: str) -> str:
     return f"/s/{token}"
 
 
+def _public_url(request: Request) -> str | None:
+    return get_settings(request).public_base_url
+
+
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """https as the browser sees it: this request's scheme, or a --public-url on https (a TLS
+    proxy that is not --trusted-proxy still speaks plain http to the server)."""
+    public = _public_url(request)
+    return request.url.scheme == "https" or bool(public and public.startswith("https://"))
 
 
 # --- the password cookie ------------------------------------------------------------------
@@ -105,9 +113,11 @@ def check_csrf(request: Request, link: ShareLinkRecord, supplied: str | None) ->
     """CsrfFailed unless supplied is this browser's token for link and the post is same-origin."""
     origin = request.headers.get("origin")
     if origin and origin != "null":
-        own = urlsplit(str(request.base_url))
+        # The pages' own origins: the address the request came to, and the public URL.
+        own = {(u.scheme, u.netloc) for u in map(urlsplit, filter(None, (
+            str(request.base_url), _public_url(request))))}
         theirs = urlsplit(origin)
-        if (theirs.scheme, theirs.netloc) != (own.scheme, own.netloc):
+        if (theirs.scheme, theirs.netloc) not in own:
             raise CsrfFailed("This form was sent from another site: refused")
     seed = request.cookies.get(CSRF_COOKIE, "")
     if not seed or not supplied:
