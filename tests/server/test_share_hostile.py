@@ -136,7 +136,7 @@ def test_a_forms_refusal_is_a_page_not_json(hostile: LiveServer, samples: dict[s
     form = {"reviewer": "Dana", "comment": "Warmer, please"}
     stale = v.post(f"/a/{jpg}/review", data={**form, "csrf": "f" * 64})
     assert_safe_page(stale, 403)
-    assert "reload" in stale.text and 'id="review-form"' in stale.text
+    assert "send it again" in stale.text and 'id="review-form"' in stale.text
     v.session.cookies.clear(path=f"/s/{token}", domain=v.session.cookies.list_domains()[0], name="atl_access")
     lapsed = v.post(f"/a/{jpg}/review", data={**form, "csrf": v.csrf})
     assert_safe_page(lapsed, 401)
@@ -313,3 +313,33 @@ def test_a_streamed_upload_past_the_limits_is_cut_off_and_leaves_nothing(
         assert (_asset_count(live), _leftovers(live)) == before, t
     assert api.get(f"/api/v2/share-links/{quota['id']}").json()["usedBytes"] == 0
     assert api.get(f"/api/v2/share-links/{made['id']}").json()["usedFiles"] == 0
+
+
+def test_the_asset_page_shows_no_text_from_its_address(hostile: LiveServer, samples: dict[str, media.Sample]) -> None:
+    """Only the server writes the page's error line: a crafted link cannot put words on it."""
+    api = new_api(hostile)
+    c = make_campaign(api, samples, keys=("jpg",))
+    jpg = c.assets["jpg"]["id"]
+    _, token = create_link(api, campaignId=c.spring_id)
+    v = Visitor(hostile.base_url, token)
+    crafted = v.get(f"/a/{jpg}?error=Your+session+expired.+Call+555-0100&status=500")
+    assert_safe_page(crafted, 200)
+    assert "555-0100" not in crafted.text and 'id="review-error"' not in crafted.text
+
+
+def test_a_refused_note_is_handed_back_to_the_reviewer(hostile: LiveServer, samples: dict[str, media.Sample]) -> None:
+    """A note refused for a stale page comes back in the form (as text), ready to send again."""
+    api = new_api(hostile)
+    c = make_campaign(api, samples, keys=("jpg",))
+    jpg = c.assets["jpg"]["id"]
+    _, token = create_link(api, campaignId=c.spring_id)
+    v = Visitor(hostile.base_url, token)
+    v.get(f"/a/{jpg}")
+    note = "Warmer <b>blue</b>, please"
+    stale = v.post(f"/a/{jpg}/review", data={"csrf": "f" * 64, "reviewer": "Dana", "comment": note})
+    assert_safe_page(stale, 403)
+    assert "Warmer &lt;b&gt;blue&lt;/b&gt;, please</textarea>" in stale.text and 'value="Dana"' in stale.text
+    assert "send it again" in stale.text
+    v.csrf = re.search(r'name="csrf" value="([^"]+)"', stale.text).group(1)  # the fresh token
+    again = v.post(f"/a/{jpg}/review", data={"csrf": v.csrf, "reviewer": "Dana", "comment": note})
+    assert again.status_code == 303

@@ -1,7 +1,10 @@
 """Who may see a share page: the link's token, its password cookie, CSRF tokens and safe headers.
 
 Every value a browser keeps is signed with the library's share secret (HMAC-SHA256) and
-compared in constant time; cookies are HttpOnly and SameSite, scoped to the link's path.
+compared in constant time; cookies are HttpOnly and SameSite=Lax, scoped to the link's path.
+Lax, not Strict: a client who opens the link again from webmail (another site) keeps its
+unlocked password and CSRF seed, and a page already open in another tab still posts; no
+cross-site post ever carries them, and every post needs the page's CSRF token anyway.
 """
 
 from __future__ import annotations
@@ -91,7 +94,7 @@ def grant_access(request: Request, response: Response, link: ShareLinkRecord, to
     expiry = str(int(time.time()) + ACCESS_SECONDS)
     response.set_cookie(
         ACCESS_COOKIE, f"{expiry}.{_sign(request, 'access', link.id, expiry)}",
-        max_age=ACCESS_SECONDS, path=link_path(token), httponly=True, samesite="strict",
+        max_age=ACCESS_SECONDS, path=link_path(token), httponly=True, samesite="lax",
         secure=_secure(request),
     )
 
@@ -103,7 +106,7 @@ def csrf_token(request: Request, response: Response, link: ShareLinkRecord) -> s
     seed = request.cookies.get(CSRF_COOKIE, "")
     if len(seed) != 43:
         seed = secrets.token_urlsafe(32)
-        response.set_cookie(CSRF_COOKIE, seed, path="/s/", httponly=True, samesite="strict",
+        response.set_cookie(CSRF_COOKIE, seed, path="/s/", httponly=True, samesite="lax",
                             secure=_secure(request))
         request.state.new_csrf_seed = seed
     return _sign(request, "csrf", seed, link.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -145,8 +146,24 @@ def _neighbours(assets: list[AssetRecord], asset_id: str) -> tuple[str | None, s
 
 
 @router.get("/{token}/a/{asset_id}", response_class=HTMLResponse)
-def asset_page(token: str, asset_id: str, request: Request, lib: Library, error: str = "",
-               status: int = 400) -> Response:
+def asset_view(token: str, asset_id: str, request: Request, lib: Library) -> Response:
+    return asset_page(token, asset_id, request, lib)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a posted note was not saved, and the note itself, handed back in the form."""
+
+    error: str
+    status: int
+    reviewer: str = ""
+    comment: str = ""
+
+
+def asset_page(token: str, asset_id: str, request: Request, lib: LibraryService,
+               refusal: Refusal | None = None) -> Response:
+    """One asset with its review form; refusal (from a post, never from the address) shows
+    its reason above the buttons and puts the note back in the form."""
     opened = _open(request, token)
     if isinstance(opened, Response):
         return opened
@@ -166,10 +183,12 @@ def asset_page(token: str, asset_id: str, request: Request, lib: Library, error:
     reviews = [r for r in shares.reviews_for_asset(asset_id) if r.link_id == link.id]
     summary = shares.review_summary([asset_id]).get(asset_id)
     return _with_csrf(
-        request, Response(), "asset.html", status if error else 200, link=link, token=token,
-        asset=record, before=before, after=after, position=position, total=len(assets),
-        reviews=reviews, summary=summary, statuses=STATUS_LABELS, name=reviewer_name(request),
-        error=error[:300], **_header(lib, link),
+        request, Response(), "asset.html", refusal.status if refusal else 200, link=link,
+        token=token, asset=record, before=before, after=after, position=position,
+        total=len(assets), reviews=reviews, summary=summary, statuses=STATUS_LABELS,
+        name=(refusal.reviewer if refusal and refusal.reviewer else reviewer_name(request))[:100],
+        draft=refusal.comment[:5000] if refusal else "",
+        error=refusal.error[:300] if refusal else "", **_header(lib, link),
     )
 
 
@@ -206,10 +225,13 @@ async def post_review(token: str, asset_id: str, request: Request, lib: Library)
         supplied = body.get("csrf")
     try:
         check_csrf(request, link, supplied if isinstance(supplied, str) else None)
-    except CsrfFailed as exc:
+    except CsrfFailed:
         if as_json:
             raise
-        return asset_page(token, asset_id, request, lib, error=str(exc), status=403)
+        # The page re-rendered carries a fresh token: the same click now goes through.
+        return asset_page(token, asset_id, request, lib, Refusal(
+            "This page was out of date, so nothing was saved: check your note and send it again.",
+            403, str(body.get("reviewer") or ""), str(body.get("comment") or "")))
     reviewer = str(body.get("reviewer") or "")
     decision = body.get("decision") or None
     comment = body.get("comment") or None
@@ -220,7 +242,8 @@ async def post_review(token: str, asset_id: str, request: Request, lib: Library)
     except (InvalidInput, PermissionDenied) as exc:
         if as_json:
             raise
-        return asset_page(token, asset_id, request, lib, error=str(exc))
+        return asset_page(token, asset_id, request, lib,
+                          Refusal(str(exc), 400, reviewer, str(comment or "")))
     shares_of(request).record_event(link.id, "reviewed", review.reviewer, review.asset_id,
                                     review.decision or "comment")
     response: Response
