@@ -235,7 +235,15 @@ def test_upload_posts_need_this_browsers_token_and_leave_nothing(
         assert r.json()["detail"]
     assert (_asset_count(live), _leftovers(live)) == before
     assert api.get(f"/api/v2/share-links/{made['id']}").json()["usedFiles"] == 0
-    assert send({}, {"csrf": v.csrf}).status_code == 201  # the page's own form field works
+    # The page's own form field works; fields naming another place or owner are ignored.
+    bob = new_api(live, "bob")
+    elsewhere = make_campaign(bob, samples, keys=())
+    sent = send({}, {"csrf": v.csrf, "campaignId": elsewhere.spring_id, "clientId": elsewhere.client_id,
+                     "userId": str(bob.user_id), "name": "renamed"})
+    assert sent.status_code == 201, sent.text
+    record = live.library.get_asset(sent.json()["id"])
+    assert (record.campaign_id, record.user_id, record.name) == (c.spring_id, api.user_id, "logo.png")
+    assert v.session.head(v.url(f"/t/{record.id}")).status_code == 405  # as before the catch-all
 
 
 def test_gone_and_locked_upload_links_take_nothing(hostile: LiveServer, samples: dict[str, media.Sample]) -> None:

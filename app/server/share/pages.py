@@ -256,14 +256,14 @@ async def post_review(token: str, asset_id: str, request: Request, lib: Library)
     return response
 
 
-@fallback.api_route("/{token}/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+@fallback.api_route("/{token}/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                     response_class=HTMLResponse)
 def no_such_page(token: str, rest: str, request: Request) -> Response:
     """Any other address under a link (a mistyped or truncated one): a page, not bare JSON.
 
     Only what no other share route matched reaches it (see `fallback`).
     """
-    if request.method not in ("GET", "HEAD"):
+    if request.method != "GET":
         raise NotFound("Not Found")  # as before: a JSON 404 for a script
     opened = _open(request, token)
     if isinstance(opened, Response):
