@@ -247,6 +247,7 @@ def _query(args: argparse.Namespace, lib) -> AssetQuery:  # type: ignore[no-unty
         text=args.search,
         unassigned=args.unassigned,
         sort=args.sort,
+        review_status=getattr(args, "review_status", None),
     )
 
 
@@ -261,9 +262,7 @@ def _dimensions(r) -> str:  # type: ignore[no-untyped-def]
 def cmd_list(args: argparse.Namespace) -> int:
     with open_library(args) as lib:
         query = _query(args, lib)
-        if getattr(args, "review_status", None):
-            rows, total = _by_review_status(lib, query, args)
-        elif find_cmds.wants_find(args):
+        if find_cmds.wants_find(args):
             rows, total = find_cmds.find_rows(args, lib, query)
         else:
             rows = lib.list_assets(query, limit=args.limit, offset=args.offset)
@@ -290,21 +289,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     )
     print(f"{len(rows)} of {total} asset(s)")
     return 0
-
-
-def _by_review_status(lib, query: AssetQuery, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The page of assets whose review status matches, and how many match in all."""
-    from app.library.shares import ShareService
-
-    shares = ShareService(lib)
-    if args.review_status == "unreviewed":
-        reviewed = set().union(*(shares.reviewed_asset_ids(query.user_id, s)
-                                 for s in ("approved", "changes_requested", "commented")))
-        matching = [r for r in lib.iter_assets(query) if r.id not in reviewed]
-    else:
-        wanted = shares.reviewed_asset_ids(query.user_id, args.review_status)
-        matching = [r for r in lib.iter_assets(query) if r.id in wanted] if wanted else []
-    return matching[args.offset:args.offset + args.limit], len(matching)
 
 
 def _reviews(lib, asset_id: str) -> dict[str, object]:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 from types import FrameType
 
@@ -37,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument(
         "--cors-origin", action="append", default=[], help="allow browser pages from this origin"
+    )
+    p.add_argument(
+        "--trusted-proxy", action="append", default=[], metavar="ADDR[,ADDR]",
+        help="a reverse proxy whose X-Forwarded-For/-Proto are believed: IP addresses or networks "
+        "(default: ATELIER_TRUSTED_PROXIES, else none: the headers are ignored)",
     )
     p.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
@@ -100,6 +106,8 @@ def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from app.server.proxies import ENV_VAR as PROXIES_ENV
+    from app.server.proxies import parse_trusted_proxies
     from app.server.runner import serve
     from app.server.settings import ServerSettings
 
@@ -107,6 +115,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ValueError(f"No such port: {args.port}")
     if args.workers < 1:
         raise ValueError("--workers must be at least 1")
+    trusted = parse_trusted_proxies(args.trusted_proxy or [os.environ.get(PROXIES_ENV, "")])
     max_mb = getattr(args, "max_size_mb", None)
     settings = ServerSettings(
         data_dir=data_dir(args),
@@ -137,7 +146,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it: end quietly, not killed.
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        serve(settings, args.host, args.port, workers=args.workers, log_level=args.log_level, on_ready=ready)
+        serve(settings, args.host, args.port, workers=args.workers, log_level=args.log_level,
+              on_ready=ready, trusted_proxies=trusted)
     except KeyboardInterrupt:
         pass
     print("Server stopped", flush=True)

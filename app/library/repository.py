@@ -199,11 +199,13 @@ def _review_condition(status: str) -> ColumnElement[bool]:
     latest = (select(ShareReview.decision).where(mine, ShareReview.decision.is_not(None))
               .order_by(ShareReview.created_at.desc(), ShareReview.id.desc()).limit(1)
               .scalar_subquery())
+    decided = exists().where(mine, ShareReview.decision.is_not(None))
+    commented = exists().where(mine, func.coalesce(ShareReview.comment, "") != "")
     if status == "unreviewed":
-        return ~exists().where(mine)
+        # Neither a decision nor a comment (a synced review may carry neither), as `show` says.
+        return and_(~decided, ~commented)
     if status == "commented":
-        return and_(~exists().where(mine, ShareReview.decision.is_not(None)),
-                    exists().where(mine, func.coalesce(ShareReview.comment, "") != ""))
+        return and_(~decided, commented)
     return latest == status
 
 

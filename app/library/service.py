@@ -22,7 +22,7 @@ from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
-from app.library import auth, find_store, sync_state, throttle
+from app.library import auth, find_store, preview_cache, sync_state, throttle
 from app.library import repository as repo
 from app.library.blobs import StoreLocation
 from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
@@ -212,6 +212,7 @@ class LibraryService:
         """Settle what a crash left: temp files go; half-placed or half-removed files go."""
         self.storage.clear_staging()
         self._settle_pending(None)
+        self._remove_orphan_previews()
 
     @contextmanager
     def exclusively(self, name: str) -> Iterator[bool]:
@@ -231,6 +232,7 @@ class LibraryService:
             cutoff = datetime.fromtimestamp(time.time() - grace, UTC)
             self._settle_pending(cutoff)
             self._remove_orphans(cutoff.timestamp())
+            self._remove_orphan_previews()
             return True
 
     def _settle_pending(self, before: datetime | None) -> None:
@@ -243,6 +245,14 @@ class LibraryService:
                 if s.get(Asset, p.asset_id) is None:
                     self.storage.remove(p.asset_id, p.format)
                 s.delete(p)
+
+    def _remove_orphan_previews(self) -> int:
+        """Cached previews whose asset is gone (deleted where this cache was not told)."""
+        def known(ids: list[str]) -> set[str]:
+            with self.reading() as s:
+                return set(s.scalars(select(Asset.id).where(Asset.id.in_(ids))))
+
+        return preview_cache.remove_orphans(self.storage.previews_dir, known)
 
     def _remove_orphans(self, before: float) -> int:
         """Stored files whose asset has no row and no journal entry, older than before."""

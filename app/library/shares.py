@@ -288,7 +288,9 @@ class ShareService:
     def reserve_upload(self, link_id: str, size: int) -> None:
         """Count one file of `size` bytes against the quota, or refuse it with the reason."""
         with self.library.writing() as s:
-            link = s.get(ShareLink, link_id)
+            # Locked: another server reserving on this link at the same moment waits, then
+            # counts from what that one left (PostgreSQL; SQLite has one writer anyway).
+            link = s.get(ShareLink, link_id, with_for_update=True, populate_existing=True)
             if link is None or link.kind != "upload":
                 raise NotFound("Link not found")
             if link.quota_files is not None and link.used_files + 1 > link.quota_files:
@@ -301,7 +303,7 @@ class ShareService:
     def release_upload(self, link_id: str, size: int) -> None:
         """Give back a reservation whose file was refused after all (nothing of it was kept)."""
         with self.library.writing() as s:
-            link = s.get(ShareLink, link_id)
+            link = s.get(ShareLink, link_id, with_for_update=True, populate_existing=True)
             if link is not None:
                 link.used_files = max(0, link.used_files - 1)
                 link.used_bytes = max(0, link.used_bytes - size)

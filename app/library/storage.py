@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.core.formats import FORMATS
+from app.library import preview_cache
 from app.library.blobs import Blob, Blobs, LocalBlobs, StorageUnavailable
 
 STAGING_DIR_NAME = ".incoming"
@@ -87,7 +88,14 @@ class Storage:
             self.blobs.put_file(thumb_name(asset_id), thumb)
         self.blobs.put_file(asset_name(asset_id, fmt), staged)
 
+    @property
+    def previews_dir(self) -> Path:
+        """This machine's cache of large previews (always local, whatever holds the files)."""
+        return self.root / preview_cache.CACHE_DIR
+
     def remove(self, asset_id: str, fmt: str) -> None:
+        # The cached previews first: they are local and cannot fail the way a store can.
+        preview_cache.remove(self.previews_dir, [validate_uuid(asset_id)])
         self.blobs.delete([asset_name(asset_id, fmt), thumb_name(asset_id)])
 
     def stat_asset(self, asset_id: str, fmt: str) -> Blob | None:

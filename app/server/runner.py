@@ -72,13 +72,17 @@ def _connection_cap(wanted: int) -> int:
     return wanted
 
 
-def _config(app: object, log_level: str, workers: int = 1) -> uvicorn.Config:
+def _config(app: object, log_level: str, workers: int = 1,
+            trusted_proxies: tuple[str, ...] = ()) -> uvicorn.Config:
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
         factory=isinstance(app, str),
         workers=workers,
         log_level=log_level,
-        proxy_headers=True,  # X-Forwarded-* from a reverse proxy on 127.0.0.1
+        # X-Forwarded-For/-Proto only from the proxies named (uvicorn's ProxyHeadersMiddleware
+        # takes the right-most address not among them); none named: the headers are ignored.
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=list(trusted_proxies),
         http=GuardedH11Protocol,  # header deadline, connection cap, headers on every answer
         timeout_graceful_shutdown=10,
     )
@@ -92,6 +96,7 @@ def serve(
     workers: int = 1,
     log_level: str = "info",
     on_ready: Callable[[str], None] | None = None,
+    trusted_proxies: tuple[str, ...] = (),
 ) -> None:
     """Serve until SIGINT/SIGTERM; on_ready gets the base URL once connections are accepted."""
     configure_protocol(settings.header_timeout, _connection_cap(settings.max_connections))
@@ -104,14 +109,14 @@ def serve(
         raise
     try:
         if workers <= 1:
-            server = uvicorn.Server(_config(app, log_level))
+            server = uvicorn.Server(_config(app, log_level, 1, trusted_proxies))
             if on_ready is not None:
                 on_ready(address_of(sock, host))
             server.run(sockets=[sock])
             return
         app.state.library.close()  # each worker process opens its own
         os.environ[ENV_VAR] = settings.to_env()
-        config = _config("app.server.app:create_app_from_env", log_level, workers)
+        config = _config("app.server.app:create_app_from_env", log_level, workers, trusted_proxies)
         if on_ready is not None:
             on_ready(address_of(sock, host))
         Multiprocess(config, sockets=[sock]).run()

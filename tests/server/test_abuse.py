@@ -35,6 +35,7 @@ LIMITS = (
     "--login-address-attempts", "6",
     "--login-lockout", "1",
     "--login-max-lockout", "4",
+    "--trusted-proxy", "127.0.0.1",  # so each test can speak from addresses of its own
 )
 
 
@@ -55,8 +56,8 @@ def _quick(method: str, url: str, budget: float = 2.0, **kwargs: object) -> requ
 
 
 def _login(live: LiveServer, username: str, password: str, addr: str) -> requests.Response:
-    # The server trusts X-Forwarded-For from 127.0.0.1 (a local reverse proxy): each test
-    # speaks from addresses of its own.
+    # The guarded server trusts X-Forwarded-For from 127.0.0.1 (--trusted-proxy, as behind a
+    # local reverse proxy): each test speaks from addresses of its own.
     return requests.post(
         live.base_url + "/api/v2/auth/login",
         json={"username": username, "password": password},

@@ -169,3 +169,106 @@ def test_upload_link_in_a_real_browser(studio: LiveServer, campaign: dict[str, A
     after = api.get(f"/api/v2/assets?campaignId={campaign['campaign']}&limit=100").json()
     assert len(after) == before + 3
     assert not any(studio.library.storage.staging_dir.iterdir())
+
+
+def _policy_violations(browser: Any) -> list[str]:
+    """Console messages of blocked inline code or foreign loads since the last call."""
+    return [e["message"] for e in browser.get_log("browser")
+            if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
+
+
+def test_every_page_state_in_a_real_browser(studio: LiveServer, campaign: dict[str, Any], browser: Any) -> None:
+    """Each state a client can reach, shot for a person to look at, none with a CSP violation."""
+    from selenium.webdriver.common.by import By
+
+    api, ids = campaign["api"], campaign["ids"]
+    _, token = create_link(api, campaignId=campaign["campaign"], password="blue whale 42")
+    base = f"{studio.base_url}/s/{token}"
+    _policy_violations(browser)
+    browser.get(base)
+    shoot(browser, "state-password")
+    browser.find_element(By.ID, "password").send_keys("blue whale 42")
+    browser.find_element(By.ID, "unlock").click()
+    _wait(lambda: browser.find_elements(By.ID, "grid"))
+    browser.get(f"{base}/a/{ids['audio']}")
+    assert _wait(lambda: browser.execute_script("return document.getElementById('player').readyState >= 1"))
+    shoot(browser, "state-asset-audio")
+    browser.get(f"{base}/a/{ids['pdf']}")
+    _wait(lambda: browser.execute_script(
+        "const i = document.getElementById('preview'); return i && i.complete && i.naturalWidth"))
+    shoot(browser, "state-asset-pdf")
+    # The page stays open while the browser's CSRF cookie is replaced (as a link opened
+    # again elsewhere can): the form's token is stale now, and the page says what to do.
+    browser.delete_cookie("atl_csrf")
+    browser.find_element(By.ID, "reviewer").send_keys("Dana Whitfield")
+    browser.find_element(By.ID, "comment").send_keys("Page 2 has an old logo")
+    browser.find_element(By.ID, "send-comment").click()
+    error = _wait(lambda: browser.find_elements(By.ID, "review-error"))[0]
+    assert "send it again" in error.text
+    assert browser.find_element(By.ID, "comment").get_attribute("value") == "Page 2 has an old logo"
+    shoot(browser, "state-review-stale-token")
+    browser.find_element(By.ID, "send-comment").click()  # the same click, on the fresh page
+    assert _wait(lambda: browser.find_elements(By.CSS_SELECTOR, ".note-text"))[0].text == "Page 2 has an old logo"
+    # The password lapses while the page is open: the next post asks for it again.
+    browser.get(f"{base}/a/{ids['pdf']}")
+    browser.delete_cookie("atl_access")
+    browser.find_element(By.ID, "reviewer").send_keys("Dana Whitfield")
+    browser.find_element(By.ID, "comment").send_keys("Page 2 has an old logo")
+    browser.find_element(By.ID, "send-comment").click()
+    assert "not saved" in _wait(lambda: browser.find_elements(By.ID, "password-error"))[0].text
+    shoot(browser, "state-password-again")
+    browser.find_element(By.ID, "password").send_keys("blue whale 42")
+    browser.find_element(By.ID, "unlock").click()
+    _wait(lambda: browser.find_elements(By.ID, "grid"))
+    browser.get(f"{base}?q=nothing-like-this")
+    assert "Nothing matches" in browser.find_element(By.CSS_SELECTOR, ".empty").text
+    shoot(browser, "state-grid-nothing-matches")
+    browser.get(f"{base}/no-such-page")
+    assert "no such page" in browser.find_element(By.ID, "gone-message").text
+    shoot(browser, "state-no-such-page")
+    gone, gone_token = create_link(api, campaignId=campaign["campaign"])
+    api.delete(f"/api/v2/share-links/{gone['id']}")
+    browser.get(f"{studio.base_url}/s/{gone_token}")
+    assert "revoked" in browser.find_element(By.ID, "gone-message").text
+    shoot(browser, "state-revoked")
+    assert _policy_violations(browser) == []
+
+
+def test_a_link_opened_again_from_an_e_mail_stays_unlocked(studio: LiveServer, campaign: dict[str, Any], browser: Any,
+                                                           tmp_path: Path) -> None:
+    """The client unlocked the link, then clicks it again in webmail (another site): the
+    password is not asked again, and a page already open still posts its form."""
+    import http.server
+    import threading
+    from functools import partial
+
+    from selenium.webdriver.common.by import By
+
+    api, ids = campaign["api"], campaign["ids"]
+    _, token = create_link(api, campaignId=campaign["campaign"], password="green owl 17")
+    url = f"{studio.base_url}/s/{token}"
+    (tmp_path / "mail.html").write_text(f'<p>Your review link: <a id="link" href="{url}">{url}</a></p>')
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    mail = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=mail.serve_forever, daemon=True).start()
+    try:
+        browser.get(url)
+        browser.find_element(By.ID, "password").send_keys("green owl 17")
+        browser.find_element(By.ID, "unlock").click()
+        _wait(lambda: browser.find_elements(By.ID, "grid"))
+        browser.get(f"{url}/a/{ids['square']}")
+        first_tab = browser.current_window_handle
+        # "localhost" is another site than 127.0.0.1: the click is a cross-site navigation.
+        browser.switch_to.new_window("tab")
+        browser.get(f"http://localhost:{mail.server_address[1]}/mail.html")
+        browser.find_element(By.ID, "link").click()
+        assert _wait(lambda: browser.find_elements(By.ID, "grid") or browser.find_elements(By.ID, "password-form"))
+        assert browser.find_elements(By.ID, "grid"), "asked for the password again"
+        browser.close()
+        browser.switch_to.window(first_tab)
+        browser.find_element(By.ID, "reviewer").send_keys("Dana Whitfield")
+        browser.find_element(By.ID, "approve").click()
+        assert _wait(lambda: browser.find_elements(By.ID, "status"))[0].text == "Approved"
+    finally:
+        mail.shutdown()
+        mail.server_close()

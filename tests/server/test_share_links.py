@@ -93,7 +93,7 @@ def test_reviews_flow_back_to_the_owner(sqlite_server: LiveServer, samples: dict
 
 def test_previews_only_link(sqlite_server: LiveServer, samples: dict[str, media.Sample]) -> None:
     api = new_api(sqlite_server)
-    c = make_campaign(api, samples, keys=("jpg", "mp4"))
+    c = make_campaign(api, samples, keys=("jpg", "mp4", "mp3", "pdf"))
     _, token = create_link(api, campaignId=c.spring_id, allowDownload=False, allowReview=False)
     v = Visitor(sqlite_server.base_url, token)
     page = v.get()
@@ -101,9 +101,31 @@ def test_previews_only_link(sqlite_server: LiveServer, samples: dict[str, media.
     assert v.get("/zip").status_code == 403
     assert v.get(f"/d/{c.assets['jpg']['id']}").status_code == 403
     assert v.get(f"/f/{c.assets['jpg']['id']}").status_code == 403
-    assert v.get(f"/f/{c.assets['mp4']['id']}").status_code == 200  # the player still plays
+    assert v.get(f"/f/{c.assets['pdf']['id']}").status_code == 403
+    # Video and audio are previews by nature: the players still stream them, with Range.
+    for key in ("mp4", "mp3"):
+        played = v.get(f"/f/{c.assets[key]['id']}", headers={"Range": "bytes=0-9"})
+        assert played.status_code == 206 and played.content == samples[key].path.read_bytes()[:10], key
+        assert "attachment" not in played.headers.get("content-disposition", ""), key
+        assert v.get(f"/d/{c.assets[key]['id']}").status_code == 403, key
+    assert v.get(f"/p/{c.assets['jpg']['id']}").status_code == 200  # the large preview shows
     assert 'id="review-form"' not in v.get(f"/a/{c.assets['jpg']['id']}").text
     assert v.review(c.assets["jpg"]["id"], "Dana", "approved").status_code == 403
+
+
+def test_deleting_an_asset_removes_its_cached_preview(sqlite_server: LiveServer, samples: dict[str, media.Sample]) -> None:
+    api = new_api(sqlite_server)
+    c = make_campaign(api, samples, keys=("jpg", "pdf"))
+    _, token = create_link(api, campaignId=c.spring_id)
+    v = Visitor(sqlite_server.base_url, token)
+    folder = sqlite_server.library.storage.previews_dir
+    for key in ("jpg", "pdf"):
+        assert v.get(f"/p/{c.assets[key]['id']}").status_code == 200
+        assert len(list(folder.glob(f"{c.assets[key]['id']}-*"))) == 1, key
+    assert api.delete(f"/api/v2/assets/{c.assets['jpg']['id']}").status_code == 200
+    assert list(folder.glob(f"{c.assets['jpg']['id']}-*")) == []
+    assert len(list(folder.glob(f"{c.assets['pdf']['id']}-*"))) == 1  # the other stays cached
+    assert v.get(f"/p/{c.assets['jpg']['id']}").status_code == 404
 
 
 def test_upload_link_takes_good_files_and_explains_refusals(sqlite_server: LiveServer, samples: dict[str, media.Sample], tmp_path: Path) -> None:

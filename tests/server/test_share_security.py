@@ -111,12 +111,13 @@ def test_csrf_and_cookie_flags(sqlite_server: LiveServer, samples: dict[str, med
     v = Visitor(sqlite_server.base_url, token)
     first = v.get()
     cookie = first.headers["set-cookie"]
-    assert "atl_csrf=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "atl_csrf=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert v.post("/unlock", data={"password": "blue whale 42"}).status_code == 403  # no token
     assert v.post("/unlock", data={"password": "blue whale 42", "csrf": "0" * 64}).status_code == 403
     assert v.get(f"/t/{asset}").status_code == 401  # locked until the password is given
     unlocked = v.unlock("blue whale 42")
     assert unlocked.status_code == 303 and "HttpOnly" in unlocked.headers["set-cookie"]
+    assert "SameSite=lax" in unlocked.headers["set-cookie"]
     assert f"Path=/s/{token}" in unlocked.headers["set-cookie"]
     assert v.get(f"/t/{asset}").status_code == 200
     v.get(f"/a/{asset}")

@@ -17,7 +17,8 @@ __all__ = ["UPLOAD_PATH", "install"]
 def install(app: FastAPI) -> None:
     app.state.shares = ShareService(app.state.library)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC), name="share-static")
-    for router in (api.router, api.asset_router, api.reviews_router, pages.router, media.router, uploads.router):
+    for router in (api.router, api.asset_router, api.reviews_router, pages.router, media.router,
+                   uploads.router, pages.fallback):
         app.include_router(router)
 
     @app.exception_handler(LinkGone)

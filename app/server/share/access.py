@@ -1,7 +1,10 @@
 """Who may see a share page: the link's token, its password cookie, CSRF tokens and safe headers.
 
 Every value a browser keeps is signed with the library's share secret (HMAC-SHA256) and
-compared in constant time; cookies are HttpOnly and SameSite, scoped to the link's path.
+compared in constant time; cookies are HttpOnly and SameSite=Lax, scoped to the link's path.
+Lax, not Strict: a client who opens the link again from webmail (another site) keeps its
+unlocked password and CSRF seed, and a page already open in another tab still posts; no
+cross-site post ever carries them, and every post needs the page's CSRF token anyway.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from fastapi import Request, Response
 
 from app.library.errors import PermissionDenied
 from app.library.shares import ShareLinkRecord, ShareService
+from app.server.deps import get_settings
 
 ACCESS_COOKIE = "atl_access"
 CSRF_COOKIE = "atl_csrf"
@@ -62,8 +66,15 @@ def link_path(token: str) -> str:
     return f"/s/{token}"
 
 
+def _public_url(request: Request) -> str | None:
+    return get_settings(request).public_base_url
+
+
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """https as the browser sees it: this request's scheme, or a --public-url on https (a TLS
+    proxy that is not --trusted-proxy still speaks plain http to the server)."""
+    public = _public_url(request)
+    return request.url.scheme == "https" or bool(public and public.startswith("https://"))
 
 
 # --- the password cookie ------------------------------------------------------------------
@@ -83,7 +94,7 @@ def grant_access(request: Request, response: Response, link: ShareLinkRecord, to
     expiry = str(int(time.time()) + ACCESS_SECONDS)
     response.set_cookie(
         ACCESS_COOKIE, f"{expiry}.{_sign(request, 'access', link.id, expiry)}",
-        max_age=ACCESS_SECONDS, path=link_path(token), httponly=True, samesite="strict",
+        max_age=ACCESS_SECONDS, path=link_path(token), httponly=True, samesite="lax",
         secure=_secure(request),
     )
 
@@ -95,7 +106,7 @@ def csrf_token(request: Request, response: Response, link: ShareLinkRecord) -> s
     seed = request.cookies.get(CSRF_COOKIE, "")
     if len(seed) != 43:
         seed = secrets.token_urlsafe(32)
-        response.set_cookie(CSRF_COOKIE, seed, path="/s/", httponly=True, samesite="strict",
+        response.set_cookie(CSRF_COOKIE, seed, path="/s/", httponly=True, samesite="lax",
                             secure=_secure(request))
         request.state.new_csrf_seed = seed
     return _sign(request, "csrf", seed, link.id)
@@ -105,9 +116,11 @@ def check_csrf(request: Request, link: ShareLinkRecord, supplied: str | None) ->
     """CsrfFailed unless supplied is this browser's token for link and the post is same-origin."""
     origin = request.headers.get("origin")
     if origin and origin != "null":
-        own = urlsplit(str(request.base_url))
+        # The pages' own origins: the address the request came to, and the public URL.
+        own = {(u.scheme, u.netloc) for u in map(urlsplit, filter(None, (
+            str(request.base_url), _public_url(request))))}
         theirs = urlsplit(origin)
-        if (theirs.scheme, theirs.netloc) != (own.scheme, own.netloc):
+        if (theirs.scheme, theirs.netloc) not in own:
             raise CsrfFailed("This form was sent from another site: refused")
     seed = request.cookies.get(CSRF_COOKIE, "")
     if not seed or not supplied:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -26,6 +27,8 @@ from app.server.share.access import (
 from app.server.share.render import gone_page, page, resolve
 
 router = APIRouter(prefix="/s", include_in_schema=False)
+# Included after every other share router: its catch-all must not shadow their routes.
+fallback = APIRouter(prefix="/s", include_in_schema=False)
 
 TYPE_LABELS = {"image": "Images", "video": "Videos", "audio": "Audio", "document": "Documents"}
 STATUS_LABELS = {"approved": "Approved", "changes_requested": "Changes requested"}
@@ -143,7 +146,24 @@ def _neighbours(assets: list[AssetRecord], asset_id: str) -> tuple[str | None, s
 
 
 @router.get("/{token}/a/{asset_id}", response_class=HTMLResponse)
-def asset_page(token: str, asset_id: str, request: Request, lib: Library, error: str = "") -> Response:
+def asset_view(token: str, asset_id: str, request: Request, lib: Library) -> Response:
+    return asset_page(token, asset_id, request, lib)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a posted note was not saved, and the note itself, handed back in the form."""
+
+    error: str
+    status: int
+    reviewer: str = ""
+    comment: str = ""
+
+
+def asset_page(token: str, asset_id: str, request: Request, lib: LibraryService,
+               refusal: Refusal | None = None) -> Response:
+    """One asset with its review form; refusal (from a post, never from the address) shows
+    its reason above the buttons and puts the note back in the form."""
     opened = _open(request, token)
     if isinstance(opened, Response):
         return opened
@@ -163,10 +183,12 @@ def asset_page(token: str, asset_id: str, request: Request, lib: Library, error:
     reviews = [r for r in shares.reviews_for_asset(asset_id) if r.link_id == link.id]
     summary = shares.review_summary([asset_id]).get(asset_id)
     return _with_csrf(
-        request, Response(), "asset.html", 400 if error else 200, link=link, token=token,
-        asset=record, before=before, after=after, position=position, total=len(assets),
-        reviews=reviews, summary=summary, statuses=STATUS_LABELS, name=reviewer_name(request),
-        error=error[:300], **_header(lib, link),
+        request, Response(), "asset.html", refusal.status if refusal else 200, link=link,
+        token=token, asset=record, before=before, after=after, position=position,
+        total=len(assets), reviews=reviews, summary=summary, statuses=STATUS_LABELS,
+        name=(refusal.reviewer if refusal and refusal.reviewer else reviewer_name(request))[:100],
+        draft=refusal.comment[:5000] if refusal else "",
+        error=refusal.error[:300] if refusal else "", **_header(lib, link),
     )
 
 
@@ -181,7 +203,12 @@ async def post_review(token: str, asset_id: str, request: Request, lib: Library)
             return JSONResponse({"detail": str(exc)}, status_code=410)
         return gone_page(f"{exc}. Your note was not saved.", 410)
     if not unlocked(request, link):
-        return JSONResponse({"detail": "This link needs its password"}, status_code=401)
+        if as_json:
+            return JSONResponse({"detail": "This link needs its password"}, status_code=401)
+        # The password lapsed while the page was open: ask again, and say the note is lost.
+        return _with_csrf(request, Response(), "password.html", 401, link=link, token=token,
+                          error="Enter the password again: your note was not saved.",
+                          **_header(lib, link))
     if link.kind != "review":
         raise NotFound("Asset not found")
     if as_json:
@@ -196,7 +223,15 @@ async def post_review(token: str, asset_id: str, request: Request, lib: Library)
         form = await request.form(max_files=0, max_fields=10)
         body = {k: v for k, v in form.items() if isinstance(v, str)}
         supplied = body.get("csrf")
-    check_csrf(request, link, supplied if isinstance(supplied, str) else None)
+    try:
+        check_csrf(request, link, supplied if isinstance(supplied, str) else None)
+    except CsrfFailed:
+        if as_json:
+            raise
+        # The page re-rendered carries a fresh token: the same click now goes through.
+        return asset_page(token, asset_id, request, lib, Refusal(
+            "This page was out of date, so nothing was saved: check your note and send it again.",
+            403, str(body.get("reviewer") or ""), str(body.get("comment") or "")))
     reviewer = str(body.get("reviewer") or "")
     decision = body.get("decision") or None
     comment = body.get("comment") or None
@@ -207,7 +242,8 @@ async def post_review(token: str, asset_id: str, request: Request, lib: Library)
     except (InvalidInput, PermissionDenied) as exc:
         if as_json:
             raise
-        return asset_page(token, asset_id, request, lib, error=str(exc))
+        return asset_page(token, asset_id, request, lib,
+                          Refusal(str(exc), 400, reviewer, str(comment or "")))
     shares_of(request).record_event(link.id, "reviewed", review.reviewer, review.asset_id,
                                     review.decision or "comment")
     response: Response
@@ -218,3 +254,18 @@ async def post_review(token: str, asset_id: str, request: Request, lib: Library)
         response = RedirectResponse(f"/s/{token}/a/{review.asset_id}#feedback", status_code=303)
     remember_name(request, response, token, review.reviewer)
     return response
+
+
+@fallback.api_route("/{token}/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                    response_class=HTMLResponse)
+def no_such_page(token: str, rest: str, request: Request) -> Response:
+    """Any other address under a link (a mistyped or truncated one): a page, not bare JSON.
+
+    Only what no other share route matched reaches it (see `fallback`).
+    """
+    if request.method != "GET":
+        raise NotFound("Not Found")  # as before: a JSON 404 for a script
+    opened = _open(request, token)
+    if isinstance(opened, Response):
+        return opened
+    return gone_page("This link has no such page. Open the link itself again.", 404)
