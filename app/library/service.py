@@ -449,13 +449,7 @@ class LibraryService:
         if not sha256s:
             return {}
         with self.reading() as s:
-            rows = s.scalars(
-                select(Asset).where(Asset.user_id == user_id, Asset.sha256.in_(set(sha256s)))
-            )
-            found: dict[str, AssetRecord] = {}
-            for a in rows:
-                found.setdefault(a.sha256, repo.to_record(a))
-            return found
+            return repo.records_by_hash(s, user_id, sha256s)
 
     def commit_ingested(
         self,
