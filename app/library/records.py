@@ -42,6 +42,11 @@ class AssetRecord:
     change_seq: int
     purpose: str | None = None
     description: str | None = None
+    # Where the API serves the file, thumbnail and waveform, relative to the server's root:
+    # the stored columns are what the wire shows (see wire.stored_urls), None where there is none.
+    url: str = ""
+    thumbnail_url: str | None = None
+    waveform_url: str | None = None
     client_name: str | None = None
     campaign_name: str | None = None
 

@@ -73,6 +73,17 @@ def encode_tags(tags: Sequence[str] | None) -> str | None:
     return json.dumps(list(seen), ensure_ascii=False)
 
 
+def stored_urls(asset_id: str, asset_type: str) -> tuple[str, str | None, str | None]:
+    """The url, thumbnail_url and waveform_url columns of a new asset (paths from the root).
+
+    Written once, when the row is made; wire.asset_read shows what the row holds, so the
+    columns are the one source. Every type has a thumbnail (the server's extension; the
+    spec's image has no thumbnailUrl field, so the wire leaves it out); only audio a waveform.
+    """
+    url = f"/api/v2/assets/{asset_id}"
+    return url, f"{url}/thumbnail", f"{url}/waveform" if asset_type == "audio" else None
+
+
 def client_record(c: Client, count: int = 0) -> ClientRecord:
     return ClientRecord(
         id=c.id,
@@ -266,9 +277,19 @@ def record(row: Sequence[Any]) -> AssetRecord:
     else:
         r.uploaded_at = as_utc(uploaded)
         r.updated_at = as_utc(updated)
-    if r.tags is not None:
-        r.tags = decode_tags(r.tags)  # type: ignore[arg-type]  # the stored JSON text
+    raw: Any = r.tags
+    if raw is not None:
+        tags = _decoded(raw)
+        r.tags = None if tags is None else list(tags)
     return r
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded(raw: str) -> tuple[str, ...] | None:
+    # Libraries reuse a few tag sets over and over: parsing each JSON text once pays for
+    # the url columns a page also reads. A tuple, so no record can change another's tags.
+    tags = decode_tags(raw)
+    return None if tags is None else tuple(tags)
 
 
 def page_statement(

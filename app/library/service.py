@@ -522,6 +522,7 @@ class LibraryService:
             first = last - len(items) + 1
             for offset, (asset_id, (ing, display, _, uploaded_at)) in enumerate(zip(ids, items)):
                 info = ing.info
+                url, thumbnail_url, waveform_url = repo.stored_urls(asset_id, info.asset_type)
                 s.add(
                     Asset(
                         id=asset_id,
@@ -530,7 +531,7 @@ class LibraryService:
                         campaign_id=target.campaign_id,
                         name=safe_display_name(display),
                         asset_type=info.asset_type,
-                        url=f"/api/v2/assets/{asset_id}",
+                        url=url,
                         size=ing.staged.size,
                         uploaded_at=uploaded_at or now,
                         format=info.format,
@@ -538,12 +539,8 @@ class LibraryService:
                         width=info.width,
                         height=info.height,
                         duration=info.duration,
-                        thumbnail_url=f"/api/v2/assets/{asset_id}/thumbnail",
-                        waveform_url=(
-                            f"/api/v2/assets/{asset_id}/waveform"
-                            if info.asset_type == "audio"
-                            else None
-                        ),
+                        thumbnail_url=thumbnail_url,
+                        waveform_url=waveform_url,
                         page_count=info.page_count,
                         mime=info.mime,
                         sha256=ing.staged.sha256,
