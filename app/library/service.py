@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,7 +21,7 @@ from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
-from app.library import auth, find_store, sync_state, throttle
+from app.library import auth, find_store, folders, sync_state, throttle
 from app.library import repository as repo
 from app.library.blobs import StoreLocation
 from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
@@ -38,7 +37,6 @@ from app.library.errors import (
 from app.library.models import (
     Asset,
     Campaign,
-    Client,
     IdempotencyKey,
     PendingFile,
     Setting,
@@ -811,114 +809,49 @@ class LibraryService:
         except UnsafePath:
             raise NotFound("Asset not found") from None
 
-    # --- clients and campaigns ---------------------------------------------------------
+    # --- clients and campaigns (folders.py) ---------------------------------------------
 
-    def _owned_client(self, s: Session, client_id: str, user_id: int | None) -> Client:
-        c = s.get(Client, client_id)
-        if c is None or (user_id is not None and c.user_id != user_id):
-            raise NotFound("Client not found")
-        return c
+    _owned_client = staticmethod(folders.owned_client)
+    _owned_campaign = staticmethod(folders.owned_campaign)
 
-    def _owned_campaign(self, s: Session, campaign_id: str, user_id: int | None) -> Campaign:
-        c = s.get(Campaign, campaign_id)
-        if c is None:
-            raise NotFound("Campaign not found")
-        if user_id is not None and c.client.user_id != user_id:
-            raise NotFound("Campaign not found")
-        return c
+    @functools.cached_property
+    def _folders(self) -> folders.Folders:
+        return folders.Folders(self)
 
     def list_clients(self, user_id: int | None = None) -> list[ClientRecord]:
-        uid = self.local_user_id if user_id is None else user_id
-        with self.reading() as s:
-            return repo.clients_with_counts(s, uid)
+        return self._folders.list_clients(user_id)
 
     def list_campaigns(
         self, client_id: str | None = None, user_id: int | None = None
     ) -> list[CampaignRecord]:
-        uid = self.local_user_id if user_id is None else user_id
-        with self.reading() as s:
-            return repo.campaigns_with_counts(s, uid, client_id)
+        return self._folders.list_campaigns(client_id, user_id)
 
     def get_client(self, client_id: str, user_id: int | None = None) -> ClientRecord:
-        with self.reading() as s:
-            c = self._owned_client(s, client_id, user_id)
-            count = repo.count_assets(s, AssetQuery(user_id=c.user_id, client_id=c.id))
-            return repo.client_record(c, count)
+        return self._folders.get_client(client_id, user_id)
 
     def get_campaign(self, campaign_id: str, user_id: int | None = None) -> CampaignRecord:
-        with self.reading() as s:
-            c = self._owned_campaign(s, campaign_id, user_id)
-            count = repo.count_assets(s, AssetQuery(user_id=c.client.user_id, campaign_id=c.id))
-            return repo.campaign_record(c, count)
+        return self._folders.get_campaign(campaign_id, user_id)
 
     def find_client(self, name: str, user_id: int | None = None) -> ClientRecord | None:
-        uid = self.local_user_id if user_id is None else user_id
-        key = name.strip().casefold()
-        return next((c for c in self.list_clients(uid) if c.name.casefold() == key), None)
+        return self._folders.find_client(name, user_id)
 
     def find_campaign(self, client_id: str, name: str) -> CampaignRecord | None:
-        key = name.strip().casefold()
-        with self.reading() as s:
-            rows = s.scalars(select(Campaign).where(Campaign.client_id == client_id)).all()
-            found = next((c for c in rows if c.name.casefold() == key), None)
-            return repo.campaign_record(found) if found else None
-
-    @staticmethod
-    def _clean_name(name: str, what: str) -> str:
-        cleaned = " ".join(name.split())
-        if not cleaned:
-            raise InvalidInput(f"A {what} name cannot be empty")
-        if any(unicodedata.category(c) in ("Cc", "Cs") for c in cleaned):
-            raise InvalidInput(f"A {what} name cannot contain control characters")
-        if len(cleaned) > 200:
-            raise InvalidInput(f"A {what} name is at most 200 characters")
-        return cleaned
+        return self._folders.find_campaign(client_id, name)
 
     def create_client(
         self, name: str, user_id: int | None = None, client_id: str | None = None
     ) -> ClientRecord:
-        uid = self.local_user_id if user_id is None else user_id
-        name = self._clean_name(name, "client")
-        if self.find_client(name, uid) is not None:
-            raise Conflict(f"A client named {name!r} already exists")
-        with self.writing() as s:
-            c = Client(id=validate_uuid(client_id) if client_id else new_id(), user_id=uid, name=name)
-            s.add(c)
-            s.flush()
-            return repo.client_record(c)
+        return self._folders.create_client(name, user_id, client_id)
 
     def rename_client(self, client_id: str, name: str, user_id: int | None = None) -> ClientRecord:
-        name = self._clean_name(name, "client")
-        with self.writing() as s:
-            c = self._owned_client(s, client_id, user_id)
-            clash = self.find_client(name, c.user_id)
-            if clash is not None and clash.id != c.id:
-                raise Conflict(f"A client named {name!r} already exists")
-            c.name = name
-            c.updated_at = utcnow()
-            self._touch_assets(s, or_(Asset.client_id == c.id, Asset.campaign_id.in_(
-                select(Campaign.id).where(Campaign.client_id == c.id))))
-            return repo.client_record(c)
+        return self._folders.rename_client(client_id, name, user_id)
 
     def client_asset_count(self, client_id: str) -> int:
-        return self.count_assets(AssetQuery(client_id=client_id))
+        return self._folders.client_asset_count(client_id)
 
     def delete_client(self, client_id: str, user_id: int | None = None) -> int:
         """Delete a client, its campaigns and every asset filed under them; returns the asset count."""
-        with self.writing() as s:
-            c = self._owned_client(s, client_id, user_id)
-            campaign_ids = select(Campaign.id).where(Campaign.client_id == c.id)
-            assets = s.scalars(
-                select(Asset).where(
-                    or_(Asset.client_id == c.id, Asset.campaign_id.in_(campaign_ids))
-                )
-            ).all()
-            gone = [(a.id, a.format) for a in assets]
-            self._delete_rows(s, list(assets))
-            s.flush()
-            s.delete(c)
-        self._finish_removals(gone)
-        return len(gone)
+        return self._folders.delete_client(client_id, user_id)
 
     def create_campaign(
         self,
@@ -927,19 +860,7 @@ class LibraryService:
         user_id: int | None = None,
         campaign_id: str | None = None,
     ) -> CampaignRecord:
-        name = self._clean_name(name, "campaign")
-        with self.writing() as s:
-            client = self._owned_client(s, client_id, user_id)
-            if self.find_campaign(client.id, name) is not None:
-                raise Conflict(f"{client.name} already has a campaign named {name!r}")
-            c = Campaign(
-                id=validate_uuid(campaign_id) if campaign_id else new_id(),
-                client_id=client.id,
-                name=name,
-            )
-            s.add(c)
-            s.flush()
-            return repo.campaign_record(c)
+        return self._folders.create_campaign(client_id, name, user_id, campaign_id)
 
     def update_campaign(
         self,
@@ -949,48 +870,16 @@ class LibraryService:
         client_id: str | None = None,
         user_id: int | None = None,
     ) -> CampaignRecord:
-        with self.writing() as s:
-            c = self._owned_campaign(s, campaign_id, user_id)
-            if client_id is not None and client_id != c.client_id:
-                self._owned_client(s, client_id, user_id)
-                c.client_id = client_id
-                # The campaign's assets follow it to the new client.
-                for a in s.scalars(select(Asset).where(Asset.campaign_id == c.id)):
-                    if a.client_id is not None:
-                        a.client_id = client_id
-            if name is not None:
-                name = self._clean_name(name, "campaign")
-                clash = self.find_campaign(c.client_id, name)
-                if clash is not None and clash.id != c.id:
-                    raise Conflict(f"That client already has a campaign named {name!r}")
-                c.name = name
-            c.updated_at = utcnow()
-            self._touch_assets(s, Asset.campaign_id == c.id)
-            s.flush()
-            return repo.campaign_record(c)
+        return self._folders.update_campaign(
+            campaign_id, name=name, client_id=client_id, user_id=user_id
+        )
 
     def rename_campaign(self, campaign_id: str, name: str, user_id: int | None = None) -> CampaignRecord:
-        return self.update_campaign(campaign_id, name=name, user_id=user_id)
+        return self._folders.rename_campaign(campaign_id, name, user_id)
 
     def delete_campaign(self, campaign_id: str, user_id: int | None = None) -> int:
         """Delete a campaign and every asset filed under it; returns the asset count."""
-        with self.writing() as s:
-            c = self._owned_campaign(s, campaign_id, user_id)
-            assets = s.scalars(select(Asset).where(Asset.campaign_id == c.id)).all()
-            gone = [(a.id, a.format) for a in assets]
-            self._delete_rows(s, list(assets))
-            s.flush()
-            s.delete(c)
-        self._finish_removals(gone)
-        return len(gone)
-
-    def _touch_assets(self, s: Session, condition: object) -> None:
-        """Renaming a client or campaign changes how its assets look to sync: bump them."""
-        rows = s.scalars(select(Asset).where(condition)).all()  # type: ignore[arg-type]
-        if rows:
-            last = repo.next_seq(s, len(rows))
-            for offset, a in enumerate(rows):
-                a.change_seq = last - len(rows) + 1 + offset
+        return self._folders.delete_campaign(campaign_id, user_id)
 
     # --- users and tokens --------------------------------------------------------------
 
