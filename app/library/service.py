@@ -21,18 +21,16 @@ from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested, analyze
 from app.core.names import safe_display_name
 from app.core.staging import stage_stream
-from app.library import auth, find_store, folders, sync_state, throttle
+from app.library import accounts, auth, find_store, folders, sync_state
 from app.library import repository as repo
 from app.library.blobs import StoreLocation
 from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
 from app.library.errors import (
-    AuthenticationFailed,
     Conflict,
     DatabaseUnavailable,
     InvalidInput,
     NotFound,
     PermissionDenied,
-    Throttled,
 )
 from app.library.models import (
     Asset,
@@ -46,7 +44,6 @@ from app.library.models import (
 )
 from app.library.oslock import OpenersLock
 from app.library.pages import PageReader
-from app.library.passwords import check_new_password, hash_password
 from app.library.records import (
     UNSET,
     AssetChanges,
@@ -881,19 +878,20 @@ class LibraryService:
         """Delete a campaign and every asset filed under it; returns the asset count."""
         return self._folders.delete_campaign(campaign_id, user_id)
 
-    # --- users and tokens --------------------------------------------------------------
+    # --- users and tokens (accounts.py) --------------------------------------------------
+
+    @functools.cached_property
+    def _accounts(self) -> accounts.Accounts:
+        return accounts.Accounts(self)
 
     def create_user(self, username: str, password: str | None) -> UserRecord:
-        with self.writing() as s:
-            return auth.to_user_record(auth.create_user(s, username, password))
+        return self._accounts.create_user(username, password)
 
     def list_users(self) -> list[UserRecord]:
-        with self.reading() as s:
-            return [auth.to_user_record(u) for u in s.scalars(select(User).order_by(User.id))]
+        return self._accounts.list_users()
 
     def get_user(self, username: str) -> UserRecord:
-        with self.reading() as s:
-            return auth.to_user_record(auth.user_by_name(s, username))
+        return self._accounts.get_user(username)
 
     def set_password(self, username: str, password: str) -> int:
         """Set a new password and revoke every token and API key of the user; returns how many.
@@ -901,13 +899,7 @@ class LibraryService:
         A password is changed when it may be known to someone else, who may also have logged
         in with it: the tokens it could have bought go with it.
         """
-        check_new_password(password, username)
-        new_hash = hash_password(password)  # slow: outside the write lock
-        with self.writing() as s:
-            user = auth.user_by_name(s, username)
-            user.password_hash = new_hash
-            throttle.clear(s, throttle.user_key(username))
-            return auth.revoke_tokens(s, user)
+        return self._accounts.set_password(username, password)
 
     def authenticate(
         self,
@@ -918,57 +910,26 @@ class LibraryService:
         policy: LoginPolicy | None = None,
     ) -> UserRecord:
         """The user if the password is right; with a policy, failures are throttled (Throttled)."""
-        keyed = [(throttle.user_key(username), policy.user_attempts)] if policy else []
-        if policy and address:
-            keyed.append((throttle.address_key(address), policy.address_attempts))
-        if keyed:
-            with self.reading() as s:
-                wait = throttle.retry_after(s, [k for k, _ in keyed], utcnow())
-            if wait > 0:
-                raise Throttled("Too many failed logins: try again later", wait)
-        with self.reading() as s:
-            user_id, stored = auth.login_candidate(s, username)
-        try:
-            new_hash = auth.check_login(password, user_id, stored)
-        except AuthenticationFailed:
-            if policy:
-                with self.writing() as s:
-                    throttle.record_failure(s, keyed, policy, utcnow())
-            raise
-        with self.writing() as s:
-            user = s.get(User, user_id)
-            if user is None:
-                raise AuthenticationFailed(auth.WRONG_LOGIN)
-            if new_hash is not None and user.password_hash == stored:
-                user.password_hash = new_hash  # an older algorithm or parameters: upgraded now
-            if policy:
-                throttle.clear(s, keyed[0][0])
-            return auth.to_user_record(user)
+        return self._accounts.authenticate(username, password, address=address, policy=policy)
 
     def create_token(self, username: str, kind: str = "bearer", label: str | None = None) -> str:
-        with self.writing() as s:
-            return auth.create_token(s, auth.user_by_name(s, username), kind, label)
+        return self._accounts.create_token(username, kind, label)
 
     def user_for_token(self, token: str, kind: str = "bearer") -> UserRecord:
-        with self._reader.connect() as conn:
-            return auth.token_owner(conn, token, kind)
+        return self._accounts.user_for_token(token, kind)
 
     def revoke_tokens(self, username: str, kind: str | None = None) -> int:
-        with self.writing() as s:
-            return auth.revoke_tokens(s, auth.user_by_name(s, username), kind)
+        return self._accounts.revoke_tokens(username, kind)
 
     def revoke_token(self, token: str) -> None:
-        with self.writing() as s:
-            auth.revoke_token(s, token)
+        return self._accounts.revoke_token(token)
 
     def list_tokens(self, username: str, kind: str | None = None) -> list[TokenRecord]:
-        with self.reading() as s:
-            return auth.list_tokens(s, auth.user_by_name(s, username), kind)
+        return self._accounts.list_tokens(username, kind)
 
     def revoke_token_id(self, token_id: int, kind: str | None = None) -> None:
         """Revoke by the number `list_tokens` shows (the secret itself is not kept)."""
-        with self.writing() as s:
-            auth.revoke_token_id(s, token_id, kind)
+        return self._accounts.revoke_token_id(token_id, kind)
 
     # --- change feed and integrity -----------------------------------------------------
 
