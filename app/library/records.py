@@ -43,7 +43,7 @@ class AssetRecord:
     purpose: str | None = None
     description: str | None = None
     # Where the API serves the file, thumbnail and waveform, relative to the server's root:
-    # the stored columns are what the wire shows (see wire.stored_urls), None where there is none.
+    # the columns are what the wire shows (repository.stored_urls writes them), None: there is none.
     url: str = ""
     thumbnail_url: str | None = None
     waveform_url: str | None = None
