@@ -158,6 +158,8 @@ class Finder:
         return [row[0] for row in self._raw(sql, params)]
 
     def _run_similar(self, f: Find, rule: Rule, limit: int, offset: int) -> list[AssetRecord]:
+        from app.library.pages import _record
+
         pages = self.library._pages
         assert pages is not None
         asset_id, bits = similar_args(rule.value)
@@ -186,7 +188,7 @@ class Finder:
                 cursor.close()
         finally:
             conn.close()
-        found = {row[0]: repo.record(row) for row in rows}
+        found = {row[0]: _record(row) for row in rows}
         return [found[i] for i in ids if i in found]
 
     def _bound(

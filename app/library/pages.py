@@ -103,3 +103,7 @@ class PageReader:
         if constants:
             values.update(constants)
         return sql, [values[name] for name in names]
+
+
+# The one row-to-record mapper, under the name finder.py reads raw rows through.
+_record = repo.record
