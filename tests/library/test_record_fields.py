@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from app.library import repository as repo
 from app.library.records import AssetChanges, AssetQuery, AssetRecord
@@ -20,7 +23,21 @@ def test_the_select_list_is_the_records_field_list() -> None:
     assert selected == [("name" if f in JOINED_FIELDS else f) for f in RECORD_FIELDS]
 
 
-def test_every_reader_gives_the_same_record(library: LibraryService, media_dir: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_library(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LibraryService]:
+    """A library on SQLite (the page reader's raw rows) or PostgreSQL (aware datetimes)."""
+    if request.param == "sqlite":
+        with LibraryService(tmp_path / "library", workers=1) as lib:
+            yield lib
+        return
+    from tests.server.conftest import fresh_schema
+
+    with fresh_schema("atelier_records") as url, LibraryService(tmp_path / "pg", url, workers=1) as lib:
+        yield lib
+
+
+def test_every_reader_gives_the_same_record(any_library: LibraryService, media_dir: Path) -> None:
+    library = any_library
     acme = library.create_client("Acme")
     spring = library.create_campaign(acme.id, "Spring")
     target = library.default_target(client_id=acme.id, campaign_id=spring.id)
@@ -34,10 +51,8 @@ def test_every_reader_gives_the_same_record(library: LibraryService, media_dir: 
 
     with library.reading() as s:
         by_session = repo.list_assets(s, q, 10)
-    assert library._pages is not None
     readers: dict[str, AssetRecord | None] = {
-        "page reader": library.list_assets(q, limit=10)[0],
-        "page reader by ids": library._pages.assets_by_ids([image.id]).get(image.id),
+        "list_assets": library.list_assets(q, limit=10)[0],
         "session page": by_session[0],
         "get_asset": library.get_asset(image.id),
         "get_assets": library.get_assets([image.id]).get(image.id),
@@ -47,6 +62,8 @@ def test_every_reader_gives_the_same_record(library: LibraryService, media_dir: 
         "find": library.find.search(library.find.where(["name~photo"]))[0],
         "similar": library.find.search(library.find.where([f"similar={copy.id}"]))[0],
     }
+    if library._pages is not None:
+        readers["page reader by ids"] = library._pages.assets_by_ids([image.id]).get(image.id)
     for reader, found in readers.items():
         assert found == edited, reader
         assert found is not None and found.uploaded_at.tzinfo is not None, reader
