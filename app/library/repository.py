@@ -234,11 +234,10 @@ def cursor_for(record: AssetRecord, q: AssetQuery) -> PageCursor:
 
 # The select list of a record: its fields, in order, as columns (see records.RECORD_FIELDS).
 # A field that is neither a joined name nor an assets column fails here, at import.
-_JOINED = {"client_name": Client.name, "campaign_name": _CampaignAlias.name}
+_JOINED = dict(zip(JOINED_FIELDS, (Client.name, _CampaignAlias.name), strict=True))
 RECORD_COLUMNS: tuple[Any, ...] = tuple(
     _JOINED[name] if name in _JOINED else getattr(Asset, name) for name in RECORD_FIELDS
 )
-assert set(_JOINED) == set(JOINED_FIELDS)
 
 
 @functools.cache
