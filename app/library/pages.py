@@ -15,7 +15,6 @@ from app.library.records import AssetQuery, AssetRecord, PageCursor
 
 # How SQLAlchemy's SQLite dialect stores a DateTime (always UTC here, without a zone).
 _STORED = "%Y-%m-%d %H:%M:%S.%f"
-_fromiso = datetime.fromisoformat
 
 
 class PageReader:
@@ -25,7 +24,7 @@ class PageReader:
     so its cost is what a user feels. Through a Session most of it was Python around the
     query (building and caching the statement, result processing, identity bookkeeping):
     several times what SQLite itself spent. Here each query shape is compiled once, values
-    are bound by name, and rows become records by position.
+    are bound by name, and rows become records by position (repository.record).
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -53,12 +52,12 @@ class PageReader:
         self, q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None
     ) -> list[AssetRecord]:
         sql, params = self.sql(q, limit, offset, after)
-        return [_record(row) for row in self._fetch(sql, params)]
+        return [repo.record(row) for row in self._fetch(sql, params)]
 
     def assets_by_ids(self, ids: Sequence[str]) -> dict[str, AssetRecord]:
         """The records of these ids (unknown ones are left out), as the window fetches a screen."""
         rows = self._fetch(self._by_ids_sql(), [json.dumps(list(ids))])
-        return {row[0]: _record(row) for row in rows}
+        return {row[0]: repo.record(row) for row in rows}
 
     def _by_ids_sql(self) -> str:
         if self._by_ids is None:
@@ -106,20 +105,5 @@ class PageReader:
         return sql, [values[name] for name in names]
 
 
-def _record(row: tuple) -> AssetRecord:  # type: ignore[type-arg]
-    # Column order is repository._RECORD_COLUMNS + client name + campaign name, which is
-    # AssetRecord's field order; only the two dates and the tags need converting.
-    (
-        asset_id, user_id, client_id, campaign_id, name, asset_type, fmt, mime, size,
-        uploaded, updated, tags, width, height, duration, page_count, sha256, change_seq,
-        purpose, description, client_name, campaign_name,
-    ) = row  # fmt: skip
-    uploaded_at = _fromiso(uploaded + "+00:00")
-    # Most assets were never edited: one datetime serves both.
-    updated_at = uploaded_at if updated == uploaded else _fromiso(updated + "+00:00")
-    return AssetRecord(
-        asset_id, user_id, client_id, campaign_id, name, asset_type, fmt, mime, size,
-        uploaded_at, updated_at, None if tags is None else repo.decode_tags(tags),
-        width, height, duration, page_count, sha256, change_seq,
-        purpose, description, client_name, campaign_name,
-    )  # fmt: skip
+# The one row-to-record mapper, under the name finder.py reads raw rows through.
+_record = repo.record

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -15,8 +15,11 @@ SortKey = Literal["newest", "oldest", "name", "size", "type"]
 class AssetRecord:
     """One asset as front ends see it. Treat it as read-only.
 
-    Not frozen: a frozen dataclass sets each of its 22 fields through object.__setattr__,
+    Not frozen: a frozen dataclass sets each of its fields through object.__setattr__,
     which made building a page of records ten times slower than reading it from SQLite.
+
+    Its fields are the one list of what a record reads (RECORD_FIELDS): each is the assets
+    column of the same name, except the JOINED names, and rows carry them in this order.
     """
 
     id: str
@@ -39,9 +42,19 @@ class AssetRecord:
     change_seq: int
     purpose: str | None = None
     description: str | None = None
+    # Where the API serves the file, thumbnail and waveform, relative to the server's root:
+    # the columns are what the wire shows (repository.stored_urls writes them), None: there is none.
+    url: str = ""
+    thumbnail_url: str | None = None
+    waveform_url: str | None = None
     client_name: str | None = None
     campaign_name: str | None = None
 
+
+# The record's fields in the order a row of repository.asset_rows() carries them.
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AssetRecord))
+# Fields read from the asset's client and campaign, not from the assets table.
+JOINED_FIELDS: tuple[str, ...] = ("client_name", "campaign_name")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
-    Row,
     Select,
     and_,
     bindparam,
@@ -29,6 +28,8 @@ from sqlalchemy.orm import Session, aliased
 from app.library.errors import InvalidInput
 from app.library.models import Asset, Campaign, Client, Counter, Tombstone
 from app.library.records import (
+    JOINED_FIELDS,
+    RECORD_FIELDS,
     AssetQuery,
     AssetRecord,
     CampaignRecord,
@@ -72,33 +73,15 @@ def encode_tags(tags: Sequence[str] | None) -> str | None:
     return json.dumps(list(seen), ensure_ascii=False)
 
 
-def to_record(
-    a: Asset, client_name: str | None = None, campaign_name: str | None = None
-) -> AssetRecord:
-    return AssetRecord(
-        id=a.id,
-        user_id=a.user_id,
-        client_id=a.client_id,
-        campaign_id=a.campaign_id,
-        name=a.name,
-        asset_type=a.asset_type,
-        format=a.format,
-        mime=a.mime,
-        size=a.size,
-        uploaded_at=as_utc(a.uploaded_at),
-        updated_at=as_utc(a.updated_at),
-        tags=decode_tags(a.tags),
-        width=a.width,
-        height=a.height,
-        duration=a.duration,
-        page_count=a.page_count,
-        sha256=a.sha256,
-        change_seq=a.change_seq,
-        purpose=a.purpose,
-        description=a.description,
-        client_name=client_name,
-        campaign_name=campaign_name,
-    )
+def stored_urls(asset_id: str, asset_type: str) -> tuple[str, str | None, str | None]:
+    """The url, thumbnail_url and waveform_url columns of a new asset (paths from the root).
+
+    Written once, when the row is made; wire.asset_read shows what the row holds, so the
+    columns are the one source. Every type has a thumbnail (the server's extension; the
+    spec's image has no thumbnailUrl field, so the wire leaves it out); only audio a waveform.
+    """
+    url = f"/api/v2/assets/{asset_id}"
+    return url, f"{url}/thumbnail", f"{url}/waveform" if asset_type == "audio" else None
 
 
 def client_record(c: Client, count: int = 0) -> ClientRecord:
@@ -251,19 +234,17 @@ def cursor_for(record: AssetRecord, q: AssetQuery) -> PageCursor:
     return PageCursor(value=value, id=record.id)
 
 
-# What a page row holds, in the order _row_record unpacks it (keep the two in step, and in
-# step with to_record when AssetRecord gains a field).
-_RECORD_COLUMNS = (
-    Asset.id, Asset.user_id, Asset.client_id, Asset.campaign_id, Asset.name, Asset.asset_type,
-    Asset.format, Asset.mime, Asset.size, Asset.uploaded_at, Asset.updated_at, Asset.tags,
-    Asset.width, Asset.height, Asset.duration, Asset.page_count, Asset.sha256, Asset.change_seq,
-    Asset.purpose, Asset.description,
-)  # fmt: skip
+# The select list of a record: its fields, in order, as columns (see records.RECORD_FIELDS).
+# A field that is neither a joined name nor an assets column fails here, at import.
+_JOINED = dict(zip(JOINED_FIELDS, (Client.name, _CampaignAlias.name), strict=True))
+RECORD_COLUMNS: tuple[Any, ...] = tuple(
+    _JOINED[name] if name in _JOINED else getattr(Asset, name) for name in RECORD_FIELDS
+)
 
 
 @functools.cache
 def asset_rows() -> AnySelect:
-    """The columns of a record plus the client's and campaign's names, as plain rows.
+    """The columns of a record, its client's and campaign's names included, as plain rows.
 
     Built once: a select is immutable, and .where() makes a new one each call.
 
@@ -271,42 +252,45 @@ def asset_rows() -> AnySelect:
     and the identity map and per-attribute access were most of the Python cost of a page.
     """
     return (
-        select(*_RECORD_COLUMNS, Client.name, _CampaignAlias.name)
+        select(*RECORD_COLUMNS)
         .outerjoin(Client, Client.id == Asset.client_id)
         .outerjoin(_CampaignAlias, _CampaignAlias.id == Asset.campaign_id)
     )
 
 
-def _row_record(row: Row[*tuple[Any, ...]]) -> AssetRecord:
-    (
-        asset_id, user_id, client_id, campaign_id, name, asset_type, fmt, mime, size,
-        uploaded_at, updated_at, tags, width, height, duration, page_count, sha256, change_seq,
-        purpose, description, client_name, campaign_name,
-    ) = row  # fmt: skip
-    return AssetRecord(
-        id=asset_id,
-        user_id=user_id,
-        client_id=client_id,
-        campaign_id=campaign_id,
-        name=name,
-        asset_type=asset_type,
-        format=fmt,
-        mime=mime,
-        size=size,
-        uploaded_at=as_utc(uploaded_at),
-        updated_at=as_utc(updated_at),
-        tags=decode_tags(tags),
-        width=width,
-        height=height,
-        duration=duration,
-        page_count=page_count,
-        sha256=sha256,
-        change_seq=change_seq,
-        purpose=purpose,
-        description=description,
-        client_name=client_name,
-        campaign_name=campaign_name,
-    )
+_fromiso = datetime.fromisoformat
+
+
+def record(row: Sequence[Any]) -> AssetRecord:
+    """The record of one asset_rows() row, read through SQLAlchemy or straight from SQLite.
+
+    The row's columns are the record's fields in order, so it is built by position; only the
+    two dates and the tags need converting. Raw SQLite hands back the dates as the text
+    SQLAlchemy stored (always UTC), SQLAlchemy as datetimes, naive on SQLite.
+    """
+    r = AssetRecord(*row)
+    uploaded: Any = r.uploaded_at
+    updated: Any = r.updated_at
+    if uploaded.__class__ is str:
+        r.uploaded_at = _fromiso(uploaded + "+00:00")
+        # Most assets were never edited: one datetime serves both.
+        r.updated_at = r.uploaded_at if updated == uploaded else _fromiso(updated + "+00:00")
+    else:
+        r.uploaded_at = as_utc(uploaded)
+        r.updated_at = as_utc(updated)
+    raw: Any = r.tags
+    if raw is not None:
+        tags = _decoded(raw)
+        r.tags = None if tags is None else list(tags)
+    return r
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded(raw: str) -> tuple[str, ...] | None:
+    # Libraries reuse a few tag sets over and over: parsing each JSON text once pays for
+    # the url columns a page also reads. A tuple, so no record can change another's tags.
+    tags = decode_tags(raw)
+    return None if tags is None else tuple(tags)
 
 
 def page_statement(
@@ -326,7 +310,7 @@ def page_statement(
 def list_assets(
     s: Session, q: AssetQuery, limit: int, offset: int = 0, after: PageCursor | None = None
 ) -> list[AssetRecord]:
-    return [_row_record(r) for r in s.execute(page_statement(q, limit, offset, after))]
+    return [record(r) for r in s.execute(page_statement(q, limit, offset, after))]
 
 
 def asset_ids(
@@ -343,9 +327,22 @@ def assets_by_ids(s: Session, ids: Sequence[str]) -> dict[str, AssetRecord]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for row in s.execute(asset_rows().where(Asset.id.in_(chunk))):
-            record = _row_record(row)
-            out[record.id] = record
+            found = record(row)
+            out[found.id] = found
     return out
+
+
+def records_by_hash(
+    s: Session, user_id: int | None, sha256s: Sequence[str]
+) -> dict[str, AssetRecord]:
+    """hash -> an asset of the user with that hash, in one query."""
+    found: dict[str, AssetRecord] = {}
+    for row in s.execute(
+        asset_rows().where(Asset.user_id == user_id, Asset.sha256.in_(set(sha256s)))
+    ):
+        r = record(row)
+        found.setdefault(r.sha256, r)
+    return found
 
 
 def count_assets(s: Session, q: AssetQuery) -> int:
@@ -413,23 +410,23 @@ def next_seq(s: Session, n: int = 1) -> int:
 
 
 def changes_since(s: Session, user_id: int | None, cursor: int, limit: int) -> ChangeSet:
-    assets = s.execute(
-        select(Asset, Client.name, _CampaignAlias.name)
-        .outerjoin(Client, Client.id == Asset.client_id)
-        .outerjoin(_CampaignAlias, _CampaignAlias.id == Asset.campaign_id)
-        .where(Asset.user_id == user_id, Asset.change_seq > cursor)
-        .order_by(Asset.change_seq)
-        .limit(limit + 1)
-    ).all()
+    assets = [
+        record(row)
+        for row in s.execute(
+            asset_rows()
+            .where(Asset.user_id == user_id, Asset.change_seq > cursor)
+            .order_by(Asset.change_seq)
+            .limit(limit + 1)
+        )
+    ]
     tombs = s.scalars(
         select(Tombstone)
         .where(Tombstone.user_id == user_id, Tombstone.change_seq > cursor)
         .order_by(Tombstone.change_seq)
         .limit(limit + 1)
     ).all()
-    merged: list[tuple[int, Tombstone | tuple[Asset, str | None, str | None]]] = sorted(
-        [(a.change_seq, (a, cn, pn)) for a, cn, pn in assets]
-        + [(t.change_seq, t) for t in tombs],
+    merged: list[tuple[int, Tombstone | AssetRecord]] = sorted(
+        [(a.change_seq, a) for a in assets] + [(t.change_seq, t) for t in tombs],
         key=lambda item: item[0],
     )
     has_more = len(merged) > limit
@@ -441,8 +438,7 @@ def changes_since(s: Session, user_id: int | None, cursor: int, limit: int) -> C
         if isinstance(item, Tombstone):
             out_deleted.append((item.asset_id, as_utc(item.deleted_at)))
         else:
-            a, cn, pn = item
-            out_assets.append(to_record(a, cn, pn))
+            out_assets.append(item)
     return ChangeSet(cursor=new_cursor, has_more=has_more, assets=out_assets, deleted=out_deleted)
 
 

@@ -19,16 +19,21 @@ from app.library.records import AssetRecord, CampaignRecord, ClientRecord
 
 
 def asset_read(r: AssetRecord, base_url: str = "") -> AssetRead:
-    """The spec's discriminated union; base_url makes urls absolute (e.g. https://host)."""
+    """The spec's discriminated union; base_url makes urls absolute (e.g. https://host).
+
+    The urls are the row's url, thumbnail_url and waveform_url columns (repository.stored_urls
+    writes them), so what a row says is what the API shows. An image's thumbnail is left
+    out: the spec's image has no thumbnailUrl field.
+    """
     base = base_url.rstrip("/")
-    url = f"{base}/api/v2/assets/{r.id}"
+    thumbnail = None if r.thumbnail_url is None else base + r.thumbnail_url
     common: dict[str, Any] = dict(
         id=r.id,
         userId=r.user_id,
         clientId=r.client_id,
         campaignId=r.campaign_id,
         name=r.name,
-        url=url,
+        url=base + r.url,
         size=r.size,
         uploadedAt=r.uploaded_at,
         tags=r.tags,
@@ -41,12 +46,13 @@ def asset_read(r: AssetRecord, base_url: str = "") -> AssetRead:
             width=r.width or 0,
             height=r.height or 0,
             duration=r.duration or 0,
-            thumbnailUrl=f"{url}/thumbnail",
+            thumbnailUrl=thumbnail,
             **common,
         )
     if r.asset_type == "audio":
-        return AudioAsset(duration=r.duration or 0, waveformUrl=f"{url}/waveform", **common)
-    return DocumentAsset(pageCount=r.page_count, thumbnailUrl=f"{url}/thumbnail", **common)
+        waveform = None if r.waveform_url is None else base + r.waveform_url
+        return AudioAsset(duration=r.duration or 0, waveformUrl=waveform, **common)
+    return DocumentAsset(pageCount=r.page_count, thumbnailUrl=thumbnail, **common)
 
 
 def asset_state(
