@@ -1,0 +1,117 @@
+"""Changes from another process arrive as rows inserted and removed in place, never a reset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QItemSelectionModel
+
+from app.gui.main_window import MainWindow
+from app.library.service import LibraryService
+from tests.gui.test_scale import fill
+
+pytestmark = pytest.mark.gui
+ROWS = 3_000
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Iterator[LibraryService]:
+    with LibraryService(tmp_path / "library", workers=1) as lib:
+        fill(lib, ROWS)
+        yield lib
+
+
+def _pictures(folder: Path, count: int) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for n in range(count):
+        path = folder / f"new-{n}.png"
+        Image.new("RGB", (32, 24), (40 * n % 255, 90, 200)).save(path)
+        paths.append(path)
+    return paths
+
+
+class _Signals:
+    """Counts the structural signals a model sends."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.resets = self.inserted = self.removed = 0
+        model = window.model
+        model.modelReset.connect(lambda: self._bump("resets"))
+        model.rowsInserted.connect(lambda *_: self._bump("inserted"))
+        model.rowsRemoved.connect(lambda *_: self._bump("removed"))
+
+    def _bump(self, name: str) -> None:
+        setattr(self, name, getattr(self, name) + 1)
+
+
+def _select(window: MainWindow, row: int) -> str:
+    index = window.model.index(row, 0)
+    window.grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    asset_id = window.model.asset_id(row)
+    assert asset_id is not None
+    return asset_id
+
+
+def _settle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the batched layout has placed every row (the scroll range is final)."""
+    grid = window.grid
+    last = window.model.index(window.model.rowCount() - 1, 0)
+    qtbot.waitUntil(lambda: grid.rectForIndex(last).isValid() and grid.rectForIndex(last).y() > 0, timeout=10_000)
+
+
+def test_an_outside_import_inserts_rows_and_keeps_selection_and_what_is_in_view(qtbot, many, make_window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(many)
+    model, grid = window.model, window.grid
+    _settle(qtbot, window)
+    chosen = _select(window, 700)
+    grid.scrollTo(model.index(700, 0))
+    qtbot.waitUntil(lambda: grid.viewport().rect().intersects(grid.visualRect(model.index(700, 0))))
+    top_before = grid.visualRect(model.index(700, 0)).top()
+    signals = _Signals(window)
+
+    with LibraryService(many.data_dir, workers=1) as other:  # another connection: as another process
+        report = other.import_paths(_pictures(tmp_path / "in", 5))
+    assert len(report.imported) == 5
+    qtbot.waitUntil(lambda: model.rowCount() == ROWS + 5, timeout=2_000)
+    _settle(qtbot, window)
+
+    assert signals.resets == 0 and signals.inserted >= 1
+    assert grid.selected_ids() == [chosen] and grid.current_id() == chosen
+    row = model.row_of(chosen)
+    assert row == 705  # newest first: the five new ones came in above it
+    # The tile being looked at stays where it was on screen (same row of tiles, same height).
+    qtbot.waitUntil(lambda: abs(grid.visualRect(model.index(705, 0)).top() - top_before) <= grid.visualRect(model.index(0, 0)).height(), timeout=2_000)
+    qtbot.waitUntil(lambda: model.record(0) is not None and model.record(0).name.startswith("new-"), timeout=2_000)
+
+
+def test_at_the_top_new_rows_show_at_the_top(qtbot, many, make_window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(many)
+    model, grid = window.model, window.grid
+    _settle(qtbot, window)
+    signals = _Signals(window)
+    with LibraryService(many.data_dir, workers=1) as other:
+        other.import_paths(_pictures(tmp_path / "in", 2))
+    qtbot.waitUntil(lambda: model.rowCount() == ROWS + 2, timeout=2_000)
+    assert signals.resets == 0
+    assert grid.verticalScrollBar().value() == 0
+    qtbot.waitUntil(lambda: model.record(1) is not None and model.record(1).name.startswith("new-"), timeout=2_000)
+
+
+def test_an_outside_delete_removes_rows_and_keeps_the_selection(qtbot, many, make_window) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(many)
+    model, grid = window.model, window.grid
+    _settle(qtbot, window)
+    chosen = _select(window, 300)
+    gone = [model.asset_id(r) for r in (10, 11, 1_500)]
+    signals = _Signals(window)
+    with LibraryService(many.data_dir, workers=1) as other:
+        assert other.delete_assets([i for i in gone if i]) == 3
+    qtbot.waitUntil(lambda: model.rowCount() == ROWS - 3, timeout=2_000)
+    assert signals.resets == 0 and signals.removed >= 1
+    assert grid.selected_ids() == [chosen]
+    assert model.row_of(chosen) == 298
+    assert all(model.row_of(i) is None for i in gone if i)
