@@ -115,3 +115,22 @@ def test_an_outside_delete_removes_rows_and_keeps_the_selection(qtbot, many, mak
     assert grid.selected_ids() == [chosen]
     assert model.row_of(chosen) == 298
     assert all(model.row_of(i) is None for i in gone if i)
+
+
+def test_a_sidebar_reload_repaints_only_the_entries_whose_counts_changed(qtbot, showcase) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from app.gui.sidebar import SidebarData, SidebarModel
+    from app.library.records import AssetQuery
+
+    lib, _ = showcase
+    uid = lib.local_user_id
+    clients, campaigns = lib.list_clients(uid), lib.list_campaigns(None, uid)
+    total = lib.count_assets(AssetQuery(user_id=uid))
+    model = SidebarModel()
+    assert model.populate(SidebarData(total, 1, clients, campaigns))
+    repainted: list[str] = []
+    model.dataChanged.connect(lambda top, _bottom, *_: repainted.append(model.entry(top).name))  # type: ignore[union-attr]
+    bumped = [replace(clients[0], asset_count=clients[0].asset_count + 1), *clients[1:]]
+    assert not model.populate(SidebarData(total + 1, 1, bumped, campaigns))
+    assert sorted(repainted) == sorted(["All assets", clients[0].name])
