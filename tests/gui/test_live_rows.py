@@ -134,3 +134,42 @@ def test_a_sidebar_reload_repaints_only_the_entries_whose_counts_changed(qtbot, 
     bumped = [replace(clients[0], asset_count=clients[0].asset_count + 1), *clients[1:]]
     assert not model.populate(SidebarData(total + 1, 1, bumped, campaigns))
     assert sorted(repainted) == sorted(["All assets", clients[0].name])
+
+
+def _apply(old: list[str], ops: list[tuple[str, int, int]], new: list[str]) -> list[str | None]:
+    """Rows after the operations, with inserted rows filled from `new` (None past the window)."""
+    rows: list[str | None] = list(old)
+    for what, row, n in ops:
+        if what == "insert":
+            rows[row:row] = [None] * n
+        else:
+            del rows[row : row + n]
+    return [new[i] if i < len(new) else r for i, r in enumerate(rows)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "old_open", "new_open", "ops"),
+    [
+        # New rows at the top of a long list: the last ones of the window shift past its end.
+        (list("abcdef"), list("XYabcd"), True, True, [("insert", 0, 2)]),
+        # A row deleted in the middle: one shifts in from past the end, it is not an insertion.
+        (list("abcdef"), list("abdefg"), True, True, [("remove", 2, 1)]),
+        # The whole list is in the window: its end is real.
+        (list("abcd"), list("aXbd"), False, False, [("insert", 1, 1), ("remove", 3, 1)]),
+        (list("abcd"), list("abcdXY"), False, False, [("insert", 4, 2)]),
+        (list("abcd"), list("abcd"), False, False, []),
+    ],
+)
+def test_window_ops_turn_the_old_window_into_the_new(old, new, old_open, new_open, ops) -> None:  # type: ignore[no-untyped-def]
+    from app.gui.row_diff import window_ops
+
+    got = window_ops(old, new, old_open=old_open, new_open=new_open)
+    assert got == ops
+    past_the_end: list[str] = ["?"] * len(new) if old_open else []
+    assert _apply(old + past_the_end, got, new)[: len(new)] == new
+
+
+def test_a_move_is_left_to_a_reload() -> None:
+    from app.gui.row_diff import window_ops
+
+    assert window_ops(list("abcd"), list("acbd"), old_open=False, new_open=False) is None
