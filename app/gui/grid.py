@@ -202,14 +202,14 @@ class AssetGridView(QListView):
         self._pending_scroll = max(0, value + (new_row // cols - old_row // cols) * pitch)
         self.viewport().setUpdatesEnabled(False)
         self._catch_up.start()
+        # The relayout the inserts asked for starts now (its first pass shrinks the scroll
+        # range), so that the position is taken back once the batches reach it, not lost.
+        self.executeDelayedItemsLayout()
         self._apply_pending_scroll()
 
     def _end_catch_up(self) -> None:
+        # Painting resumes; a position not reached yet is still taken back when it is.
         self._catch_up.stop()
-        if self._pending_scroll is not None:
-            bar = self.verticalScrollBar()
-            bar.setValue(min(self._pending_scroll, bar.maximum()))
-            self._pending_scroll = None
         if not self.viewport().updatesEnabled():
             self.viewport().setUpdatesEnabled(True)
             self.viewport().update()

@@ -173,3 +173,29 @@ def test_a_move_is_left_to_a_reload() -> None:
     from app.gui.row_diff import window_ops
 
     assert window_ops(list("abcd"), list("acbd"), old_open=False, new_open=False) is None
+
+
+@pytest.fixture
+def deep(tmp_path: Path) -> Iterator[LibraryService]:
+    with LibraryService(tmp_path / "library", workers=1) as lib:
+        fill(lib, 40_000)  # more rows than one pass of the batched layout
+        yield lib
+
+
+def test_far_down_a_big_grid_the_tile_in_view_stays_while_rows_come_in_above(qtbot, deep, make_window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(deep)
+    model, grid = window.model, window.grid
+    _settle(qtbot, window)
+    row = 36_000
+    grid.scrollTo(model.index(row, 0))
+    qtbot.waitUntil(lambda: model.asset_id(row) is not None, timeout=5_000)
+    chosen = _select(window, row)
+    qtbot.waitUntil(lambda: grid.viewport().rect().intersects(grid.visualRect(model.index(row, 0))))
+    top_before = grid.visualRect(model.index(row, 0)).top()
+    with LibraryService(deep.data_dir, workers=1) as other:
+        other.import_paths(_pictures(tmp_path / "in", 3))
+    qtbot.waitUntil(lambda: model.rowCount() == 40_003, timeout=3_000)
+    _settle(qtbot, window)
+    assert model.row_of(chosen) == row + 3 and grid.current_id() == chosen
+    tile = grid.visualRect(model.index(0, 0)).height()
+    qtbot.waitUntil(lambda: abs(grid.visualRect(model.index(row + 3, 0)).top() - top_before) <= tile, timeout=2_000)
