@@ -167,7 +167,7 @@ class Commands(QObject):
         w = self.w
         row = w.grid.currentIndex().row() + delta
         if 0 <= row < w.model.rowCount():
-            w.grid.setCurrentIndex(w.model.index(row))
+            w.grid.setCurrentIndex(w.model.index(row, 0))
             record = w.model.record(row)
             if record is not None and self.quick_look_dialog is not None:
                 self.quick_look_dialog.show_record(record)

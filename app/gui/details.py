@@ -134,18 +134,28 @@ class DetailsPane(QWidget):
         form_layout.addWidget(self.metadata)
         form_layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form)
-        scroll.viewport().setAutoFillBackground(False)
-        self.form.setAutoFillBackground(False)
-        layout = QVBoxLayout(self)
+        # The whole pane scrolls as one, preview included, with its scroll bar at the pane's
+        # edge: a short window used to squeeze the fields into a small box of their own under
+        # a fixed preview, its bar against the fields. When everything fits, nothing scrolls
+        # and the preview takes its share of the extra height.
+        content = QWidget()
+        content.setObjectName("DetailsContent")
+        content.setAutoFillBackground(False)
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(14, 14, 14, 10)
         layout.setSpacing(12)
         layout.addWidget(self.preview, 4)
-        layout.addWidget(scroll, 7)
+        layout.addWidget(self.form, 7)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(content)
+        self.scroll.viewport().setAutoFillBackground(False)
+        self.form.setAutoFillBackground(False)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
 
     def _connect(self) -> None:
         self.name_edit.editingFinished.connect(self._on_name_edited)

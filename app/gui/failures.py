@@ -37,8 +37,6 @@ def reason_for(exc: BaseException) -> str:
         return "Another program holds the library locked."
     if "not a database" in low or "malformed" in low or "file is encrypted" in low:
         return "library.db is damaged or is not an Atelier library."
-    if "can't locate revision" in low:
-        return "This library was made by a newer version of Atelier; update Atelier to open it."
     if isinstance(exc, AtelierError):
         return text
     if isinstance(exc, sqlite3.Error):

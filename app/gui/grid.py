@@ -8,9 +8,11 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
     QRect,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -32,6 +34,10 @@ from app.gui.delegate import PAD, AssetDelegate
 
 MIN_EDGE, MAX_EDGE, DEFAULT_EDGE = 96, 320, 176
 SPACING = 3
+# Rows laid out per pass of the event loop. The model counts its rows in Qt (see
+# AssetListModel), so a pass of 25,000 takes a few milliseconds; 100,000 rows are four passes.
+BATCH = 25_000
+HIDE_CATCH_UP_MS = 400  # the longest the grid waits, unpainted, for a shifted layout to catch up
 
 
 def local_files(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
@@ -51,6 +57,10 @@ class AssetGridView(QListView):
     def __init__(self, model: AssetListModel, delegate: AssetDelegate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pending_scroll: int | None = None
+        # While the layout catches up after a shift the grid is not painted (it would flash the
+        # top rows); this ends the wait if the scroll position cannot be reached.
+        self._catch_up = QTimer(self, singleShot=True, interval=HIDE_CATCH_UP_MS)
+        self._catch_up.timeout.connect(self._end_catch_up)
         self.setObjectName("AssetGrid")
         self.asset_model = model
         self.asset_delegate = delegate
@@ -65,7 +75,7 @@ class AssetGridView(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(2000)
+        self.setBatchSize(BATCH)
         self.setMovement(QListView.Movement.Static)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionRectVisible(True)
@@ -94,6 +104,9 @@ class AssetGridView(QListView):
         self.set_edge(DEFAULT_EDGE)
         model.modelAboutToBeReset.connect(self._before_reset)
         model.modelReset.connect(self._after_reset)
+        self._anchor: tuple[QPersistentModelIndex, int, int, int, int] | None = None
+        model.rows_shifting.connect(self._before_shift)
+        model.rows_shifted.connect(self._after_shift)
         # Once the user scrolls, where they were before a refresh no longer matters.
         self.verticalScrollBar().actionTriggered.connect(self._forget_pending_scroll)
 
@@ -155,6 +168,52 @@ class AssetGridView(QListView):
             self.scrollToTop()
         self._apply_pending_scroll()
 
+    def _before_shift(self) -> None:
+        # Rows inserted or removed lay every row out again, in batches that let the scroll
+        # range shrink meanwhile. The tile at the top of the view is kept where it is; at the
+        # very top, new rows simply show there.
+        self._anchor = None
+        bar, model = self.verticalScrollBar(), self.asset_model
+        if bar.value() <= 0 or model.rowCount() < 2:
+            return
+        top = self._top_index()
+        y0 = self.rectForIndex(model.index(0, 0)).y()
+        cols = next((r for r in range(1, 200) if self.rectForIndex(model.index(r, 0)).y() != y0), 0)
+        if not top.isValid() or cols <= 0 or cols >= model.rowCount():
+            return
+        pitch = self.rectForIndex(model.index(cols, 0)).y() - y0
+        self._anchor = (QPersistentModelIndex(top), top.row(), bar.value(), cols, pitch)
+
+    def _top_index(self) -> QModelIndex:
+        """The first tile in view (a point in the gap between tiles finds none: try lower)."""
+        x = 2 * SPACING + 4
+        for y in range(0, max(1, self.viewport().height() // 2), 6):
+            index = self.indexAt(QPoint(x, y))
+            if index.isValid():
+                return index
+        return QModelIndex()
+
+    def _after_shift(self) -> None:
+        anchor, self._anchor = self._anchor, None
+        if anchor is None:
+            return
+        persistent, old_row, value, cols, pitch = anchor
+        new_row = persistent.row() if persistent.isValid() else min(old_row, self.asset_model.rowCount() - 1)
+        self._pending_scroll = max(0, value + (new_row // cols - old_row // cols) * pitch)
+        self.viewport().setUpdatesEnabled(False)
+        self._catch_up.start()
+        # The relayout the inserts asked for starts now (its first pass shrinks the scroll
+        # range), so that the position is taken back once the batches reach it, not lost.
+        self.executeDelayedItemsLayout()
+        self._apply_pending_scroll()
+
+    def _end_catch_up(self) -> None:
+        # Painting resumes; a position not reached yet is still taken back when it is.
+        self._catch_up.stop()
+        if not self.viewport().updatesEnabled():
+            self.viewport().setUpdatesEnabled(True)
+            self.viewport().update()
+
     def updateGeometries(self) -> None:
         super().updateGeometries()
         # The batched layout grows the scroll range step by step; go back once it is long enough.
@@ -162,12 +221,16 @@ class AssetGridView(QListView):
 
     def _forget_pending_scroll(self, _action: int = 0) -> None:
         self._pending_scroll = None
+        if self._catch_up.isActive():
+            self._end_catch_up()
 
     def _apply_pending_scroll(self) -> None:
         bar = self.verticalScrollBar()
         if self._pending_scroll is not None and bar.maximum() >= self._pending_scroll:
             value, self._pending_scroll = self._pending_scroll, None
             bar.setValue(value)
+        if self._pending_scroll is None and self._catch_up.isActive():
+            self._end_catch_up()
 
     # --- selection helpers -------------------------------------------------------------
 
@@ -185,12 +248,12 @@ class AssetGridView(QListView):
         for asset_id in ids:
             row = model.row_of(asset_id)
             if row is not None and row < model.rowCount():
-                sel.select(model.index(row), model.index(row))
+                sel.select(model.index(row, 0), model.index(row, 0))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         self.selectionModel().select(sel, flags)
         row = model.row_of(current) if current else None
         if row is not None and row < model.rowCount():
-            self.selectionModel().setCurrentIndex(model.index(row), QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.selectionModel().setCurrentIndex(model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
 
     # --- keys --------------------------------------------------------------------------
 

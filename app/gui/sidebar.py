@@ -119,13 +119,23 @@ class SidebarModel(QAbstractItemModel):
         return True
 
     def _update_in_place(self, data: SidebarData, by_client: dict[str, list[CampaignRecord]]) -> None:
-        self._roots[0].count = data.all_count
-        self._roots[1].count = data.unassigned_count
+        changed: list[SidebarEntry] = []
+
+        def put(entry: SidebarEntry, name: str, count: int) -> None:
+            # Only entries that changed repaint: while another process imports, the sidebar
+            # reloads every second or so, and a signal for each of a hundred entries cost the
+            # GUI thread tens of milliseconds each time.
+            if (entry.name, entry.count) != (name, count):
+                entry.name, entry.count = name, count
+                changed.append(entry)
+
+        put(self._roots[0], self._roots[0].name, data.all_count)
+        put(self._roots[1], self._roots[1].name, data.unassigned_count)
         for entry, client in zip(self._roots[3:], data.clients):
-            entry.name, entry.count = client.name, client.asset_count
+            put(entry, client.name, client.asset_count)
             for child, campaign in zip(entry.children, by_client.get(client.id, [])):
-                child.name, child.count = campaign.name, campaign.asset_count
-        for entry in self._walk():
+                put(child, campaign.name, campaign.asset_count)
+        for entry in changed:
             idx = self._index_of(entry)
             self.dataChanged.emit(idx, idx)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from app.library import schema_state
+from app.library.errors import NewerSchema
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -88,6 +89,7 @@ def migrate(engine: Engine) -> None:
             # one migrates, the others wait and then find nothing to do.
             conn.execute(text("SELECT pg_advisory_xact_lock(4711000001)"))
         if not _current_without_alembic(conn):
+            refuse_newer(conn)
             upgrade_with_alembic(conn)
         # The change counter's row exists before any writer needs it: two first writes on
         # PostgreSQL would otherwise both insert it, and one would fail.
@@ -109,14 +111,38 @@ def _current_without_alembic(conn: Connection) -> bool:
     return schema_state.database_heads(conn) == heads
 
 
+def refuse_newer(conn: Connection) -> None:
+    """Raise NewerSchema when the database is stamped with a revision no script here defines."""
+    known = schema_state.known_revisions()
+    stamped = schema_state.database_heads(conn)
+    if known is not None and stamped:
+        _newer(stamped - known)
+
+
+def _newer(unknown: Iterable[str]) -> None:
+    names = ", ".join(sorted(unknown))
+    if names:
+        raise NewerSchema(
+            f"This library was made by a newer version of Atelier (schema {names}); update Atelier to open it."
+        )
+
+
 def upgrade_with_alembic(conn: Connection) -> None:
     """Alembic's `upgrade heads` on conn (loaded only here: a fifth of a second to import)."""
     from alembic import command
+    from alembic.util import CommandError
 
     cfg = alembic_config()
     cfg.attributes["connection"] = conn
-    # "heads": independent features add their own branches off the initial schema.
-    command.upgrade(cfg, "heads")
+    try:
+        # "heads": independent features add their own branches off the initial schema.
+        command.upgrade(cfg, "heads")
+    except CommandError as exc:
+        # Scripts the plain reader could not read: Alembic's own words for the same case.
+        stamped = schema_state.database_heads(conn) or frozenset()
+        if "locate revision" in str(exc) and stamped:
+            _newer(r for r in stamped if r in str(exc))
+        raise
 
 
 # Advisory lock keys of one family, so they never meet another application's numbers.

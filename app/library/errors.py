@@ -36,3 +36,7 @@ class Throttled(AtelierError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (str(self), self.retry_after))
+
+
+class NewerSchema(DatabaseUnavailable):
+    """The database carries a schema revision this Atelier has no migration for."""

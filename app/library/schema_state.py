@@ -57,6 +57,23 @@ def _installed_heads() -> frozenset[str] | None:
 
 
 def _read_heads(versions_dir: Path) -> frozenset[str] | None:
+    graph = _read_graph(versions_dir)
+    if graph is None:
+        return None
+    revisions, parents = graph
+    heads = frozenset(revisions - parents)
+    return heads or None
+
+
+@functools.cache
+def known_revisions() -> frozenset[str] | None:
+    """Every revision the installed scripts define; None when they cannot be read plainly."""
+    graph = _read_graph(VERSIONS_DIR)
+    return frozenset(graph[0]) if graph else None
+
+
+def _read_graph(versions_dir: Path) -> tuple[set[str], set[str]] | None:
+    """The scripts' revisions and the revisions they name as parents."""
     revisions: set[str] = set()
     parents: set[str] = set()
     try:
@@ -70,8 +87,7 @@ def _read_heads(versions_dir: Path) -> frozenset[str] | None:
             parents.update(down)
     except (OSError, SyntaxError, ValueError):
         return None
-    heads = frozenset(revisions - parents)
-    return heads or None
+    return revisions, parents
 
 
 def database_heads(conn: Connection) -> frozenset[str] | None:

@@ -141,3 +141,22 @@ def test_an_error_caught_while_building_the_window_is_reported(qtbot, tmp_path) 
             if getattr(h, "baseFilename", "").startswith(str(tmp_path)):
                 logging.getLogger().removeHandler(h)
                 h.close()
+
+
+def test_a_library_from_a_newer_atelier_is_a_dialog_in_ateliers_words(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.library.test_newer_schema import MESSAGE, stamped_by_the_future
+
+    bad = stamped_by_the_future(tmp_path / "bad")
+    seen: list[StartupProblem] = []
+
+    def ask(path: Path, why: str) -> Path | None:
+        dialog = StartupProblem(path, why)
+        qtbot.addWidget(dialog)
+        seen.append(dialog)
+        assert dialog.text.text() == MESSAGE
+        assert str(bad) in dialog.path_label.text()
+        dialog.buttons["quit"].click()
+        return dialog.picked
+
+    assert open_library(bad, lambda p: LibraryService(p, workers=1), ask) is None
+    assert len(seen) == 1

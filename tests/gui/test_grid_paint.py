@@ -101,11 +101,11 @@ def test_tiles_show_picture_name_badges_and_selection(qtbot, showcase, make_wind
         return all(abs(a - b) <= tol for a, b in zip(c.getRgb()[:3], ref.getRgb()[:3], strict=True))
 
     def box_edge(row: int) -> QColor:
-        rect = grid.visualRect(model.index(row))
+        rect = grid.visualRect(model.index(row, 0))
         return image.pixelColor(rect.x() + PAD + 1, rect.y() + PAD + delegate.box_height() // 2)
 
     def text_pixels(row: int) -> int:
-        rect = grid.visualRect(model.index(row))
+        rect = grid.visualRect(model.index(row, 0))
         top = rect.y() + PAD + delegate.box_height() + 8
         return sum(
             near(image.pixelColor(x, y), t.color("text"), 60)
@@ -119,7 +119,7 @@ def test_tiles_show_picture_name_badges_and_selection(qtbot, showcase, make_wind
     # Every tile's name is written under its box.
     assert all(text_pixels(r) > 10 for r in range(count))
     # A picture, not the empty box: the middle of the first tile's box is not the tile colour.
-    rect = grid.visualRect(model.index(0))
+    rect = grid.visualRect(model.index(0, 0))
     middle = image.pixelColor(rect.x() + PAD + delegate.edge // 2, rect.y() + PAD + delegate.box_height() // 2)
     assert not near(middle, t.color("tile"), 8)
 
@@ -139,7 +139,7 @@ def test_texts_are_prepared_by_the_worker_that_fetched_the_records(qtbot, rows_l
     )  # fmt: skip
 
     # Painting the tile uses what was prepared instead of measuring again.
-    grid.scrollTo(model.index(row))
+    grid.scrollTo(model.index(row, 0))
     qtbot.waitUntil(lambda: record.id in delegate._tiles)
     assert delegate._tiles[record.id] is prepared
 

@@ -23,11 +23,11 @@ def select_names(window: MainWindow, names: list[str]) -> None:
     rows = grid_names(window)
     selection = QItemSelection()
     for name in names:
-        index = window.model.index(rows.index(name))
+        index = window.model.index(rows.index(name), 0)
         selection.select(index, index)
     window.grid.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
     window.grid.selectionModel().setCurrentIndex(
-        window.model.index(rows.index(names[0])), QItemSelectionModel.SelectionFlag.NoUpdate
+        window.model.index(rows.index(names[0]), 0), QItemSelectionModel.SelectionFlag.NoUpdate
     )
 
 

@@ -257,3 +257,28 @@ def test_a_transparent_png_tile_in_the_grid_is_on_a_checkerboard(qtbot, showcase
         assert transparent_tile(lib, photo, 256) is None  # opaque formats keep the JPEG thumbnail
     finally:
         theme.apply(QApplication.instance(), dark=False)  # type: ignore[arg-type]
+
+
+def test_the_details_pane_scrolls_as_one_with_its_bar_at_the_edge(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.gui.test_window import select_row
+
+    lib, _ = showcase
+    window = make_window(lib, size=(892, 700))
+    select_row(window, "hero-banner.jpg")
+    details = window.details
+    qtbot.waitUntil(lambda: details.record is not None)
+    areas = details.findChildren(QScrollArea)
+    assert len(areas) == 1  # no small box of fields of its own under a fixed preview
+    area = areas[0]
+    assert area.widget().isAncestorOf(details.preview) and area.widget().isAncestorOf(details.name_edit)
+    bar = area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() > 0)  # 700 px is too short for it all
+    right = bar.mapTo(details, QPoint(bar.width(), 0)).x()
+    assert right == details.width()  # at the pane's edge, not against the fields
+    field_right = details.name_edit.mapTo(details, QPoint(details.name_edit.width(), 0)).x()
+    assert field_right <= bar.mapTo(details, QPoint(0, 0)).x() - 8
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: bar.maximum() == 0)  # everything fits: nothing scrolls

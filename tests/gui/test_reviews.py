@@ -67,7 +67,7 @@ def test_tiles_carry_review_badges(qtbot, showcase, make_window, shot_dir: Path)
 
     row = window.model.row_of(hero)
     assert row is not None
-    rect = window.grid.visualRect(window.model.index(row))
+    rect = window.grid.visualRect(window.model.index(row, 0))
     qtbot.wait(200)
     image = window.grid.viewport().grab().toImage()
     green = QColor(COLORS["approved"])

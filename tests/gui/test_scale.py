@@ -70,10 +70,10 @@ def test_a_huge_library_opens_fast_and_loads_rows_as_they_come_into_view(qtbot, 
     # Jump to the end once the batched layout has placed the last tile where the grid's
     # arithmetic says it goes: painting the last tiles asks for the last page of ids,
     # then for their records.
-    grid, last, last_page = window.grid, model.index(COUNT - 1), (COUNT - 1) // ID_PAGE
-    first_row_y = grid.rectForIndex(model.index(0)).y()
-    cols = sum(1 for r in range(50) if grid.rectForIndex(model.index(r)).y() == first_row_y)
-    step = grid.rectForIndex(model.index(cols)).y() - first_row_y
+    grid, last, last_page = window.grid, model.index(COUNT - 1, 0), (COUNT - 1) // ID_PAGE
+    first_row_y = grid.rectForIndex(model.index(0, 0)).y()
+    cols = sum(1 for r in range(50) if grid.rectForIndex(model.index(r, 0)).y() == first_row_y)
+    step = grid.rectForIndex(model.index(cols, 0)).y() - first_row_y
     expected_y = first_row_y + (COUNT - 1) // cols * step
 
     def at_bottom() -> bool:

@@ -38,13 +38,13 @@ def visible_ids(window: MainWindow) -> list[str]:
     return [
         window.model.asset_id(r) or ""
         for r in rows
-        if window.grid.visualRect(window.model.index(r)).intersects(area)
+        if window.grid.visualRect(window.model.index(r, 0)).intersects(area)
     ]
 
 
 def select_row(window: MainWindow, name: str) -> None:
     names = grid_names(window)
-    index = window.model.index(names.index(name))
+    index = window.model.index(names.index(name), 0)
     window.grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
 
