@@ -188,7 +188,7 @@ class DetailsPane(QWidget):
         self.reviews.show_asset(record.id)
         self.reviews_title.setVisible(self.reviews.isVisibleTo(self.form))
         try:
-            self.metadata.show_metadata(self._library.find.metadata(record.id))
+            self.metadata.show_metadata(self._library.find.metadata(record.id), record.tags)
         except Exception:  # a deleted asset or a busy database: the section waits for the next show
             self.metadata.show_metadata({})
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 LABEL_COLOURS = {
     "red": "#d64545", "yellow": "#e0b92c", "green": "#4a9f4e", "blue": "#3b7dd8", "purple": "#8e5cc4",
@@ -38,8 +46,30 @@ def _text(key: str, value: Any) -> str:
     return str(value)
 
 
+def keyword_suggestions(meta: dict[str, Any], tags: list[str] | None) -> list[str]:
+    """The file's embedded keywords that are not tags yet (case-insensitively), in its order."""
+    raw = (meta.get("fields") or {}).get("keywords") or []
+    words = raw if isinstance(raw, list) else [w for w in str(raw).replace(";", ",").split(",")]
+    have = {t.strip().lower() for t in tags or []}
+    out: list[str] = []
+    for word in (str(w).strip() for w in words):
+        if word and word.lower() not in have and word.lower() not in {o.lower() for o in out}:
+            out.append(word)
+    return out
+
+
+def _clear(layout: QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is not None and item.widget() is not None:
+            item.widget().deleteLater()  # type: ignore[union-attr]
+
+
 class MetadataSection(QWidget):
     """Filled from LibraryService.find.metadata(); hidden rows for what the file did not say."""
+
+    colour_clicked = Signal(str)  # "#rrggbb": a palette swatch, to search by
+    tags_suggested = Signal(list)  # embedded keywords to add as tags
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,13 +90,31 @@ class MetadataSection(QWidget):
         self.palette = QHBoxLayout()
         self.palette.setSpacing(4)
         layout.addLayout(self.palette)
+        # Keywords the file carries that are not tags yet: one click adds one, or all.
+        self.suggestions = QWidget()
+        rows = QVBoxLayout(self.suggestions)
+        rows.setContentsMargins(0, 2, 0, 2)
+        rows.setSpacing(4)
+        hint = QLabel("Keywords in the file, not yet tags:")
+        hint.setObjectName("Muted")
+        rows.addWidget(hint)
+        self.suggestion_rows = QVBoxLayout()
+        self.suggestion_rows.setSpacing(4)
+        rows.addLayout(self.suggestion_rows)
+        self.suggested: list[str] = []
+        self.suggestion_buttons: list[QPushButton] = []
+        self.add_all_button = QPushButton("Add all as tags")
+        self.add_all_button.setObjectName("Suggestion")
+        self.add_all_button.clicked.connect(lambda: self.tags_suggested.emit(list(self.suggested)))
+        self.suggestions.hide()
+        layout.addWidget(self.suggestions)
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.fields.setHorizontalSpacing(16)
         self.fields.setVerticalSpacing(6)
         layout.addLayout(self.fields)
 
-    def show_metadata(self, meta: dict[str, Any]) -> None:
+    def show_metadata(self, meta: dict[str, Any], tags: list[str] | None = None) -> None:
         rating = int(meta.get("rating") or 0)
         self.stars.setText("★" * rating + "☆" * (5 - rating))
         label = meta.get("label")
@@ -84,18 +132,26 @@ class MetadataSection(QWidget):
             self.rights.setStyleSheet("color: #d64545;" if status == "expired" else "color: #c58a00;")
         else:
             self.rights.setStyleSheet("")
-        while self.palette.count():
-            item = self.palette.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
+        _clear(self.palette)
+        self.swatches: list[QPushButton] = []
         for swatch in meta.get("palette") or []:
-            chip = QLabel("")
-            width = max(12, int(160 * float(swatch["share"])))
-            chip.setFixedSize(width, 18)
-            chip.setToolTip(f"{swatch['hex']}  {round(float(swatch['share']) * 100)}%")
-            chip.setStyleSheet(f"background: {swatch['hex']}; border-radius: 3px;")
+            hex_ = str(swatch["hex"])
+            chip = QPushButton("")
+            width = max(14, int(160 * float(swatch["share"])))
+            chip.setFixedSize(width, 20)
+            chip.setCursor(Qt.CursorShape.PointingHandCursor)
+            chip.setToolTip(f"{hex_}  {round(float(swatch['share']) * 100)}%: click to find assets with this colour")
+            # A hairline ring, so a white or near-black swatch still shows on either theme.
+            chip.setStyleSheet(
+                f"QPushButton {{ background: {hex_}; border: 1px solid rgba(128,128,128,0.45);"
+                f" border-radius: 4px; padding: 0; }}"
+                f" QPushButton:hover {{ border: 2px solid palette(highlight); }}"
+            )
+            chip.clicked.connect(lambda _c=False, h=hex_: self.colour_clicked.emit(h))
             self.palette.addWidget(chip)
+            self.swatches.append(chip)
         self.palette.addStretch(1)
+        self._show_suggestions(keyword_suggestions(meta, tags))
         while self.fields.rowCount():
             self.fields.removeRow(0)
         found: dict[str, Any] = dict(meta.get("fields") or {})
@@ -107,3 +163,35 @@ class MetadataSection(QWidget):
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addRow(name, value)
+
+    def _show_suggestions(self, words: list[str]) -> None:
+        self.suggested = words
+        self.suggestion_buttons = []
+        self.suggestion_rows.removeWidget(self.add_all_button)
+        _clear(self.suggestion_rows)
+        row: QHBoxLayout | None = None
+        used = 0
+        for word in words:
+            button = QPushButton(f"+ {word}")
+            button.setObjectName("Suggestion")
+            button.setToolTip(f"Add “{word}” as a tag")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _c=False, w=word: self.tags_suggested.emit([w]))
+            width = button.sizeHint().width()
+            # A new row when this one is full (the pane is about 300 px wide).
+            if row is None or used + width > 290:
+                row = QHBoxLayout()
+                row.setSpacing(4)
+                holder = QWidget()
+                holder.setLayout(row)
+                self.suggestion_rows.addWidget(holder)
+                used = 0
+            row.addWidget(button)
+            used += width + 4
+            self.suggestion_buttons.append(button)
+        for holder in (self.suggestion_rows.itemAt(i).widget() for i in range(self.suggestion_rows.count())):
+            if holder is not None and holder.layout() is not None:
+                holder.layout().addStretch(1)  # type: ignore[union-attr]
+        if len(words) > 1:
+            self.suggestion_rows.addWidget(self.add_all_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.suggestions.setVisible(bool(words))

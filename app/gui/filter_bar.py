@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QFont, QIcon, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QFont,
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -66,6 +77,19 @@ class ElidedLabel(QLabel):
         return self.fontMetrics().elidedText(getattr(self, "_full", self.text()), Qt.TextElideMode.ElideRight, self.width())
 
 
+def _swatch_icon(colour: str) -> QIcon:
+    """A round swatch of the colour with a hairline ring, legible on light and dark chips."""
+    pm = QPixmap(32, 32)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor(0, 0, 0, 70), 2))
+    p.setBrush(QColor(colour))
+    p.drawEllipse(4, 4, 24, 24)
+    p.end()
+    return QIcon(pm)
+
+
 class FilterBar(QWidget):
     type_changed = Signal(object)  # str | None
     purpose_changed = Signal(object)  # str | None
@@ -74,6 +98,9 @@ class FilterBar(QWidget):
     sort_changed = Signal(str)
     zoom_changed = Signal(int)
     import_clicked = Signal()
+    colour_pick_requested = Signal()
+    colour_cleared = Signal()
+    similar_cleared = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,9 +168,37 @@ class FilterBar(QWidget):
         self.review_button = self._menu_button("filter", REVIEW_SHORT[None])
         self.review_button.setToolTip("Show only assets with this review status (share links)")
         self.review_actions = self._exclusive_menu(self.review_button, REVIEWS, None)
+        self.colour_button = QToolButton()
+        icons.set_icon(self.colour_button, "palette")
+        self.colour_button.setToolTip("Search by colour: pick one, see the assets that contain it")
+        self.colour_button.clicked.connect(self.colour_pick_requested)
+        row.addWidget(self.colour_button)
         row.addWidget(self.purpose_button)
         row.addWidget(self.review_button)
         row.addWidget(self.sort_button)
+
+        # The active colour and likeness searches, each a chip that takes itself off;
+        # the row shows only while one is on, so a narrow window keeps its room.
+        self.chips = QWidget()
+        chips = QHBoxLayout(self.chips)
+        chips.setContentsMargins(0, 0, 0, 0)
+        chips.setSpacing(6)
+        self.colour_chip = QPushButton("")
+        self.colour_chip.setObjectName("Chip")
+        self.colour_chip.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.colour_chip.setToolTip("Stop searching by this colour")
+        self.colour_chip.clicked.connect(self.colour_cleared)
+        self.similar_chip = QPushButton("")
+        self.similar_chip.setObjectName("Chip")
+        self.similar_chip.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.similar_chip.setToolTip("Stop showing look-alikes")
+        self.similar_chip.clicked.connect(self.similar_cleared)
+        for chip in (self.colour_chip, self.similar_chip):
+            chip.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            chips.addWidget(chip)
+        chips.addStretch(1)
+        self.chips.hide()
 
         # The zoom lives in the status bar, bottom right, where photo tools keep it.
         self.zoom_box = QWidget()
@@ -173,6 +228,7 @@ class FilterBar(QWidget):
         outer.setSpacing(10)
         outer.addLayout(top)
         outer.addLayout(row)
+        outer.addWidget(self.chips)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -237,6 +293,7 @@ class FilterBar(QWidget):
             total += fm.horizontalAdvance(self._type_label(kind, counts.get(kind))) + pad + 4
         for button in (self.purpose_button, self.review_button, self.sort_button):
             total += button.fontMetrics().horizontalAdvance(button.text()) + 48
+        total += self.colour_button.sizeHint().width() + 4
         margins = self.layout().contentsMargins() if self.layout() else None
         return total + (margins.left() + margins.right() if margins else 32) + 12
 
@@ -259,6 +316,19 @@ class FilterBar(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relabel()
+
+    def set_chips(self, colour: str | None, similar: str | None) -> None:
+        """Show the colour and look-alike searches that are on (None: off)."""
+        if colour:
+            self.colour_chip.setText(f"Colour  {colour.upper()}   ✕")
+            self.colour_chip.setIcon(_swatch_icon(colour))
+        if similar:
+            name = self.similar_chip.fontMetrics().elidedText(similar, Qt.TextElideMode.ElideMiddle, 220)
+            self.similar_chip.setText(f"Looks like “{name}”   ✕")
+            icons.set_icon(self.similar_chip, "image")
+        self.colour_chip.setVisible(bool(colour))
+        self.similar_chip.setVisible(bool(similar))
+        self.chips.setVisible(bool(colour or similar))
 
     def set_scope_title(self, title: str, subtitle: str) -> None:
         self.title.setText(title)

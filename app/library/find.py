@@ -144,6 +144,10 @@ def plan(s: Session, f: Find, now: datetime, *, deferred: bool = False) -> tuple
         else:
             stmt = stmt.join(sub, sub.c.asset_id == Asset.id)
     base = repo.filters(f.base)
+    if f.base.rules:
+        # A base with rules of its own (a smart folder matching any, narrowed by a chip).
+        inner = Find(tuple(parse_rule(t) for t in f.base.rules), f.base.match)
+        base.append(Asset.id.in_(plan(s, inner, now, deferred=deferred)[0]))
     return stmt.where(*base, p.condition), p
 
 
@@ -230,6 +234,8 @@ def _positive(s: Session, r: Rule, now: datetime, p: _Plan) -> ColumnElement[boo
         return licence.ilike(_like(v), escape="\\") if op == "~" else licence == v
     if f == "rights":
         return _rights(v.lower(), now)
+    if f == "review":
+        return repo.review_condition(v.lower())
     raise InvalidInput(f"Unknown field {f!r}")
 
 
@@ -472,6 +478,8 @@ def _check(r: Rule) -> None:
         raise InvalidInput("orientation is landscape, portrait or square")
     elif f == "rights" and v.lower() not in ("expired", "expiring", "valid", "none"):
         raise InvalidInput("rights is one of expired, expiring, valid, none")
+    elif f == "review" and v.lower() not in repo.REVIEW_STATUSES:
+        raise InvalidInput(f"review is one of {', '.join(repo.REVIEW_STATUSES)}")
     numeric = f in ("rating", "width", "height", "duration", "pages", "size", "added", "taken")
     if r.op == "~" and numeric:
         raise InvalidInput(f"{f} compares with =, !=, <, <=, >, >=")
