@@ -119,6 +119,11 @@ class DetailsPane(QWidget):
         form_layout.addSpacing(6)
         form_layout.addWidget(_section("Organize"))
         form_layout.addLayout(edit)
+        self.metadata = MetadataSection()
+        # The file's own keywords, offered as tags right under the tags field.
+        self._edit = edit
+        edit.insertRow(2, "", self.metadata.suggestions)
+        edit.setRowVisible(2, False)
         form_layout.addSpacing(6)
         # Clients' decisions and comments from share links; hidden when there are none.
         self.reviews = ReviewSection(library)
@@ -130,7 +135,6 @@ class DetailsPane(QWidget):
         form_layout.addLayout(self.info)
         form_layout.addSpacing(6)
         form_layout.addWidget(_section("Metadata"))
-        self.metadata = MetadataSection()
         form_layout.addWidget(self.metadata)
         form_layout.addStretch(1)
 
@@ -191,6 +195,7 @@ class DetailsPane(QWidget):
             self.metadata.show_metadata(self._library.find.metadata(record.id), record.tags)
         except Exception:  # a deleted asset or a busy database: the section waits for the next show
             self.metadata.show_metadata({})
+        self._edit.setRowVisible(2, bool(self.metadata.suggested))
 
     def _fill_info(self, r: AssetRecord) -> None:
         values = {

@@ -95,7 +95,7 @@ class MetadataSection(QWidget):
         rows = QVBoxLayout(self.suggestions)
         rows.setContentsMargins(0, 2, 0, 2)
         rows.setSpacing(4)
-        hint = QLabel("Keywords in the file, not yet tags:")
+        hint = QLabel("In the file, not yet tags:")
         hint.setObjectName("Muted")
         rows.addWidget(hint)
         self.suggestion_rows = QVBoxLayout()
@@ -106,8 +106,7 @@ class MetadataSection(QWidget):
         self.add_all_button = QPushButton("Add all as tags")
         self.add_all_button.setObjectName("Suggestion")
         self.add_all_button.clicked.connect(lambda: self.tags_suggested.emit(list(self.suggested)))
-        self.suggestions.hide()
-        layout.addWidget(self.suggestions)
+        self.suggestions.hide()  # placed by the details pane, under the tags it adds to
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.fields.setHorizontalSpacing(16)
@@ -179,8 +178,9 @@ class MetadataSection(QWidget):
             button.clicked.connect(lambda _c=False, w=word: self.tags_suggested.emit([w]))
             width = button.sizeHint().width()
             # A new row when this one is full (the pane is about 300 px wide).
-            if row is None or used + width > 290:
+            if row is None or used + width > 210:
                 row = QHBoxLayout()
+                row.setContentsMargins(0, 0, 0, 0)
                 row.setSpacing(4)
                 holder = QWidget()
                 holder.setLayout(row)
@@ -194,4 +194,5 @@ class MetadataSection(QWidget):
                 holder.layout().addStretch(1)  # type: ignore[union-attr]
         if len(words) > 1:
             self.suggestion_rows.addWidget(self.add_all_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.add_all_button.setVisible(len(words) > 1)
         self.suggestions.setVisible(bool(words))

@@ -182,10 +182,10 @@ def _stylesheet(t: Theme) -> str:
     }}
     #Chip:hover {{ border-color: {t.faint}; }}
     #Suggestion {{
-        background: transparent; border: 1px dashed {t.faint}; border-radius: 11px;
-        padding: 2px 9px; color: {t.muted};
+        background: transparent; border: 1px solid {t.border}; border-radius: 11px;
+        padding: 2px 10px; color: {t.muted};
     }}
-    #Suggestion:hover {{ border-style: solid; color: {t.text}; }}
+    #Suggestion:hover {{ border-color: {t.accent}; color: {t.text}; }}
     #ImportBar {{ background: {t.raised}; border-top: 1px solid {t.border}; }}
     QProgressBar {{
         border: none; border-radius: 4px; background: {t.tile}; max-height: 8px;
