@@ -125,6 +125,11 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         search_icon = self.search.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
         icons.set_icon(search_icon, "search")
+        # Search by colour from the search box itself: the type row has no room to spare.
+        self.colour_action = self.search.addAction(QIcon(), QLineEdit.ActionPosition.TrailingPosition)
+        icons.set_icon(self.colour_action, "palette")
+        self.colour_action.setToolTip("Search by colour: pick one, see the assets that contain it")
+        self.colour_action.triggered.connect(self.colour_pick_requested)
         self.import_button = QPushButton("  Import")
         icons.set_icon(self.import_button, "import", "#FFFFFF")
         self.import_button.setObjectName("Primary")
@@ -168,11 +173,6 @@ class FilterBar(QWidget):
         self.review_button = self._menu_button("filter", REVIEW_SHORT[None])
         self.review_button.setToolTip("Show only assets with this review status (share links)")
         self.review_actions = self._exclusive_menu(self.review_button, REVIEWS, None)
-        self.colour_button = QToolButton()
-        icons.set_icon(self.colour_button, "palette")
-        self.colour_button.setToolTip("Search by colour: pick one, see the assets that contain it")
-        self.colour_button.clicked.connect(self.colour_pick_requested)
-        row.addWidget(self.colour_button)
         row.addWidget(self.purpose_button)
         row.addWidget(self.review_button)
         row.addWidget(self.sort_button)
@@ -293,7 +293,6 @@ class FilterBar(QWidget):
             total += fm.horizontalAdvance(self._type_label(kind, counts.get(kind))) + pad + 4
         for button in (self.purpose_button, self.review_button, self.sort_button):
             total += button.fontMetrics().horizontalAdvance(button.text()) + 48
-        total += self.colour_button.sizeHint().width() + 4
         margins = self.layout().contentsMargins() if self.layout() else None
         return total + (margins.left() + margins.right() if margins else 32) + 12
 
