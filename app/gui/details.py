@@ -134,7 +134,8 @@ class DetailsPane(QWidget):
         form_layout.addWidget(_section("Information"))
         form_layout.addLayout(self.info)
         form_layout.addSpacing(6)
-        form_layout.addWidget(_section("Metadata"))
+        self.metadata_title = _section("Metadata")
+        form_layout.addWidget(self.metadata_title)
         form_layout.addWidget(self.metadata)
         form_layout.addStretch(1)
 

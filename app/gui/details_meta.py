@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -33,6 +34,13 @@ TITLES = {
 
 
 def _text(key: str, value: Any) -> str:
+    if key in ("taken_at", "created_at") and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        # As the camera said it (no zone means the camera's own clock): "14 Jul 2026, 10:32".
+        return f"{moment.day} {moment.strftime('%b %Y, %H:%M')}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if key == "bitrate" and isinstance(value, int):
@@ -85,17 +93,21 @@ class MetadataSection(QWidget):
         top.addWidget(self.stars)
         top.addWidget(self.label_chip)
         top.addStretch(1)
-        top.addWidget(self.rights)
         layout.addLayout(top)
+        # On a line of its own, wrapped: a licence name and an expiry never widen the pane.
+        self.rights.setWordWrap(True)
+        layout.addWidget(self.rights)
         self.palette = QHBoxLayout()
         self.palette.setSpacing(4)
         layout.addLayout(self.palette)
         # Keywords the file carries that are not tags yet: one click adds one, or all.
-        self.suggestions = QWidget()
+        # Every widget made here has its parent from the start, so Qt alone owns it (a
+        # parentless one handed to a layout can be freed twice, by Python and by Qt).
+        self.suggestions = QWidget(self)
         rows = QVBoxLayout(self.suggestions)
         rows.setContentsMargins(0, 2, 0, 2)
         rows.setSpacing(4)
-        hint = QLabel("In the file, not yet tags:")
+        hint = QLabel("In the file, not yet tags:", self.suggestions)
         hint.setObjectName("Muted")
         rows.addWidget(hint)
         self.suggestion_rows = QVBoxLayout()
@@ -103,9 +115,9 @@ class MetadataSection(QWidget):
         rows.addLayout(self.suggestion_rows)
         self.suggested: list[str] = []
         self.suggestion_buttons: list[QPushButton] = []
-        self.add_all_button = QPushButton("Add all as tags")
+        self.add_all_button = QPushButton("Add all as tags", self.suggestions)
         self.add_all_button.setObjectName("Suggestion")
-        self.add_all_button.clicked.connect(lambda: self.tags_suggested.emit(list(self.suggested)))
+        self.add_all_button.clicked.connect(self._on_add_all)
         self.suggestions.hide()  # placed by the details pane, under the tags it adds to
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
@@ -126,7 +138,8 @@ class MetadataSection(QWidget):
         licence = rights.get("licence")
         until = (rights.get("validUntil") or "")[:10]
         words = {"expired": f"Expired {until}", "expiring": f"Expires {until}"}.get(status, "")
-        self.rights.setText("  ".join(t for t in (licence, words) if t))
+        self.rights.setText("  ·  ".join(t for t in (licence, words) if t))
+        self.rights.setVisible(bool(self.rights.text()))
         if status in ("expired", "expiring"):
             self.rights.setStyleSheet("color: #d64545;" if status == "expired" else "color: #c58a00;")
         else:
@@ -135,7 +148,7 @@ class MetadataSection(QWidget):
         self.swatches: list[QPushButton] = []
         for swatch in meta.get("palette") or []:
             hex_ = str(swatch["hex"])
-            chip = QPushButton("")
+            chip = QPushButton("", self)
             width = max(14, int(160 * float(swatch["share"])))
             chip.setFixedSize(width, 20)
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -146,7 +159,8 @@ class MetadataSection(QWidget):
                 f" border-radius: 4px; padding: 0; }}"
                 f" QPushButton:hover {{ border: 2px solid palette(highlight); }}"
             )
-            chip.clicked.connect(lambda _c=False, h=hex_: self.colour_clicked.emit(h))
+            chip.setProperty("hex", hex_)
+            chip.clicked.connect(self._on_swatch)
             self.palette.addWidget(chip)
             self.swatches.append(chip)
         self.palette.addStretch(1)
@@ -163,6 +177,24 @@ class MetadataSection(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addRow(name, value)
 
+    # Bound slots reading the sender, not lambdas: a lambda holding `self` on a button that is
+    # deleted later crashes PySide6 when the connection is torn down with the window.
+    @Slot()
+    def _on_swatch(self) -> None:
+        chip = self.sender()
+        if chip is not None:
+            self.colour_clicked.emit(str(chip.property("hex")))
+
+    @Slot()
+    def _on_suggestion(self) -> None:
+        button = self.sender()
+        if button is not None:
+            self.tags_suggested.emit([str(button.property("word"))])
+
+    @Slot()
+    def _on_add_all(self) -> None:
+        self.tags_suggested.emit(list(self.suggested))
+
     def _show_suggestions(self, words: list[str]) -> None:
         self.suggested = words
         self.suggestion_buttons = []
@@ -171,18 +203,19 @@ class MetadataSection(QWidget):
         row: QHBoxLayout | None = None
         used = 0
         for word in words:
-            button = QPushButton(f"+ {word}")
+            button = QPushButton(f"+ {word}", self.suggestions)
             button.setObjectName("Suggestion")
             button.setToolTip(f"Add “{word}” as a tag")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.clicked.connect(lambda _c=False, w=word: self.tags_suggested.emit([w]))
+            button.setProperty("word", word)
+            button.clicked.connect(self._on_suggestion)
             width = button.sizeHint().width()
             # A new row when this one is full (the pane is about 300 px wide).
             if row is None or used + width > 210:
                 row = QHBoxLayout()
                 row.setContentsMargins(0, 0, 0, 0)
                 row.setSpacing(4)
-                holder = QWidget()
+                holder = QWidget(self.suggestions)
                 holder.setLayout(row)
                 self.suggestion_rows.addWidget(holder)
                 used = 0

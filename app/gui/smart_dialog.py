@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -111,7 +111,7 @@ class RuleRow(QWidget):
         for spec in FIELDS:
             self.field_box.addItem(spec.label)
         self.op_box = QComboBox()
-        self.value: QWidget = QLineEdit()
+        self.value: QWidget = QLineEdit(self)
         self.remove_button = QToolButton()
         icons.set_icon(self.remove_button, "close")
         self.remove_button.setToolTip("Remove this rule")
@@ -122,10 +122,14 @@ class RuleRow(QWidget):
         self.row.addWidget(self.op_box)
         self.row.addWidget(self.value, 1)
         self.row.addWidget(self.remove_button)
-        self.field_box.currentIndexChanged.connect(lambda _i: self._fit(None))
+        self.field_box.currentIndexChanged.connect(self._on_field_changed)
         start = rule.field if rule is not None and rule.field in SPECS else "rating"
         self.field_box.setCurrentIndex(list(SPECS).index(start))
         self._fit(rule)
+
+    @Slot(int)
+    def _on_field_changed(self, _index: int) -> None:
+        self._fit(None)
 
     @property
     def spec(self) -> FieldSpec:
@@ -142,7 +146,7 @@ class RuleRow(QWidget):
         value = rule.value if rule is not None else ""
         widget: QWidget
         if spec.kind == "choice":
-            box = QComboBox()
+            box = QComboBox(self)
             for _v, label in spec.choices:
                 box.addItem(label)
             values = [v for v, _ in spec.choices]
@@ -150,27 +154,27 @@ class RuleRow(QWidget):
             box.setCurrentIndex(values.index(value.lower()) if value.lower() in values else values.index(default))
             widget = box
         elif spec.kind == "names":
-            box = QComboBox()
+            box = QComboBox(self)
             box.setEditable(True)
             box.addItems(self.names.get(spec.field, []))
             box.setCurrentText(value or (box.itemText(0) if box.count() else ""))
             widget = box
         elif spec.kind == "number":
-            spin = QSpinBox()
+            spin = QSpinBox(self)
             spin.setRange(0, 1_000_000)
             spin.setValue(int(value) if value.isdigit() else 0)
             if spec.unit:
                 spin.setSuffix(f" {spec.unit}")
             widget = spin
         elif spec.kind == "date":
-            edit = QDateEdit(QDate.fromString(value[:10], "yyyy-MM-dd") if value else QDate.currentDate())
+            edit = QDateEdit(QDate.fromString(value[:10], "yyyy-MM-dd") if value else QDate.currentDate(), self)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             widget = edit
         elif spec.kind == "colour":
-            widget = ColourButton(value or "#d64545")
+            widget = ColourButton(value or "#d64545", self)
         else:
-            line = QLineEdit(value)
+            line = QLineEdit(value, self)
             line.setPlaceholderText(spec.unit or "text")
             widget = line
         self.row.replaceWidget(self.value, widget)
@@ -228,7 +232,7 @@ class SmartFolderDialog(QDialog):
         self.rows: list[RuleRow] = []
         self.add_button = QPushButton("Add Rule")
         icons.set_icon(self.add_button, "plus")
-        self.add_button.clicked.connect(lambda: self.add_rule())
+        self.add_button.clicked.connect(self._on_add)
         self.error = QLabel("")
         self.error.setObjectName("Error")
         self.error.setStyleSheet("color: #d64545;")
@@ -255,9 +259,21 @@ class SmartFolderDialog(QDialog):
         if not self.rows:
             self.add_rule()
 
+    @Slot()
+    def _on_add(self) -> None:
+        self.add_rule()
+
+    @Slot()
+    def _on_remove_clicked(self) -> None:
+        # Bound slots and the sender, not lambdas holding the dialog (see details_meta).
+        button = self.sender()
+        row = next((r for r in self.rows if r.remove_button is button), None)
+        if row is not None:
+            self._remove(row)
+
     def add_rule(self, rule: Rule | None = None) -> RuleRow:
-        row = RuleRow(self.names, rule)
-        row.remove_button.clicked.connect(lambda: self._remove(row))
+        row = RuleRow(self.names, rule, self)
+        row.remove_button.clicked.connect(self._on_remove_clicked)
         self.rows.append(row)
         self.rules_box.addWidget(row)
         return row
