@@ -117,13 +117,20 @@ class FindBadges:
         device = painter.device()
         dpr = device.devicePixelRatioF() if device is not None else 1.0
         right = x + width - 6
+        top_left = right  # where the stars pill starts (nothing there: the box's edge)
+        top_bottom = y + 6
         if state.label or state.rating:
             pm = self._pixmap("top", f"{state.rating}:{state.label or ''}", dpr)
-            painter.drawPixmap(right - round(pm.width() / dpr), y + 6, pm)
+            top_left = right - round(pm.width() / dpr)
+            top_bottom = y + 6 + round(pm.height() / dpr)
+            painter.drawPixmap(top_left, y + 6, pm)
         text = rights_text(state)
         if text:
             pm = self._pixmap(state.rights, text, dpr)
-            painter.drawPixmap(x + 6, y + 6 + below, pm)
+            top = y + 6 + below
+            if top < top_bottom and x + 6 + round(pm.width() / dpr) + 4 > top_left:
+                top = top_bottom + 4  # a small tile: under the stars rather than over them
+            painter.drawPixmap(x + 6, top, pm)
 
     def _pixmap(self, kind: str, key: str, dpr: float) -> QPixmap:
         cached = self._pixmaps.get((kind, key, dpr))

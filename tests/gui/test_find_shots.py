@@ -93,10 +93,11 @@ def test_finding_pictures_for_the_readme(qtbot, showcase, make_window, tmp_path,
     _settle(qtbot)
     scroll = window.details.findChild(QScrollArea)
     assert scroll is not None
-    scroll.verticalScrollBar().setValue(window.details.metadata_title.y() - 8)
+    scroll.verticalScrollBar().setValue(window.details.tags_edit.y() - 8)
     _settle(qtbot)
     _save(window.details, "find-details.png", shot_dir)
     window.resize(1360, 840)
+    scroll.verticalScrollBar().setValue(0)
 
     # 2. A colour search from a swatch: the sand of the photo, nearest first.
     swatch = max(section.swatches, key=lambda b: QColor(b.toolTip().split()[0]).lightness())
