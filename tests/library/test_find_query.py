@@ -113,3 +113,34 @@ def test_tile_states_and_the_review_rule(lib: LibraryService, tmp_path: Path) ->
     assert lib.count_assets(AssetQuery(user_id=uid, rules=("review=approved",))) == 0
     with pytest.raises(InvalidInput, match="review is one of"):
         lib.find.where(["review=great"])
+
+
+def test_the_rights_rules_agree_with_each_assets_own_rights(lib: LibraryService, tmp_path: Path) -> None:
+    """Expired and expiring, by the indexed subqueries: an asset's own end date wins over its
+    campaign's, a rights row without an end date inherits the campaign's."""
+    client = lib.create_client("Acme")
+    old, fresh = lib.create_campaign(client.id, "Old"), lib.create_campaign(client.id, "Fresh")
+    names = {}
+    for n, (campaign, rgb) in enumerate([(old, (200, 0, 0)), (old, (0, 200, 0)), (old, (0, 0, 200)),
+                                         (fresh, (200, 200, 0)), (fresh, (0, 200, 200)), (None, (90, 90, 90))]):
+        path = tmp_path / f"a{n}.png"
+        Image.new("RGB", (64, 48), rgb).save(path)
+        target = lib.default_target(client_id=client.id, campaign_id=campaign.id if campaign else None)
+        names[f"a{n}"] = lib.import_paths([path], target, workers=1).imported[0].id
+    lib.find.clock = lambda: NOW
+    lib.find.set_rights(campaign_id=old.id, valid_until="2026-03-01")  # expired for its assets
+    lib.find.set_rights(campaign_id=fresh.id, valid_until="2026-06-10")  # expiring
+    lib.find.set_rights(asset_id=names["a1"], valid_until="2027-01-01")  # its own: valid
+    lib.find.set_rights(asset_id=names["a2"], licence="RM")  # no end date: the campaign's
+    lib.find.set_rights(asset_id=names["a4"], valid_until="2026-05-01")  # its own: expired
+    lib.find.set_rights(asset_id=names["a5"], valid_until="2026-06-20")  # unfiled: expiring
+    uid = lib.local_user_id
+    for state in ("expired", "expiring", "valid", "none"):
+        found = set(lib.asset_ids(AssetQuery(user_id=uid, rules=(f"rights={state}",))))
+        if state in ("expired", "expiring"):
+            truth = {i for i in names.values() if lib.find.rights(i).status == state}
+            assert found == truth, state
+            found_not = set(lib.asset_ids(AssetQuery(user_id=uid, rules=(f"rights!={state}",))))
+            assert found_not == set(names.values()) - truth
+    expired = {n for n, i in names.items() if lib.find.rights(i).status == "expired"}
+    assert expired == {"a0", "a2", "a4"}
