@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QDialog
 from app.gui import menus, smart_folders
 from app.gui.find_badges import RIGHTS_COLOURS, STAR
 from app.gui.main_window import MainWindow
-from app.gui.share_dialog import NO_SERVER, share_selection
+from app.gui.scope import Scope
+from app.gui.share_dialog import NO_SERVER, share_for_review, share_selection
 from app.gui.sidebar import SidebarEntry
 from app.gui.smart_dialog import SmartFolderDialog, rule_summary
 from app.library.records import AssetQuery
@@ -106,7 +107,7 @@ def test_smart_folders_list_live_counts_equal_to_their_grid(qtbot, showcase, mak
         assert window.filter_bar.subtitle.text().startswith("Smart folder")
 
 
-def test_smart_folders_are_made_edited_and_deleted(qtbot, showcase, make_window, prompts) -> None:  # type: ignore[no-untyped-def]
+def test_smart_folders_are_made_edited_and_deleted(qtbot, showcase, make_window, prompts, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     lib, made = showcase
     uid = lib.local_user_id
     window = make_window(lib)
@@ -151,6 +152,22 @@ def test_smart_folders_are_made_edited_and_deleted(qtbot, showcase, make_window,
     smart_folders.delete_smart(window, renamed.scope)
     qtbot.waitUntil(lambda: smart_entry(window, "Spring, all kinds") is None, timeout=10_000)
     assert lib.find.smart_folders(uid) == [] and lib.count_assets(AssetQuery(user_id=uid)) == 10
+    # The section header's "+" asks for a new one; Delete on a selected folder asks to delete it.
+    header = window.sidebar.sidebar_model.find("header", "smart")
+    plus = window.sidebar.plus_rect(window.sidebar.visualRect(header)).center()
+    opened: list[str] = []
+    # The editor a person would see, closed at once (no modal loop in a test).
+    monkeypatch.setattr(SmartFolderDialog, "exec", lambda self: opened.append(self.windowTitle()) or 0)
+    with qtbot.waitSignal(window.sidebar.new_smart_requested, timeout=2000):
+        qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=plus)
+    assert opened == ["New Smart Folder"]
+    lib.find.add_smart("Logos", ["tag=logo"], user_id=uid)
+    qtbot.waitUntil(lambda: smart_count(window, "Logos") == 1, timeout=10_000)
+    pick_smart(qtbot, window, "Logos")
+    prompts.confirm_answer = False
+    window.sidebar.setFocus()
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Delete)
+    assert "“Logos”" in prompts.asked[-1][1]
     # The built-in rights folders stay, and cannot be deleted or edited.
     builtin = smart_entry(window, "Rights expired")
     assert builtin is not None and builtin.builtin and builtin.scope is not None
@@ -382,6 +399,13 @@ def test_copying_dragging_and_sharing_an_expired_asset_asks_first(qtbot, showcas
     prompts.confirm_answer = True
     share_selection(window, [poster])
     assert prompts.errors == [NO_SERVER]
+    # A campaign's link carries its expired assets: asked about them by name first.
+    prompts.confirm_answer = False
+    asked = len(prompts.asked)
+    summer = Scope("campaign", made.campaigns["Summer sale"], made.clients["Acme Studio"], "Summer sale")
+    share_for_review(window, summer)
+    assert len(prompts.asked) == asked + 1 and "poster.webp" in prompts.asked[-1][1]
+    assert prompts.errors == [NO_SERVER]  # stopped before the server was needed
 
 
 # --- embedded keywords as tags ----------------------------------------------------------------
