@@ -453,3 +453,18 @@ def test_the_chips_keep_the_minimum_width(qtbot, showcase, make_window) -> None:
     assert window.width() == 892
     for chip in (window.filter_bar.colour_chip, window.filter_bar.similar_chip):
         assert chip.geometry().right() <= window.filter_bar.width()
+
+
+def test_a_new_smart_folder_can_start_from_the_search_shown(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+    window.sidebar.select_scope("campaign", made.campaigns["Spring launch"])
+    window.filter_bar.search.setText("hero")
+    window.search_colour("#FF6B6B")
+    qtbot.waitUntil(lambda: window.filters.text == "hero" and window.filters.colour == "#ff6b6b", timeout=5000)
+    rules = smart_folders.current_search_rules(window)
+    assert rules == [f"campaign={made.campaigns['Spring launch']}", "text~hero", "color=#ff6b6b"]
+    f = lib.find.where(rules, base=AssetQuery(user_id=lib.local_user_id))
+    # The same assets as the grid shows for those filters.
+    assert lib.find.count(f) == lib.count_assets(window.model.query)
