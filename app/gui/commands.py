@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.gui import desktop
+from app.gui import desktop, rights_guard
 from app.gui.quicklook import QuickLookDialog
 from app.gui.scope import Scope
 from app.gui.server import ServerDialog
@@ -110,18 +110,27 @@ class Commands(QObject):
             self.w.show_error(f"Cannot hand over “{record.name}”: {exc.strerror or exc}")
         return None
 
+    def _rights_allow(self, records: list[AssetRecord], title: str, doing: str) -> bool:
+        return rights_guard.allow(self.w, [r.id for r in records], title, doing, f"{doing} Anyway")
+
     def open_assets(self, records: list[AssetRecord]) -> None:
+        if not self._rights_allow(records[:10], "Open an asset with expired rights", "Open"):
+            return
         for r in records[:10]:  # a slip of the keyboard should not open a thousand windows
             path = self.exported(r)
             if path is not None and not desktop.open_with_default_app(path):
                 self.w.show_error(f"No application opens {r.format.upper()} files here")
 
     def reveal(self, record: AssetRecord) -> None:
+        if not self._rights_allow([record], "Show an asset with expired rights", "Show"):
+            return
         path = self.exported(record)
         if path is not None:
             desktop.show_in_file_manager(path)
 
     def copy(self, records: list[AssetRecord]) -> None:
+        if not self._rights_allow(records, "Copy an asset with expired rights", "Copy"):
+            return
         paths = [p for p in (self.exported(r) for r in records) if p is not None]
         if paths:
             desktop.copy_files(paths)
@@ -209,6 +218,11 @@ class Commands(QObject):
             )
 
     def rename_scope(self, scope: Scope) -> None:
+        if scope.kind == "smart":
+            from app.gui.smart_folders import edit_smart
+
+            edit_smart(self.w, scope)
+            return
         what = "client" if scope.kind == "client" else "campaign"
         name = self.w.prompts.ask_text(self.w, f"Rename {what}", f"New {what} name:", scope.name)
         if not name or name == scope.name or scope.id is None:
@@ -220,6 +234,11 @@ class Commands(QObject):
             self._write(lambda: lib.rename_campaign(item_id, name, user_id=uid))
 
     def delete_scope(self, scope: Scope) -> None:
+        if scope.kind == "smart":
+            from app.gui.smart_folders import delete_smart
+
+            delete_smart(self.w, scope)
+            return
         if scope.kind not in ("client", "campaign") or scope.id is None:
             return
         lib, uid, item_id = self.lib, self.uid, scope.id

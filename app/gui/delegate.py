@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from app.gui import formatting, icons, theme
 from app.gui.asset_model import AssetListModel
+from app.gui.find_badges import FindBadges
 from app.gui.review_badges import ReviewBadges
 from app.gui.thumbnails import ThumbnailCache, bucket_for
 from app.library.records import AssetRecord
@@ -164,6 +165,8 @@ class AssetDelegate(QStyledItemDelegate):
         self.edge = 176
         # Share-link review badges; set by the window (None: tiles show none).
         self.reviews: ReviewBadges | None = None
+        # Rating, colour label and rights badges; set by the window (None: tiles show none).
+        self.find_badges: FindBadges | None = None
         self._fonts(QFont())
         self._warm_timer = QTimer(self)
         self._warm_timer.setSingleShot(True)
@@ -282,8 +285,13 @@ class AssetDelegate(QStyledItemDelegate):
             (art.boxes.get(record.asset_type) or art.boxes["document"]).draw(painter, bx, by)
         if selected:
             painter.drawPixmap(bx, by, art.ring)
+        below = 0
         if self.reviews is not None:
             self.reviews.paint(painter, record.id, bx + 6, by + 6)
+            if self.reviews.status(record.id) is not None:
+                below = self.reviews.height() + 4
+        if self.find_badges is not None:
+            self.find_badges.paint(painter, record.id, bx, by, self.edge, below)
 
         # Badges sit 6 px inside the box's bottom corners.
         bottom = by + self._box_h - 6
@@ -346,6 +354,8 @@ class AssetDelegate(QStyledItemDelegate):
         records = list(records)
         if self.reviews is not None:
             self.reviews.load(r.id for r in records)
+        if self.find_badges is not None:
+            self.find_badges.load(r.id for r in records)
         for record in records:
             tile = tiles[record.id] = self._texts(record, width, name_fm, caption_fm)
             for text in (tile.format_text, tile.corner_text):

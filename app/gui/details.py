@@ -119,6 +119,11 @@ class DetailsPane(QWidget):
         form_layout.addSpacing(6)
         form_layout.addWidget(_section("Organize"))
         form_layout.addLayout(edit)
+        self.metadata = MetadataSection()
+        # The file's own keywords, offered as tags right under the tags field.
+        self._edit = edit
+        edit.insertRow(2, "", self.metadata.suggestions)
+        edit.setRowVisible(2, False)
         form_layout.addSpacing(6)
         # Clients' decisions and comments from share links; hidden when there are none.
         self.reviews = ReviewSection(library)
@@ -129,8 +134,8 @@ class DetailsPane(QWidget):
         form_layout.addWidget(_section("Information"))
         form_layout.addLayout(self.info)
         form_layout.addSpacing(6)
-        form_layout.addWidget(_section("Metadata"))
-        self.metadata = MetadataSection()
+        self.metadata_title = _section("Metadata")
+        form_layout.addWidget(self.metadata_title)
         form_layout.addWidget(self.metadata)
         form_layout.addStretch(1)
 
@@ -198,9 +203,10 @@ class DetailsPane(QWidget):
         self.reviews.show_asset(record.id)
         self.reviews_title.setVisible(self.reviews.isVisibleTo(self.form))
         try:
-            self.metadata.show_metadata(self._library.find.metadata(record.id))
+            self.metadata.show_metadata(self._library.find.metadata(record.id), record.tags)
         except Exception:  # a deleted asset or a busy database: the section waits for the next show
             self.metadata.show_metadata({})
+        self._edit.setRowVisible(2, bool(self.metadata.suggested))
 
     def _fill_info(self, r: AssetRecord) -> None:
         values = {

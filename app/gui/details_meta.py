@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 LABEL_COLOURS = {
     "red": "#d64545", "yellow": "#e0b92c", "green": "#4a9f4e", "blue": "#3b7dd8", "purple": "#8e5cc4",
@@ -25,6 +34,13 @@ TITLES = {
 
 
 def _text(key: str, value: Any) -> str:
+    if key in ("taken_at", "created_at") and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        # As the camera said it (no zone means the camera's own clock): "14 Jul 2026, 10:32".
+        return f"{moment.day} {moment.strftime('%b %Y, %H:%M')}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if key == "bitrate" and isinstance(value, int):
@@ -38,8 +54,30 @@ def _text(key: str, value: Any) -> str:
     return str(value)
 
 
+def keyword_suggestions(meta: dict[str, Any], tags: list[str] | None) -> list[str]:
+    """The file's embedded keywords that are not tags yet (case-insensitively), in its order."""
+    raw = (meta.get("fields") or {}).get("keywords") or []
+    words = raw if isinstance(raw, list) else [w for w in str(raw).replace(";", ",").split(",")]
+    have = {t.strip().lower() for t in tags or []}
+    out: list[str] = []
+    for word in (str(w).strip() for w in words):
+        if word and word.lower() not in have and word.lower() not in {o.lower() for o in out}:
+            out.append(word)
+    return out
+
+
+def _clear(layout: QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is not None and item.widget() is not None:
+            item.widget().deleteLater()  # type: ignore[union-attr]
+
+
 class MetadataSection(QWidget):
     """Filled from LibraryService.find.metadata(); hidden rows for what the file did not say."""
+
+    colour_clicked = Signal(str)  # "#rrggbb": a palette swatch, to search by
+    tags_suggested = Signal(list)  # embedded keywords to add as tags
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,18 +93,39 @@ class MetadataSection(QWidget):
         top.addWidget(self.stars)
         top.addWidget(self.label_chip)
         top.addStretch(1)
-        top.addWidget(self.rights)
         layout.addLayout(top)
+        # On a line of its own, wrapped: a licence name and an expiry never widen the pane.
+        self.rights.setWordWrap(True)
+        layout.addWidget(self.rights)
         self.palette = QHBoxLayout()
         self.palette.setSpacing(4)
         layout.addLayout(self.palette)
+        # Keywords the file carries that are not tags yet: one click adds one, or all.
+        # Every widget made here has its parent from the start, so Qt alone owns it (a
+        # parentless one handed to a layout can be freed twice, by Python and by Qt).
+        self.suggestions = QWidget(self)
+        rows = QVBoxLayout(self.suggestions)
+        rows.setContentsMargins(0, 2, 0, 2)
+        rows.setSpacing(4)
+        hint = QLabel("In the file, not yet tags:", self.suggestions)
+        hint.setObjectName("Muted")
+        rows.addWidget(hint)
+        self.suggestion_rows = QVBoxLayout()
+        self.suggestion_rows.setSpacing(4)
+        rows.addLayout(self.suggestion_rows)
+        self.suggested: list[str] = []
+        self.suggestion_buttons: list[QPushButton] = []
+        self.add_all_button = QPushButton("Add all as tags", self.suggestions)
+        self.add_all_button.setObjectName("Suggestion")
+        self.add_all_button.clicked.connect(self._on_add_all)
+        self.suggestions.hide()  # placed by the details pane, under the tags it adds to
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.fields.setHorizontalSpacing(16)
         self.fields.setVerticalSpacing(6)
         layout.addLayout(self.fields)
 
-    def show_metadata(self, meta: dict[str, Any]) -> None:
+    def show_metadata(self, meta: dict[str, Any], tags: list[str] | None = None) -> None:
         rating = int(meta.get("rating") or 0)
         self.stars.setText("★" * rating + "☆" * (5 - rating))
         label = meta.get("label")
@@ -79,23 +138,33 @@ class MetadataSection(QWidget):
         licence = rights.get("licence")
         until = (rights.get("validUntil") or "")[:10]
         words = {"expired": f"Expired {until}", "expiring": f"Expires {until}"}.get(status, "")
-        self.rights.setText("  ".join(t for t in (licence, words) if t))
+        self.rights.setText("  ·  ".join(t for t in (licence, words) if t))
+        self.rights.setVisible(bool(self.rights.text()))
         if status in ("expired", "expiring"):
             self.rights.setStyleSheet("color: #d64545;" if status == "expired" else "color: #c58a00;")
         else:
             self.rights.setStyleSheet("")
-        while self.palette.count():
-            item = self.palette.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
+        _clear(self.palette)
+        self.swatches: list[QPushButton] = []
         for swatch in meta.get("palette") or []:
-            chip = QLabel("")
-            width = max(12, int(160 * float(swatch["share"])))
-            chip.setFixedSize(width, 18)
-            chip.setToolTip(f"{swatch['hex']}  {round(float(swatch['share']) * 100)}%")
-            chip.setStyleSheet(f"background: {swatch['hex']}; border-radius: 3px;")
+            hex_ = str(swatch["hex"])
+            chip = QPushButton("", self)
+            width = max(14, int(160 * float(swatch["share"])))
+            chip.setFixedSize(width, 20)
+            chip.setCursor(Qt.CursorShape.PointingHandCursor)
+            chip.setToolTip(f"{hex_}  {round(float(swatch['share']) * 100)}%: click to find assets with this colour")
+            # A hairline ring, so a white or near-black swatch still shows on either theme.
+            chip.setStyleSheet(
+                f"QPushButton {{ background: {hex_}; border: 1px solid rgba(128,128,128,0.45);"
+                f" border-radius: 4px; padding: 0; }}"
+                f" QPushButton:hover {{ border: 2px solid palette(highlight); }}"
+            )
+            chip.setProperty("hex", hex_)
+            chip.clicked.connect(self._on_swatch)
             self.palette.addWidget(chip)
+            self.swatches.append(chip)
         self.palette.addStretch(1)
+        self._show_suggestions(keyword_suggestions(meta, tags))
         while self.fields.rowCount():
             self.fields.removeRow(0)
         found: dict[str, Any] = dict(meta.get("fields") or {})
@@ -107,3 +176,56 @@ class MetadataSection(QWidget):
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addRow(name, value)
+
+    # Bound slots reading the sender, not lambdas: a lambda holding `self` on a button that is
+    # deleted later crashes PySide6 when the connection is torn down with the window.
+    @Slot()
+    def _on_swatch(self) -> None:
+        chip = self.sender()
+        if chip is not None:
+            self.colour_clicked.emit(str(chip.property("hex")))
+
+    @Slot()
+    def _on_suggestion(self) -> None:
+        button = self.sender()
+        if button is not None:
+            self.tags_suggested.emit([str(button.property("word"))])
+
+    @Slot()
+    def _on_add_all(self) -> None:
+        self.tags_suggested.emit(list(self.suggested))
+
+    def _show_suggestions(self, words: list[str]) -> None:
+        self.suggested = words
+        self.suggestion_buttons = []
+        self.suggestion_rows.removeWidget(self.add_all_button)
+        _clear(self.suggestion_rows)
+        row: QHBoxLayout | None = None
+        used = 0
+        for word in words:
+            button = QPushButton(f"+ {word}", self.suggestions)
+            button.setObjectName("Suggestion")
+            button.setToolTip(f"Add “{word}” as a tag")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setProperty("word", word)
+            button.clicked.connect(self._on_suggestion)
+            width = button.sizeHint().width()
+            # A new row when this one is full (the pane is about 300 px wide).
+            if row is None or used + width > 210:
+                row = QHBoxLayout()
+                row.setContentsMargins(0, 0, 0, 0)
+                row.setSpacing(4)
+                holder = QWidget(self.suggestions)
+                holder.setLayout(row)
+                self.suggestion_rows.addWidget(holder)
+                used = 0
+            row.addWidget(button)
+            used += width + 4
+            self.suggestion_buttons.append(button)
+        for holder in (self.suggestion_rows.itemAt(i).widget() for i in range(self.suggestion_rows.count())):
+            if holder is not None and holder.layout() is not None:
+                holder.layout().addStretch(1)  # type: ignore[union-attr]
+        if len(words) > 1:
+            self.suggestion_rows.addWidget(self.add_all_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.add_all_button.setVisible(len(words) > 1)
+        self.suggestions.setVisible(bool(words))

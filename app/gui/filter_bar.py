@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QFont, QIcon, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QFont,
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -66,6 +77,19 @@ class ElidedLabel(QLabel):
         return self.fontMetrics().elidedText(getattr(self, "_full", self.text()), Qt.TextElideMode.ElideRight, self.width())
 
 
+def _swatch_icon(colour: str) -> QIcon:
+    """A round swatch of the colour with a hairline ring, legible on light and dark chips."""
+    pm = QPixmap(32, 32)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor(0, 0, 0, 70), 2))
+    p.setBrush(QColor(colour))
+    p.drawEllipse(4, 4, 24, 24)
+    p.end()
+    return QIcon(pm)
+
+
 class FilterBar(QWidget):
     type_changed = Signal(object)  # str | None
     purpose_changed = Signal(object)  # str | None
@@ -74,6 +98,9 @@ class FilterBar(QWidget):
     sort_changed = Signal(str)
     zoom_changed = Signal(int)
     import_clicked = Signal()
+    colour_pick_requested = Signal()
+    colour_cleared = Signal()
+    similar_cleared = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +125,11 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         search_icon = self.search.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
         icons.set_icon(search_icon, "search")
+        # Search by colour from the search box itself: the type row has no room to spare.
+        self.colour_action = self.search.addAction(QIcon(), QLineEdit.ActionPosition.TrailingPosition)
+        icons.set_icon(self.colour_action, "palette")
+        self.colour_action.setToolTip("Search by colour: pick one, see the assets that contain it")
+        self.colour_action.triggered.connect(self.colour_pick_requested)
         self.import_button = QPushButton("  Import")
         icons.set_icon(self.import_button, "import", "#FFFFFF")
         self.import_button.setObjectName("Primary")
@@ -145,6 +177,29 @@ class FilterBar(QWidget):
         row.addWidget(self.review_button)
         row.addWidget(self.sort_button)
 
+        # The active colour and likeness searches, each a chip that takes itself off;
+        # the row shows only while one is on, so a narrow window keeps its room.
+        self.chips = QWidget()
+        chips = QHBoxLayout(self.chips)
+        chips.setContentsMargins(0, 0, 0, 0)
+        chips.setSpacing(6)
+        self.colour_chip = QPushButton("")
+        self.colour_chip.setObjectName("Chip")
+        self.colour_chip.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.colour_chip.setToolTip("Stop searching by this colour")
+        self.colour_chip.clicked.connect(self.colour_cleared)
+        self.similar_chip = QPushButton("")
+        self.similar_chip.setObjectName("Chip")
+        self.similar_chip.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.similar_chip.setToolTip("Stop showing look-alikes")
+        self.similar_chip.clicked.connect(self.similar_cleared)
+        for chip in (self.colour_chip, self.similar_chip):
+            chip.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            chips.addWidget(chip)
+        chips.addStretch(1)
+        self.chips.hide()
+
         # The zoom lives in the status bar, bottom right, where photo tools keep it.
         self.zoom_box = QWidget()
         small = QToolButton()
@@ -173,6 +228,7 @@ class FilterBar(QWidget):
         outer.setSpacing(10)
         outer.addLayout(top)
         outer.addLayout(row)
+        outer.addWidget(self.chips)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -259,6 +315,19 @@ class FilterBar(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relabel()
+
+    def set_chips(self, colour: str | None, similar: str | None) -> None:
+        """Show the colour and look-alike searches that are on (None: off)."""
+        if colour:
+            self.colour_chip.setText(f"Colour  {colour.upper()}   ✕")
+            self.colour_chip.setIcon(_swatch_icon(colour))
+        if similar:
+            name = self.similar_chip.fontMetrics().elidedText(similar, Qt.TextElideMode.ElideMiddle, 220)
+            self.similar_chip.setText(f"Looks like “{name}”   ✕")
+            icons.set_icon(self.similar_chip, "image")
+        self.colour_chip.setVisible(bool(colour))
+        self.similar_chip.setVisible(bool(similar))
+        self.chips.setVisible(bool(colour or similar))
 
     def set_scope_title(self, title: str, subtitle: str) -> None:
         self.title.setText(title)

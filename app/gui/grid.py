@@ -255,6 +255,15 @@ class AssetGridView(QListView):
         if row is not None and row < model.rowCount():
             self.selectionModel().setCurrentIndex(model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
 
+    # --- drags out -----------------------------------------------------------------------
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:  # noqa: N802
+        # The window may stop a drag first (an asset whose usage rights have expired).
+        guard = getattr(self, "drag_guard", None)
+        if guard is not None and not guard(self.selected_ids()):
+            return
+        super().startDrag(supportedActions)
+
     # --- keys --------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

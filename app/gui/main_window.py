@@ -9,22 +9,31 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QCloseEvent,
+    QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
     QShowEvent,
 )
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QColorDialog,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.errors import AtelierError
-from app.gui import formatting, icons, menus, rating_keys, theme
+from app.gui import formatting, icons, menus, rating_keys, rights_guard, smart_folders, theme
 from app.gui.asset_model import AssetListModel
 from app.gui.commands import Commands
 from app.gui.delegate import AssetDelegate
 from app.gui.details import DetailsPane
 from app.gui.export import ExportFolder
 from app.gui.filter_bar import FilterBar
+from app.gui.find_badges import FindBadges
 from app.gui.grid import AssetGridView, local_files
 from app.gui.imports import (
     ImportBar,
@@ -43,7 +52,13 @@ from app.gui.sidebar_panel import SidebarPanel
 from app.gui.sync_widgets import install_sync
 from app.gui.tasks import Tasks
 from app.gui.thumbnails import ThumbnailCache
-from app.library.records import AssetRecord, CampaignRecord, ClientRecord, ImportReport
+from app.library.records import (
+    AssetChanges,
+    AssetRecord,
+    CampaignRecord,
+    ClientRecord,
+    ImportReport,
+)
 from app.library.service import LibraryService
 
 log = logging.getLogger(__name__)
@@ -97,6 +112,8 @@ class MainWindow(QMainWindow):
         # Changes by any process (the CLI, a server, a sync) show within a poll or two.
         self.live = LiveLibrary(self)
         self.live.records_changed.connect(self.live.apply_to_window)
+        # Ratings, labels and rights (a campaign's too, which touches no asset) may have changed.
+        self.live.changed.connect(self.forget_badges)
 
     # --- building ----------------------------------------------------------------------
 
@@ -109,6 +126,9 @@ class MainWindow(QMainWindow):
         self.grid = AssetGridView(self.model, delegate)
         # Clients' decisions from share links, on the tiles.
         delegate.reviews = ReviewBadges(self.library, self.tasks, self.grid.viewport().update)
+        delegate.find_badges = FindBadges(self.library, self.tasks, self.grid.viewport().update)
+        self.grid.drag_guard = self._drag_allowed  # type: ignore[attr-defined]
+        self._drags_confirmed: set[str] = set()
         self.import_bar = ImportBar()
         center = QWidget()
         center.setObjectName("Center")
@@ -148,6 +168,7 @@ class MainWindow(QMainWindow):
         self.sidebar.files_dropped.connect(self.import_paths)
         self.sidebar.assets_dropped.connect(self.commands.refile)
         self.sidebar.delete_requested.connect(self.commands.delete_scope)
+        self.sidebar.new_smart_requested.connect(lambda: smart_folders.new_smart(self))
         self.sidebar_panel.new_client_button.clicked.connect(self.commands.new_client)
         self.server_button.clicked.connect(self.commands.show_server_dialog)
         fb = self.filter_bar
@@ -155,6 +176,11 @@ class MainWindow(QMainWindow):
         fb.purpose_changed.connect(lambda purpose: self._set_filters(purpose=purpose))
         fb.review_changed.connect(lambda status: self._set_filters(review_status=status, review_after=None))
         fb.search_changed.connect(lambda text: self._set_filters(text=text))
+        fb.colour_pick_requested.connect(self.pick_colour)
+        fb.colour_cleared.connect(lambda: self.search_colour(None))
+        fb.similar_cleared.connect(lambda: self.find_similar(None))
+        self.details.metadata.colour_clicked.connect(self.search_colour)
+        self.details.metadata.tags_suggested.connect(self._add_tags)
         self.grid.empty_button.clicked.connect(self._on_empty_button)
         fb.sort_changed.connect(lambda sort: self._set_filters(sort=sort))
         fb.zoom_changed.connect(self.grid.set_edge)
@@ -203,18 +229,30 @@ class MainWindow(QMainWindow):
         self.apply_filters()
 
     def apply_filters(self) -> None:
-        self.grid.drop_target_name = self.filters.scope.name
         scope = self.filters.scope
+        # Nothing is filed into a saved search: files dropped on it are simply imported.
+        self.grid.drop_target_name = scope.name if scope.kind != "smart" else "the library"
         if self.filters.narrowed:
             text = self.filters.text.strip()
             title = f"No assets match “{text}”" if text else "No assets match these filters"
+            if self.filters.colour and not text:
+                title = "No assets contain this colour"
             self.grid.set_empty_state(title, f"in {scope.name}; try another search or filter", "Clear Filters")
+        elif scope.kind == "smart":
+            builtin = (scope.id or "").startswith(smart_folders.BUILTIN_PREFIX)
+            self.grid.set_empty_state(
+                f"Nothing in {scope.name}", "Assets show here as soon as they match its rules",
+                "Show All Assets" if builtin else "Edit Smart Folder…",
+            )
         elif scope.kind in ("client", "campaign"):
             self.grid.set_empty_state(
                 f"Nothing in {scope.name} yet", "Drop files here, or import them into it", "Import Files…"
             )
         else:
             self.grid.set_empty_state("Drop files here to import", "or press Ctrl+O to choose files", "Import Files…")
+        self.filter_bar.set_chips(
+            self.filters.colour, self.filters.similar[1] if self.filters.similar else None
+        )
         self.model.set_query(self.filters.query(self.uid))
         self._load_type_counts()
         self._update_title()
@@ -231,6 +269,8 @@ class MainWindow(QMainWindow):
             subtitle = f"Campaign of {client}" if client else "Campaign"
         elif scope.kind == "client":
             subtitle = "Client"
+        elif scope.kind == "smart":
+            subtitle = "Smart folder"
         if count is not None:
             shown = f"{count:,} asset" + ("" if count == 1 else "s")
             subtitle = f"{subtitle}  ·  {shown}" if subtitle else shown
@@ -262,6 +302,7 @@ class MainWindow(QMainWindow):
                 lib.count_assets(AssetQuery(user_id=uid, unassigned=True)),
                 lib.list_clients(uid),
                 lib.list_campaigns(None, uid),
+                smart_folders.load_items(lib, uid),
             )
 
         self.tasks.run(work, self._show_sidebar)
@@ -305,6 +346,63 @@ class MainWindow(QMainWindow):
 
     def known_clients(self) -> list[tuple[ClientRecord, list[CampaignRecord]]]:
         return self._clients
+
+    # --- colour and similar search ------------------------------------------------------
+
+    def search_colour(self, colour: str | None) -> None:
+        """Show the assets containing this colour (#rrggbb), nearest first; None: stop."""
+        if colour is not None:
+            picked = QColor(colour)
+            if not picked.isValid():
+                self.show_error(f"Not a colour: {colour}")
+                return
+            colour = picked.name()
+        if colour != self.filters.colour:
+            self._set_filters(colour=colour)
+
+    def pick_colour(self) -> None:
+        start = QColor(self.filters.colour or "#d64545")
+        picked = QColorDialog.getColor(start, self, "Search by colour")
+        if picked.isValid():
+            self.search_colour(picked.name())
+
+    def find_similar(self, record: AssetRecord | None) -> None:
+        """Show the assets that look like this one, most alike first; None: stop."""
+        similar = (record.id, record.name) if record is not None else None
+        if similar != self.filters.similar:
+            self._set_filters(similar=similar)
+
+    def _drag_allowed(self, ids: list[str]) -> bool:
+        """Dragging out an asset whose rights expired is confirmed once per asset and session;
+        the person then drags again (a drag cannot carry on across a dialog)."""
+        unasked = [i for i in ids if i not in self._drags_confirmed]
+        try:
+            found = rights_guard.expired(self.library, unasked) if unasked else []
+        except Exception:  # a busy library: the warning must not stop the drag
+            return True
+        if not found:
+            return True
+        text = rights_guard.warning_text(found, "Drag out")
+        if self.prompts.confirm(self, "Drag out an asset with expired rights", text, "Allow Dragging"):
+            self._drags_confirmed.update(i for i, _name, _until in found)
+            self.notify("Allowed: drag again to hand the files to another application")
+        return False
+
+    def forget_badges(self, ids: list[str] | None = None) -> None:
+        badges = self.grid.asset_delegate.find_badges
+        if badges is not None:
+            badges.forget(ids)
+        self.grid.viewport().update()
+
+    def _add_tags(self, tags: list[str]) -> None:
+        record = self.details.record
+        if record is None:
+            return
+        have = list(record.tags or [])
+        new = [t for t in tags if t.lower() not in {h.lower() for h in have}]
+        if new:
+            self.commands.update_asset(record.id, AssetChanges(tags=have + new))
+            self.notify(f"Tagged “{record.name}” {', '.join(new)}")
 
     # --- selection and details -------------------------------------------------------------
 
@@ -488,6 +586,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_empty_button(self) -> None:
+        scope = self.filters.scope
+        if scope.kind == "smart" and not self.filters.narrowed:
+            if (scope.id or "").startswith(smart_folders.BUILTIN_PREFIX):
+                self.sidebar.select_scope("all", None)
+            else:
+                smart_folders.edit_smart(self, scope)
+            return
         if not self.filters.narrowed:
             self.import_files_dialog()
             return
@@ -496,11 +601,12 @@ class MainWindow(QMainWindow):
             widget.blockSignals(True)
         fb.search.clear()
         fb.set_type(None)
+        fb.set_chips(None, None)
         fb.purpose_actions[None].setChecked(True)
         fb.purpose_button.setText("Purpose")
         for widget in (fb.search, fb.type_group, fb):
             widget.blockSignals(False)
-        self._set_filters(asset_type=None, purpose=None, text="")
+        self._set_filters(asset_type=None, purpose=None, text="", colour=None, similar=None)
 
     @Slot(QWidget, QWidget)
     def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:

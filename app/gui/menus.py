@@ -64,6 +64,9 @@ def build_menu_bar(w: MainWindow) -> dict[str, QAction]:
     lib = bar.addMenu("&Library")
     actions["new_client"] = _action(lib, "New Client…", w.commands.new_client, "client")
     actions["new_campaign"] = _action(lib, "New Campaign…", w.commands.new_campaign_here, "campaign")
+    lib.addSeparator()
+    actions["new_smart"] = _action(lib, "New Smart Folder…", lambda: _new_smart(w), "smart", "Ctrl+Alt+N")
+    actions["smart_from_search"] = _action(lib, "New Smart Folder from This Search…", lambda: _new_smart(w, True), "smart")
 
     help_menu = bar.addMenu("&Help")
     actions["shortcuts"] = _action(help_menu, "Keyboard Shortcuts", lambda: show_shortcuts(w), None, "Ctrl+/")
@@ -123,7 +126,9 @@ def update_actions(w: MainWindow) -> None:
     actions = w.actions_by_name
     count = len(w.grid.selected_ids())
     scope = w.sidebar.current_scope() if w.sidebar.hasFocus() else None
-    named = scope is not None and scope.kind in ("client", "campaign")
+    named = scope is not None and (
+        scope.kind in ("client", "campaign") or (scope.kind == "smart" and not _builtin(scope))
+    )
     actions["rename"].setEnabled(count == 1 or named)
     actions["delete"].setEnabled(count > 0)
     actions["quick_look"].setEnabled(count > 0)
@@ -139,6 +144,8 @@ def grid_menu(w: MainWindow, pos: QPoint) -> QMenu | None:
     _action(menu, "Quick Look", w.commands.quick_look, "eye")
     _action(menu, "Show in File Manager", lambda: c.reveal(records[0]), "folder")
     _action(menu, "Copy", lambda: c.copy(records), "copy")
+    similar = _action(menu, "Find Similar", lambda: w.find_similar(records[0]), "search")
+    similar.setEnabled(len(records) == 1 and records[0].asset_type in ("image", "video"))
     menu.addSeparator()
     rename = _action(menu, "Rename…", lambda: c.rename_asset(records[0]), "rename")
     rename.setEnabled(len(records) == 1)
@@ -187,9 +194,30 @@ def _request(w: MainWindow, scope: Scope) -> None:
     request_files(w, scope)
 
 
+def _builtin(scope: Scope) -> bool:
+    from app.gui.sidebar import BUILTIN_PREFIX
+
+    return (scope.id or "").startswith(BUILTIN_PREFIX)
+
+
+def _new_smart(w: MainWindow, from_search: bool = False) -> None:
+    from app.gui.smart_folders import current_search_rules, new_smart
+
+    new_smart(w, current_search_rules(w) if from_search else None)
+
+
 def sidebar_menu(w: MainWindow, scope: Scope | None) -> QMenu:
     c = w.commands
     menu = QMenu(w)
+    if scope is not None and scope.kind == "smart":
+        from app.gui.smart_folders import delete_smart, edit_smart
+
+        if not _builtin(scope):
+            _action(menu, "Edit Smart Folder…", lambda: edit_smart(w, scope), "rename")
+            _action(menu, "Delete Smart Folder…", lambda: delete_smart(w, scope), "trash")
+            menu.addSeparator()
+        _action(menu, "New Smart Folder…", lambda: _new_smart(w), "smart")
+        return menu
     if scope is not None and scope.kind == "client" and scope.id:
         client_id = scope.id
         _action(menu, "New Campaign…", lambda: c.new_campaign(client_id), "campaign")
@@ -203,4 +231,5 @@ def sidebar_menu(w: MainWindow, scope: Scope | None) -> QMenu:
         _action(menu, "Delete…", lambda: c.delete_scope(scope), "trash")
         menu.addSeparator()
     _action(menu, "New Client…", c.new_client, "client")
+    _action(menu, "New Smart Folder…", lambda: _new_smart(w), "smart")
     return menu

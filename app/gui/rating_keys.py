@@ -71,6 +71,7 @@ def set_label(w: MainWindow, label: str) -> None:
 
 def _done(w: MainWindow, ids: list[str], message: str) -> None:
     w.notify(message)
+    w.forget_badges(ids)  # the tiles show the new stars or label at once
     shown = w.details.record
     if shown is not None and shown.id in ids:
         w.details.show_record(shown)

@@ -82,6 +82,10 @@ class ReviewBadges:
     def status(self, asset_id: str) -> tuple[str, int] | None:
         return self._known.get(asset_id)
 
+    def height(self) -> int:
+        """The pill's height, so badges below it keep clear."""
+        return QFontMetrics(self.font).height() + 4
+
     def paint(self, painter: QPainter, asset_id: str, x: int, y: int) -> None:
         """A coloured pill at (x, y), the top-left corner of the tile's picture, if reviewed."""
         if asset_id not in self._known:

@@ -8,7 +8,7 @@ from typing import Literal
 from app.library.records import AssetQuery, SortKey
 from app.library.service import Target
 
-ScopeKind = Literal["all", "unassigned", "client", "campaign"]
+ScopeKind = Literal["all", "unassigned", "client", "campaign", "smart"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,9 @@ class Scope:
     id: str | None = None
     client_id: str | None = None  # for a campaign: its client
     name: str = "All assets"
+    # A smart folder: its saved rules, matched all or any (id is "builtin:..." or the folder's id).
+    rules: tuple[str, ...] = ()
+    match: str = "all"
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -42,6 +45,17 @@ class Filters:
     review_status: str | None = None
     review_after: int | None = None  # the new-feedback notice: reviews a sync just brought
     sort: SortKey = "newest"
+    colour: str | None = None  # "#rrggbb": assets containing it, nearest first
+    similar: tuple[str, str] | None = None  # (asset id, name): assets that look like it
+
+    def chip_rules(self) -> tuple[str, ...]:
+        """The find rules of the chips above the grid (colour, similar): always all required."""
+        rules = []
+        if self.colour:
+            rules.append(f"color={self.colour}")
+        if self.similar:
+            rules.append(f"similar={self.similar[0]}")
+        return tuple(rules)
 
     def query(self, user_id: int, *, with_type: bool = True) -> AssetQuery:
         s = self.scope
@@ -56,10 +70,13 @@ class Filters:
             review_after=self.review_after,
             text=self.text.strip() or None,
             sort=self.sort,
+            rules=s.rules,
+            match=s.match,
+            required=self.chip_rules(),
         )
 
     @property
     def narrowed(self) -> bool:
         """True when something besides the scope hides assets (for the empty-state text)."""
         return bool(self.asset_type or self.purpose or self.review_status or self.review_after is not None
-                    or self.text.strip())
+                    or self.text.strip() or self.colour or self.similar)

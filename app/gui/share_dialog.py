@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.errors import ServerUnreachable
+from app.gui import rights_guard
 from app.gui.scope import Scope
 from app.sync.share import ShareOptions, share_assets, share_scope
 
@@ -91,6 +92,9 @@ def share_for_review(window: Any, scope: Scope, dialog: ShareDialog | None = Non
     """Ask for the link's options, then sync and make it in the background; the URL is copied."""
     if scope.kind not in ("client", "campaign") or not scope.id:
         return
+    expired = rights_guard.expired_in_scope(window.library, window.uid, scope.kind, scope.id)
+    if expired and not rights_guard.allow(window, expired, "Share assets with expired rights", "Share", "Share Anyway"):
+        return
     dialog = dialog or ShareDialog(scope.name, window)
     kind, scope_id = scope.kind, scope.id
     make_link(window, "Share for review", dialog,
@@ -102,6 +106,8 @@ def share_selection(window: Any, asset_ids: list[str], dialog: ShareDialog | Non
     if not asset_ids:
         return
     ids = list(asset_ids)
+    if not rights_guard.allow(window, ids, "Share assets with expired rights", "Share", "Share Anyway"):
+        return
     name = "1 asset" if len(ids) == 1 else f"{len(ids)} assets"
     dialog = dialog or ShareDialog(name, window, quoted=False)
     make_link(window, "Share for review", dialog, lambda options: share_assets(window.library, ids, options))

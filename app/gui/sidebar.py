@@ -1,4 +1,4 @@
-"""The sidebar: All assets, Unassigned, then clients with their campaigns, each with a count."""
+"""The sidebar: All assets, Unassigned, smart folders, then clients with their campaigns, each with a count."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QKeyEvent,
+    QMouseEvent,
     QPainter,
 )
 from PySide6.QtWidgets import (
@@ -39,13 +40,14 @@ from app.gui.grid import local_files
 from app.gui.scope import Scope
 from app.library.records import CampaignRecord, ClientRecord
 
-_ICONS = {"all": "all", "unassigned": "unassigned", "client": "client", "campaign": "campaign"}
+_ICONS = {"all": "all", "unassigned": "unassigned", "client": "client", "campaign": "campaign", "smart": "smart"}
+BUILTIN_PREFIX = "builtin:"
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(eq=False)
 class SidebarEntry:
-    kind: str  # all, unassigned, header, client, campaign
+    kind: str  # all, unassigned, header, client, campaign, smart
     name: str
     id: str | None = None
     client_id: str | None = None
@@ -53,12 +55,29 @@ class SidebarEntry:
     parent: SidebarEntry | None = None
     children: list[SidebarEntry] = field(default_factory=list)
     key_id: int = 0  # the model index's internal id
+    rules: tuple[str, ...] = ()  # a smart folder's
+    match: str = "all"
 
     @property
     def scope(self) -> Scope | None:
-        if self.kind not in ("all", "unassigned", "client", "campaign"):
+        if self.kind not in ("all", "unassigned", "client", "campaign", "smart"):
             return None
-        return Scope(self.kind, self.id, self.client_id, self.name)  # type: ignore[arg-type]
+        return Scope(self.kind, self.id, self.client_id, self.name, self.rules, self.match)  # type: ignore[arg-type]
+
+    @property
+    def builtin(self) -> bool:
+        return self.kind == "smart" and (self.id or "").startswith(BUILTIN_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class SmartItem:
+    """A smart folder as the sidebar lists it (built-in ones have ids "builtin:...")."""
+
+    id: str
+    name: str
+    rules: tuple[str, ...]
+    match: str = "all"
+    count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +88,7 @@ class SidebarData:
     unassigned_count: int
     clients: list[ClientRecord]
     campaigns: list[CampaignRecord]
+    smart: list[SmartItem] = field(default_factory=list)
 
 
 class SidebarModel(QAbstractItemModel):
@@ -94,6 +114,7 @@ class SidebarModel(QAbstractItemModel):
             by_client.setdefault(campaign.client_id, []).append(campaign)
         # Same clients and campaigns in the same order: only names and counts change.
         shape = [(c.id, tuple(p.id for p in by_client.get(c.id, []))) for c in data.clients]
+        shape.append(("smart", tuple(f"{f.id}\x00{f.match}\x00{f.rules}" for f in data.smart)))
         if shape == self._shape:
             self._update_in_place(data, by_client)
             return False
@@ -103,8 +124,15 @@ class SidebarModel(QAbstractItemModel):
         self._roots = [
             SidebarEntry("all", "All assets", count=data.all_count),
             SidebarEntry("unassigned", "Unassigned", count=data.unassigned_count),
-            SidebarEntry("header", "CLIENTS"),
         ]
+        if data.smart:
+            # Saved searches before the clients: a long client list never hides them.
+            self._roots.append(SidebarEntry("header", "SMART FOLDERS", id="smart"))
+            self._roots.extend(
+                SidebarEntry("smart", f.name, f.id, count=f.count, rules=f.rules, match=f.match)
+                for f in data.smart
+            )
+        self._roots.append(SidebarEntry("header", "CLIENTS", id="clients"))
         for client in data.clients:
             entry = SidebarEntry("client", client.name, client.id, count=client.asset_count)
             entry.children = [
@@ -131,7 +159,11 @@ class SidebarModel(QAbstractItemModel):
 
         put(self._roots[0], self._roots[0].name, data.all_count)
         put(self._roots[1], self._roots[1].name, data.unassigned_count)
-        for entry, client in zip(self._roots[3:], data.clients):
+        smart = [e for e in self._roots if e.kind == "smart"]
+        for entry, item in zip(smart, data.smart):
+            put(entry, item.name, item.count)
+        clients = [e for e in self._roots if e.kind == "client"]
+        for entry, client in zip(clients, data.clients):
             put(entry, client.name, client.asset_count)
             for child, campaign in zip(entry.children, by_client.get(client.id, [])):
                 put(child, campaign.name, campaign.asset_count)
@@ -202,6 +234,13 @@ class SidebarModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return entry.name
+        if role == Qt.ItemDataRole.ToolTipRole and entry.id == "smart":
+            return "New smart folder: a saved search that stays up to date"
+        if role == Qt.ItemDataRole.ToolTipRole and entry.kind == "smart":
+            from app.gui.smart_dialog import rule_summary
+
+            rules = rule_summary(entry.rules, entry.match)
+            return f"{entry.name}: {entry.count} asset{'' if entry.count == 1 else 's'}\n{rules}"
         if role == Qt.ItemDataRole.ToolTipRole and entry.kind != "header":
             return f"{entry.name}: {entry.count} asset{'' if entry.count == 1 else 's'}"
         return None
@@ -245,6 +284,11 @@ class SidebarDelegate(QStyledItemDelegate):
             painter.setFont(font)
             painter.setPen(t.color("muted"))
             painter.drawText(rect.adjusted(14, 10, -8, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, entry.name)
+            if entry.id == "smart":
+                # The section's own "+": a new smart folder, where the eye looks for it.
+                plus = self.view.plus_rect(rect)
+                glyph = icons.pixmap("plus", 14, t.color("muted"), painter.device().devicePixelRatioF())
+                painter.drawPixmap(plus.left() + 1, plus.top() + 1, glyph)
             painter.restore()
             return
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -261,7 +305,8 @@ class SidebarDelegate(QStyledItemDelegate):
         fg = t.color("accent_text") if selected else t.color("text")
         muted = t.color("accent_text", 0.8) if selected else t.color("muted")
         size = 16
-        glyph = icons.pixmap(_ICONS.get(kind, "all"), size, fg if selected else t.color("muted"), painter.device().devicePixelRatioF())
+        icon = "clock" if entry.builtin else _ICONS.get(kind, "all")
+        glyph = icons.pixmap(icon, size, fg if selected else t.color("muted"), painter.device().devicePixelRatioF())
         x = rect.left() + 4
         painter.drawPixmap(x, rect.center().y() - size // 2 + 1, glyph)
         count = f"{entry.count:,}"
@@ -287,6 +332,7 @@ class SidebarView(QTreeView):
     files_dropped = Signal(list, object)  # list[Path], Scope
     assets_dropped = Signal(list, object)  # list[str], Scope
     delete_requested = Signal(object)  # Scope
+    new_smart_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -308,12 +354,29 @@ class SidebarView(QTreeView):
         self.drop_index: QPersistentModelIndex | None = None
         self.expandAll()
 
+    def plus_rect(self, row: QRect) -> QRect:
+        """Where the smart folders header draws its "+" (16 px, at the row's right)."""
+        return QRect(self.viewport().width() - 30, row.top() + 10 + (row.height() - 10) // 2 - 8, 16, 16)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        index = self.indexAt(pos)
+        entry = self.sidebar_model.entry(index)
+        if entry is not None and entry.kind == "header" and entry.id == "smart":
+            if self.plus_rect(self.visualRect(index)).adjusted(-4, -4, 4, 4).contains(pos):
+                self.new_smart_requested.emit()
+                return
+        super().mousePressEvent(event)
+
     def select_scope(self, kind: str, item_id: str | None) -> bool:
         idx = self.sidebar_model.find(kind, item_id)
         if not idx.isValid():
             return False
         self.setCurrentIndex(idx)
         return True
+
+    def smart_entries(self) -> list[SidebarEntry]:
+        return [e for e in self.sidebar_model._roots if e.kind == "smart"]
 
     def count_for(self, scope: Scope) -> int:
         entry = self.sidebar_model.entry(self.sidebar_model.find(scope.kind, scope.id))
@@ -324,7 +387,11 @@ class SidebarView(QTreeView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         scope = self.current_scope()
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and scope and scope.kind in ("client", "campaign"):
+        deletable = scope is not None and (
+            scope.kind in ("client", "campaign")
+            or (scope.kind == "smart" and not (scope.id or "").startswith(BUILTIN_PREFIX))
+        )
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and scope and deletable:
             self.delete_requested.emit(scope)
             return
         super().keyPressEvent(event)
@@ -336,6 +403,8 @@ class SidebarView(QTreeView):
         if scope is None:
             return None
         mime = event.mimeData()
+        if scope.kind == "smart":
+            return None  # a saved search holds what matches it: nothing is filed into one
         if mime.hasFormat(ASSET_IDS_MIME):
             return scope if scope.kind != "all" else None  # refiling into "all" means nothing
         return scope if local_files(event) else None

@@ -176,6 +176,16 @@ def _stylesheet(t: Theme) -> str:
     }}
     #TypePill:hover {{ background: {t.hover}; color: {t.text}; }}
     #TypePill:checked {{ background: {t.accent}; color: {t.accent_text}; }}
+    #Chip {{
+        background: {t.hover}; border: 1px solid {t.border}; border-radius: 11px;
+        padding: 3px 10px 3px 6px; color: {t.text};
+    }}
+    #Chip:hover {{ border-color: {t.faint}; }}
+    #Suggestion {{
+        background: transparent; border: 1px solid {t.border}; border-radius: 9px;
+        padding: 1px 9px; color: {t.muted};
+    }}
+    #Suggestion:hover {{ border-color: {t.accent}; color: {t.text}; }}
     #ImportBar {{ background: {t.raised}; border-top: 1px solid {t.border}; }}
     QProgressBar {{
         border: none; border-radius: 4px; background: {t.tile}; max-height: 8px;

@@ -16,4 +16,5 @@ FIELDS: Final[dict[str, str]] = {
     "size": "bytes (k, M, G suffixes)", "added": "date added (YYYY-MM-DD)",
     "taken": "date taken (YYYY-MM-DD)", "creator": "creator text", "camera": "camera text",
     "rights": "expired, expiring, valid or none", "licence": "licence text",
+    "review": "approved, changes_requested, commented or unreviewed (share links)",
 }

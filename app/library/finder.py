@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +48,7 @@ _CANDIDATES = (
 )
 
 
-def _page(stmt: Any, p: Any, f: Find, limit: int, offset: int) -> Any:
+def _page(stmt: Any, p: Any, f: Find, limit: int | None, offset: int) -> Any:
     if p.colour_order is not None:
         stmt = stmt.order_by(p.colour_order.asc(), Asset.id.asc())
     else:
@@ -76,6 +76,16 @@ class Rights:
     valid_until: datetime | None = None
     status: str = "none"  # none, valid, expiring, expired, not yet valid
     inherited: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class TileState:
+    """What a tile's badges show of an asset's find fields."""
+
+    rating: int = 0
+    label: str | None = None
+    rights: str = "none"  # none, valid, expiring, expired, not yet valid
+    valid_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,26 +122,44 @@ class Finder:
             raise InvalidInput("Match is all or any")
         return Find(tuple(parse_rule(t) for t in texts), match, base or AssetQuery())
 
-    def search(self, f: Find, *, limit: int = 50, offset: int = 0) -> list[AssetRecord]:
+    def of_query(self, q: AssetQuery) -> Find:
+        """The Find an AssetQuery with rules stands for: its rules within the rest of it."""
+        if q.match not in ("all", "any"):
+            raise InvalidInput("Match is all or any")
+        required = tuple(parse_rule(t) for t in q.required)
+        rules = tuple(parse_rule(t) for t in q.rules)
+        if q.match == "any" and rules and required:
+            # Any of the rules, and all of the required ones: the any-rules narrow the base.
+            return Find(required, "all", replace(q, required=()))
+        return Find(rules + required, q.match if not required else "all",
+                    replace(q, rules=(), match="all", required=()))
+
+    def search(self, f: Find, *, limit: int | None = 50, offset: int = 0) -> list[AssetRecord]:
         """Matching assets: nearest colour first, or most similar first, else the base sort."""
         if self._fast(f):
             similar = next((r for r in f.rules if r.field == "similar"), None)
             if similar is not None:
                 return self._run_similar(f, similar, limit, offset)
-            ids = self._run_ids(f, limit, offset)
-            if not ids:
-                return []
-        else:
-            with self.library.reading() as s:
-                stmt, p = plan(s, f, self.clock())
-                if p.similar is not None:
-                    ids = list(s.scalars(stmt))
-                    ids.sort(key=lambda i: (p.similar.get(i, 65), i))  # type: ignore[union-attr]
-                    ids = ids[offset : offset + limit]
-                else:
-                    ids = list(s.scalars(_page(stmt, p, f, limit, offset)))
+        ids = self.ids(f, limit=limit, offset=offset)
+        if not ids:
+            return []
         found = self.library.get_assets(ids)
         return [found[i] for i in ids if i in found]
+
+    def ids(self, f: Find, *, limit: int | None = 50, offset: int = 0) -> list[str]:
+        """The ids search() would return, in its order (the window pages through these)."""
+        if self._fast(f):
+            similar = next((r for r in f.rules if r.field == "similar"), None)
+            if similar is not None:
+                return [r.id for r in self._run_similar(f, similar, limit, offset)]
+            return self._run_ids(f, limit, offset)
+        with self.library.reading() as s:
+            stmt, p = plan(s, f, self.clock())
+            if p.similar is not None:
+                ids = list(s.scalars(stmt))
+                ids.sort(key=lambda i: (p.similar.get(i, 65), i))  # type: ignore[union-attr]
+                return ids[offset : offset + limit] if limit is not None else ids[offset:]
+            return list(s.scalars(_page(stmt, p, f, limit, offset)))
 
     def count(self, f: Find) -> int:
         if self._fast(f):
@@ -150,14 +178,18 @@ class Finder:
         """
         if self.library._pages is None:
             return False
-        similar = sum(r.field == "similar" for r in f.rules)
-        return similar <= 1 and not any(r.field in _UNCACHED for r in f.rules)
+        inner = tuple(parse_rule(t) for t in f.base.rules)
+        if any(r.field == "similar" for r in inner):
+            return False  # its candidates are bound by the outer rule only (see _run_similar)
+        rules = f.rules + inner
+        similar = sum(r.field == "similar" for r in rules)
+        return similar <= 1 and not any(r.field in _UNCACHED for r in rules)
 
-    def _run_ids(self, f: Find, limit: int, offset: int) -> list[str]:
+    def _run_ids(self, f: Find, limit: int | None, offset: int) -> list[str]:
         sql, params = self._bound(f, "page", limit, offset)
         return [row[0] for row in self._raw(sql, params)]
 
-    def _run_similar(self, f: Find, rule: Rule, limit: int, offset: int) -> list[AssetRecord]:
+    def _run_similar(self, f: Find, rule: Rule, limit: int | None, offset: int) -> list[AssetRecord]:
         from app.library.pages import _record
 
         pages = self.library._pages
@@ -182,7 +214,7 @@ class Finder:
                 sql, params = self._bound(f, "all", 0, 0, near)
                 ids = [row[0] for row in cursor.execute(sql, params)]
                 ids.sort(key=lambda i: (near.get(i, 65), i))
-                ids = ids[offset : offset + limit]
+                ids = ids[offset : offset + limit] if limit is not None else ids[offset:]
                 rows = cursor.execute(pages._by_ids_sql(), [json.dumps(ids)]).fetchall()
             finally:
                 cursor.close()
@@ -192,7 +224,7 @@ class Finder:
         return [found[i] for i in ids if i in found]
 
     def _bound(
-        self, f: Find, kind: str, limit: int, offset: int, near: dict[str, int] | None = None
+        self, f: Find, kind: str, limit: int | None, offset: int, near: dict[str, int] | None = None
     ) -> tuple[str, list[Any]]:
         sql, names, values = self._compiled(f, kind, limit, offset)
         if near is not None:
@@ -200,7 +232,7 @@ class Finder:
         return sql, [values[name] for name in names]
 
     def _compiled(
-        self, f: Find, kind: str, limit: int, offset: int
+        self, f: Find, kind: str, limit: int | None, offset: int
     ) -> tuple[str, tuple[str, ...], dict[str, Any]]:
         key = (f.rules, f.match, repr(f.base), kind, limit, offset)
         hit = self._cache.get(key)
@@ -339,6 +371,31 @@ class Finder:
                 .values(updated_at=utcnow(), change_seq=last - len(ids) + 1 + offset)
             )
 
+    def tile_states(self, ids: Sequence[str]) -> dict[str, TileState]:
+        """Rating, label and effective rights of many assets in one query (the grid's badges)."""
+        if not ids:
+            return {}
+        now = self.clock()
+        own, camp = AssetRights, CampaignRights
+        stmt = (
+            select(Asset.id, AssetMeta.rating, AssetMeta.label, own.valid_from, own.valid_until,
+                   camp.valid_from, camp.valid_until)
+            .outerjoin(AssetMeta, AssetMeta.asset_id == Asset.id)
+            .outerjoin(own, own.asset_id == Asset.id)
+            .outerjoin(camp, camp.campaign_id == Asset.campaign_id)
+            .where(Asset.id.in_(list(ids)))
+        )
+        out: dict[str, TileState] = {}
+        with self.library.reading() as s:
+            for asset_id, rating, label, vf, vu, cvf, cvu in s.execute(stmt):
+                start = vf if vf is not None else cvf
+                until = vu if vu is not None else cvu
+                until = repo.as_utc(until) if until is not None else None
+                out[str(asset_id)] = TileState(
+                    int(rating or 0), label, rights_status(start, until, now), until
+                )
+        return out
+
     # --- rights -------------------------------------------------------------------------
 
     def set_rights(
@@ -452,6 +509,45 @@ class Finder:
     def folder_find(self, folder: SmartFolderRecord, user_id: int | None = None) -> Find:
         return Find(folder.rules, folder.match, AssetQuery(user_id=user_id))
 
+    def update_smart(
+        self,
+        name_or_id: str,
+        *,
+        name: str | None = None,
+        rules: Sequence[str] | None = None,
+        match: str | None = None,
+        user_id: int | None = None,
+    ) -> SmartFolderRecord:
+        """Rename a smart folder or replace its rules; what is not given stays."""
+        folder = self.smart_folder(name_or_id, user_id)
+        new_name = folder.name
+        if name is not None:
+            new_name = "".join(c for c in " ".join(name.split()) if c.isprintable())[:200]
+            if not new_name:
+                raise InvalidInput("A smart folder needs a name")
+        if rules is not None and not rules:
+            raise InvalidInput("A smart folder needs at least one rule")
+        new_match = match or folder.match
+        parsed = self.where(rules, new_match).rules if rules is not None else folder.rules
+        if new_match not in ("all", "any"):
+            raise InvalidInput("Match is all or any")
+        with self.library.writing() as s:
+            clash = s.scalar(
+                select(SmartFolder.id).where(
+                    SmartFolder.user_id.is_(user_id) if user_id is None else SmartFolder.user_id == user_id,
+                    func.lower(SmartFolder.name) == new_name.lower(),
+                    SmartFolder.id != folder.id,
+                )
+            )
+            if clash is not None:
+                raise InvalidInput(f"A smart folder named {new_name!r} exists")
+            row = s.get(SmartFolder, folder.id)
+            if row is None:
+                raise NotFound(f"No smart folder {name_or_id!r}")
+            row.name, row.match, row.rules = new_name, new_match, rules_to_json(parsed)
+            row.updated_at = utcnow()
+        return SmartFolderRecord(folder.id, new_name, new_match, parsed)
+
     def remove_smart(self, name_or_id: str, user_id: int | None = None) -> None:
         folder = self.smart_folder(name_or_id, user_id)
         with self.library.writing() as s:
@@ -529,4 +625,4 @@ def _parse_day(value: str, key: str) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-__all__ = ["Finder", "LookAlike", "Rights", "SmartFolderRecord"]
+__all__ = ["Finder", "LookAlike", "Rights", "SmartFolderRecord", "TileState"]

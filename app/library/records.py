@@ -112,6 +112,11 @@ class AssetQuery:
     # From share links: approved, changes_requested, commented (comments, no decision) or unreviewed.
     review_status: str | None = None
     review_after: int | None = None  # only assets with a review stored after this local review id
+    # Find rules ("rating>=4", "color=#ff0000"), matched all or any: the library answers
+    # such a query through its Finder (the window's smart folders, colour and similar search).
+    rules: tuple[str, ...] = ()
+    match: str = "all"
+    required: tuple[str, ...] = ()  # rules matched whatever `match` says (a colour chip)
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,6 +192,9 @@ def _review_condition(status: str) -> ColumnElement[bool]:
     return latest == status
 
 
+review_condition = _review_condition  # the find rule "review=approved" filters the same way
+
+
 def _sort_columns(q: AssetQuery) -> tuple[ColumnElement[Any], bool]:
     """The sort column and whether it descends (id breaks ties in the same direction)."""
     if q.sort == "oldest":

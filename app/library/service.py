@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -402,6 +402,10 @@ class LibraryService:
         after: PageCursor | None = None,
     ) -> list[AssetRecord]:
         q = query or AssetQuery()
+        if q.rules or q.required:
+            if after is not None:
+                raise InvalidInput("A search by rules pages by offset, not by cursor")
+            return self.find.search(self.find.of_query(q), limit=limit, offset=offset)
         if self._pages is not None:
             return self._pages.list_assets(q, limit, offset, after)
         with self.reading() as s:
@@ -424,8 +428,11 @@ class LibraryService:
     def asset_ids(
         self, query: AssetQuery | None = None, *, limit: int | None = None, offset: int = 0
     ) -> list[str]:
+        q = query or AssetQuery()
+        if q.rules or q.required:
+            return self.find.ids(self.find.of_query(q), limit=limit, offset=offset)
         with self.reading() as s:
-            return repo.asset_ids(s, query or AssetQuery(), limit, offset)
+            return repo.asset_ids(s, q, limit, offset)
 
     def get_assets(self, ids: Sequence[str]) -> dict[str, AssetRecord]:
         if self._pages is not None:
@@ -434,10 +441,14 @@ class LibraryService:
             return repo.assets_by_ids(s, list(ids))
 
     def count_assets(self, query: AssetQuery | None = None) -> int:
+        if query is not None and (query.rules or query.required):
+            return self.find.count(self.find.of_query(query))
         with self.reading() as s:
             return repo.count_assets(s, query or AssetQuery())
 
     def counts_by_type(self, query: AssetQuery | None = None) -> dict[str, int]:
+        if query is not None and (query.rules or query.required):
+            return {t: self.count_assets(replace(query, asset_type=t)) for t in ASSET_TYPES}
         with self.reading() as s:
             counts = repo.counts_by_type(s, query or AssetQuery())
         return {t: counts.get(t, 0) for t in ASSET_TYPES}

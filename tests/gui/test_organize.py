@@ -156,7 +156,7 @@ def test_right_click_menu_offers_the_asset_actions(qtbot, showcase, make_window,
     menu = menus.grid_menu(window, window.grid.rect().center())
     assert menu is not None
     texts = [a.text() for a in menu.actions() if a.text()]
-    assert texts == ["Open", "Quick Look", "Show in File Manager", "Copy", "Rename…", "Move to", "Share for Review…", "Delete…"]
+    assert texts == ["Open", "Quick Look", "Show in File Manager", "Copy", "Find Similar", "Rename…", "Move to", "Share for Review…", "Delete…"]
     move = next(a for a in menu.actions() if a.text() == "Move to").menu()
     assert [a.text() for a in move.actions() if a.text()] == ["Unassigned", "Acme Studio", "Northwind"]
 
