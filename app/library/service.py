@@ -790,6 +790,8 @@ class LibraryService:
     def _delete_rows(self, s: Session, assets: Sequence[Asset]) -> None:
         if not assets:
             return
+        # FTS5 rows carry no foreign key: they go in the same transaction as their assets.
+        find_store.drop_text(s, [a.id for a in assets])
         last = repo.next_seq(s, len(assets))
         first = last - len(assets) + 1
         now = utcnow()
