@@ -3,7 +3,7 @@
 Regenerate after adding a migration: `python -m app.library.schema_state`.
 """
 
-HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0003_sync_clock', '0005_findsync')
+HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0005_findsync')
 
 SCRIPT = """\
 CREATE TABLE alembic_version (

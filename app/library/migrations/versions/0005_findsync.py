@@ -1,7 +1,7 @@
 """findsync: edit times of rating, label and rights; their agreed values; smart folders that sync
 
 Revision ID: 0005_findsync
-Revises: 0004_find
+Revises: 0004_find, 0003_sync_clock
 
 asset_text rows are renumbered: each one's rowid becomes a hash of its asset's id
 (app.library.find_store.text_rowid), so deleting an asset deletes its text by rowid, and
@@ -16,10 +16,11 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_findsync"
-down_revision = "0004_find"
+# Its columns go on the sync tables (0002_sync, 0003_sync_clock) as well as the find ones,
+# so it joins both branches (a depends_on would leave a head Alembic does not record).
+down_revision = ("0004_find", "0003_sync_clock")
 branch_labels = None
-# Its columns go on the sync tables (0002_sync, 0003_sync_clock) as well as the find ones.
-depends_on = "0003_sync_clock"
+depends_on = None
 
 
 def _text_rowid(asset_id: str) -> int:
