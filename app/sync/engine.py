@@ -20,6 +20,7 @@ from app.sync.errors import Cancelled, MassDeletion, SyncError
 from app.sync.plan import LocalView, Plan, Planner, changed_fields
 from app.sync.remote import Remote
 from app.sync.reviews import pull_reviews
+from app.sync.smart import sync_smart_folders
 from app.sync.v1 import V1Remote, carries
 from app.sync.v2 import V2Remote
 
@@ -62,6 +63,7 @@ class SyncReport:
     dry_run: bool = False
     outcome: Outcome = field(default_factory=Outcome)
     new_reviews: int = 0  # clients' decisions and comments that arrived (share links)
+    smart_folders: int = 0  # smart folders created, edited or deleted here by the merge
 
     @property
     def ok(self) -> bool:
@@ -175,6 +177,10 @@ class SyncEngine:
                 report.new_reviews = pull_reviews(self.lib, self.store, remote, rid)
             except AtelierError as exc:  # the assets are in sync; the reviews come next time
                 report.outcome.warnings.append(f"Reviews not fetched: {exc}")
+            try:
+                report.smart_folders = sync_smart_folders(self.lib, remote, caps)
+            except AtelierError as exc:  # as for reviews: the folders come next time
+                report.outcome.warnings.append(f"Smart folders not synced: {exc}")
         except ServerUnreachable as exc:
             self.store.record(rid, "offline", error=str(exc), finished=False)
             raise

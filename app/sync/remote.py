@@ -31,10 +31,14 @@ class RemoteAsset:
     purpose: str | None = None  # face/template on a v1 server; it travels with the file
     # Per-field edit times (hybrid-clock stamps) from an Atelier server's feed; None: unknown.
     edit_times: dict[str, str] | None = None
+    # Rating, label and own rights from a "find-sync" feed; None: unknown.
+    rating: int | None = None
+    label: str | None = None
+    rights: tuple[str, ...] | None = None
 
     @property
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.name, self.tags, self.filing)
+        return Snapshot(self.name, self.tags, self.filing, self.rating, self.label, self.rights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,8 @@ class RemoteCaps:
     folders: bool = False  # clients and campaigns by name
     idempotency: bool = False  # Idempotency-Key on uploads
     tags_on_upload: bool = False
+    find: bool = False  # ratings, labels and rights in the feed and PATCH .../metadata
+    smart_folders: bool = False  # smart folders merged through POST /smart-folders/sync
     max_upload_bytes: int | None = None
 
 
@@ -102,6 +108,9 @@ class Remote(Protocol):
         name: str | Unset = UNSET,
         tags: Sequence[str] | Unset = UNSET,
         filing: Filing | Unset = UNSET,
+        rating: int | Unset = UNSET,
+        label: str | Unset = UNSET,
+        rights: Sequence[str] | Unset = UNSET,
         edit_times: dict[str, str] | None = None,
     ) -> RemoteAsset: ...
 
