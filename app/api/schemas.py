@@ -242,3 +242,6 @@ class ChangeFeed(WireModel):
     hasMore: bool
     assets: list[AssetState]
     deleted: list[DeletedAsset]
+    # Extension "smart-folder-sync": the latest edit time of your smart folders and their
+    # deletions (null: none yet), so a sync can tell there is nothing to merge.
+    smartFoldersAt: str | None = None

@@ -118,6 +118,28 @@ def folder_states(s: Session, user_id: int | None) -> list[FolderState]:
     return out
 
 
+UNSYNCED: Final[str] = "unsynced"
+
+
+def latest(s: Session, user_id: int | None) -> str | None:
+    """The latest edit time among a user's folders and deletions; UNSYNCED while a folder
+    has none yet (made before folders synced); None when there are none at all."""
+    unsynced = s.scalar(
+        select(func.count()).select_from(SmartFolder).where(
+            _owned(SmartFolder.user_id, user_id), SmartFolder.edited.is_(None)
+        )
+    )
+    if unsynced:
+        return UNSYNCED
+    folders = s.scalar(select(func.max(SmartFolder.edited)).where(_owned(SmartFolder.user_id, user_id)))
+    tombs = s.scalar(
+        select(func.max(SmartFolderTombstone.edited)).where(
+            _owned(SmartFolderTombstone.user_id, user_id)
+        )
+    )
+    return hlc.latest([folders, tombs])
+
+
 def parse_states(items: Sequence[Mapping[str, Any]]) -> list[FolderState]:
     """Folder states from the wire; anything malformed is left out, never half applied."""
     out = []

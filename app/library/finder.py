@@ -563,6 +563,11 @@ class Finder:
             row.updated_at = utcnow()
             return SmartFolderRecord(row.id, row.name, row.match, new_rules)
 
+    def smart_latest(self, user_id: int | None = None) -> str | None:
+        """The latest edit of the user's smart folders (see find_sync.latest): cheap to ask."""
+        with self.library.reading() as s:
+            return find_sync.latest(s, user_id)
+
     def smart_sync_state(self, user_id: int | None = None) -> list[find_sync.FolderState]:
         """Every smart folder and deletion of the user, with uids and edit times (for sync)."""
         with self.library.writing() as s:  # a folder that never synced gets its uid now

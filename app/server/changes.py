@@ -40,4 +40,5 @@ def changes(
         hasMore=feed.has_more,
         assets=[asset_state(r, base, times.get(r.id), facts.get(r.id)) for r in feed.assets],
         deleted=[DeletedAsset(id=i, deletedAt=when) for i, when in feed.deleted],
+        smartFoldersAt=lib.find.smart_latest(user.id),
     )

@@ -118,6 +118,8 @@ class Plan:
     # The library's change number read before planning: kept with the remote after a
     # complete sync, so the next one can tell nothing changed here without reading it all.
     local_cursor: int | None = None
+    # The server's latest smart-folder edit as its feed said (None: not told).
+    smart_folders_at: str | None = None
 
     def visible(self) -> list[Action]:
         return [a for a in self.actions if a.visible]
@@ -335,6 +337,7 @@ class Planner:
         self.remote = remote
         self.caps = caps
         self.cancel = cancel
+        self._smart_at: str | None = None
 
     def _check(self) -> None:
         if self.cancel is not None and self.cancel.cancelled:
@@ -361,6 +364,7 @@ class Planner:
         self._check()
         plan = self._diff(local, links, changed, deleted, mode, cursor)
         plan.local_cursor = local_cursor
+        plan.smart_folders_at = self._smart_at
         return plan
 
     def _unchanged_here(self, local_cursor: int) -> bool:
@@ -383,6 +387,7 @@ class Planner:
             local_total=self.lib.count_assets(AssetQuery(user_id=self.lib.local_user_id)),
             remote_total=self.store.count_links(rid, "linked"),
             local_cursor=local_cursor,
+            smart_folders_at=self._smart_at,
         )
 
     def _read_feed(self) -> tuple[dict[str, RemoteAsset], set[str], int]:
@@ -391,6 +396,7 @@ class Planner:
         deleted: set[str] = set()
         while True:
             page = self.remote.changes(cursor)
+            self._smart_at = page.smart_folders_at
             for a in page.assets:
                 changed[a.id] = a
                 deleted.discard(a.id)

@@ -63,6 +63,7 @@ class ChangePage:
     has_more: bool
     assets: list[RemoteAsset] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    smart_folders_at: str | None = None  # the server's latest smart-folder edit
 
 
 class FileStream(Protocol):

@@ -188,6 +188,7 @@ class V2Remote:
             has_more=feed.hasMore,
             assets=[self._asset(s.asset, s) for s in feed.assets],
             deleted=[d.id for d in feed.deleted],
+            smart_folders_at=feed.smartFoldersAt,
         )
 
     def list_assets(self) -> list[RemoteAsset]:
