@@ -233,9 +233,6 @@ class ApiClient:
         path = f"/api/v2/assets/{asset_id}" + ("/thumbnail" if thumbnail else "")
         return Download(self.http.request("GET", path, stream=True, headers=IDENTITY), self.base_url)
 
-    def get_asset(self, asset_id: str) -> AssetRead:
-        return self._get(f"/api/v2/assets/{asset_id}", asset_adapter)  # type: ignore[no-any-return]
-
     def exists(self, asset_id: str) -> bool:
         """Whether the asset is still there: the headers of its file, body never read."""
         try:

@@ -263,7 +263,8 @@ class V2Remote:
         if not isinstance(filing, Unset):
             fields["clientId"], fields["campaignId"] = self._resolve(filing)
         if meta and not fields:
-            return self._asset(self.client.get_asset(remote_id))
+            # GET /assets/{id} is the file: an empty PATCH is how the spec'd asset is read back.
+            return self._asset(self.client.update_asset(remote_id, AssetUpdate()))
         stamps = {f: t for f, t in (edit_times or {}).items() if f in ("name", "tags", "filing")}
         fields.pop("editTimes", None)
         if stamps:
