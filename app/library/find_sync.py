@@ -179,6 +179,8 @@ def merge_states(
             continue
         row = s.scalar(select(SmartFolder).where(SmartFolder.uid == theirs.uid))
         tomb = s.get(SmartFolderTombstone, theirs.uid)
+        if (row is not None and row.user_id != user_id) or (tomb is not None and tomb.user_id != user_id):
+            continue  # another user's folder: a uid is never taken over
         if theirs.deleted:
             if row is not None:
                 s.delete(row)

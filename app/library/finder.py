@@ -404,6 +404,10 @@ class Finder:
         unknown = set(fields) - set(RIGHTS_FIELDS)
         if unknown:
             raise InvalidInput(f"Unknown rights field {sorted(unknown)[0]!r}")
+        for key, most in (("licence", 200), ("source", 300), ("credit", 300)):
+            # The columns' sizes, here too: a value the server would refuse must not sync out.
+            if isinstance(fields.get(key), str) and len(fields[key]) > most:
+                raise InvalidInput(f"The {key} is at most {most} characters")
         for key in ("valid_from", "valid_until"):
             if isinstance(fields.get(key), str):
                 fields[key] = _parse_day(fields[key], key)

@@ -236,8 +236,8 @@ class Applier:
             if a.push:
                 pushed = {f: t for f, t in a.times.items() if f in a.push}
                 extra = {"edit_times": pushed} if pushed else {}
-                R = self.remote.update(R.id, **a.push, **extra)  # type: ignore[arg-type]
-                updated_at = R.updated_at
+                answer = self.remote.update(R.id, **a.push, **extra)  # type: ignore[arg-type]
+                updated_at = answer.updated_at if answer is not None else None
             self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, a.base, updated_at)
             self.outcome.count(LINK)
             return
@@ -245,8 +245,8 @@ class Applier:
         updated_at = R.updated_at
         push = {f: getattr(a.base, f) for f in changed_fields(a.base, base)}
         if push and self.plan.caps.update:
-            R = self.remote.update(R.id, **push)  # type: ignore[arg-type]
-            base, updated_at = a.base, R.updated_at
+            answer = self.remote.update(R.id, **push)  # type: ignore[arg-type]
+            base, updated_at = a.base, (answer.updated_at if answer is not None else None)
         self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, base, updated_at)
         self.outcome.count(LINK)
 
@@ -396,8 +396,8 @@ class Applier:
             assert link.remote_asset_id is not None
             pushed = {f: t for f, t in a.times.items() if f in a.push}
             extra = {"edit_times": pushed} if pushed else {}
-            R = self.remote.update(link.remote_asset_id, **a.push, **extra)  # type: ignore[arg-type]
-            updated_at = R.updated_at
+            answer = self.remote.update(link.remote_asset_id, **a.push, **extra)  # type: ignore[arg-type]
+            updated_at = answer.updated_at if answer is not None else None
         self.store.update_base(link.id, a.base, updated_at)
         if a.push or a.pull:
             self.outcome.count(EDIT)

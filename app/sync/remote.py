@@ -113,7 +113,10 @@ class Remote(Protocol):
         label: str | Unset = UNSET,
         rights: Sequence[str] | Unset = UNSET,
         edit_times: dict[str, str] | None = None,
-    ) -> RemoteAsset: ...
+    ) -> RemoteAsset | None:
+        """The asset as the server then holds it; None when only rating, label or rights
+        changed (their answer is not the asset, and reading it back would cost a request)."""
+        ...
 
     def delete(self, remote_id: str) -> None: ...
 

@@ -238,7 +238,7 @@ class V2Remote:
         label: str | Unset = UNSET,
         rights: Sequence[str] | Unset = UNSET,
         edit_times: dict[str, str] | None = None,
-    ) -> RemoteAsset:
+    ) -> RemoteAsset | None:
         meta: dict[str, object] = {}
         if not isinstance(rating, Unset):
             meta["rating"] = rating
@@ -263,8 +263,7 @@ class V2Remote:
         if not isinstance(filing, Unset):
             fields["clientId"], fields["campaignId"] = self._resolve(filing)
         if meta and not fields:
-            # GET /assets/{id} is the file: an empty PATCH is how the spec'd asset is read back.
-            return self._asset(self.client.update_asset(remote_id, AssetUpdate()))
+            return None
         stamps = {f: t for f, t in (edit_times or {}).items() if f in ("name", "tags", "filing")}
         fields.pop("editTimes", None)
         if stamps:

@@ -52,6 +52,11 @@ def test_smart_folder_sync_later_edit_wins(sqlite_server: LiveServer) -> None:
     assert [f["name"] for f in api.get("/api/v2/smart-folders").json()] == ["Best"]
     assert api.get("/api/v2/changes").json()["smartFoldersAt"] == EARLY
     assert other.post("/api/v2/smart-folders/sync", json={"folders": []}).json()["folders"] == []
+    # Another user sending the same uid takes nothing over: not yours, not changed.
+    theft = {**folder, "editedAt": LATE, "name": "Mine now"}
+    assert other.post("/api/v2/smart-folders/sync", json={"folders": [theft]}).json()["folders"] == []
+    assert other.post("/api/v2/smart-folders/sync", json={"folders": [{"uid": uid, "editedAt": LATE}]}).status_code == 200
+    assert [f["name"] for f in api.get("/api/v2/smart-folders").json()] == ["Best"]
 
     # An older edit loses; a later deletion wins and is kept as a tombstone.
     stale = {**folder, "editedAt": "1600000000000.0000.cccc", "name": "Old"}
