@@ -97,10 +97,10 @@ class SmartFolderState(WireModel):
 
 
 class SmartFolderSync(WireModel):
-    """POST /api/v2/smart-folders/sync: your folders and deletions; the answer is the
+    """POST /api/v2/smart-folder-sync: your folders and deletions; the answer is the
     server's after merging them (for each uid the later edit wins)."""
 
-    folders: list[SmartFolderState] = Field(default_factory=list, max_length=10000)
+    folders: list[SmartFolderState] = Field(default_factory=list, max_length=1000)
 
 
 class SmartFolderCreate(WireModel):

@@ -322,7 +322,7 @@ class ApiClient:
     def sync_smart_folders(self, body: SmartFolderSync) -> SmartFolderSync:
         """Extension: merge smart folders with the server's; the answer is the merged set."""
         response = self.http.request(
-            "POST", "/api/v2/smart-folders/sync",
+            "POST", "/api/v2/smart-folder-sync",
             json_body=body.model_dump(mode="json"), idempotent=True,
         )
         return self._parse(response, SmartFolderSync)  # type: ignore[no-any-return]

@@ -106,12 +106,12 @@ def remove_smart(folder_id: int, user: CurrentUser, lib: Library) -> DeleteResul
 
 
 @router.post(
-    "/smart-folders/sync",
+    "/smart-folder-sync",
     response_model=SmartFolderSync,
     summary="Merge your smart folders and their deletions with the server's (extension)",
     description="For each `uid` the later `editedAt` wins, a deletion (no `name`) included. "
     "The answer holds every folder and deletion the server now has.",
-    responses=errors(400, 401, 422),
+    responses=errors(400, 401, 413, 422),
 )
 def sync_smart(
     user: CurrentUser, lib: Library, body: Annotated[SmartFolderSync, Body()]

@@ -53,7 +53,7 @@ class RemoteCaps:
     idempotency: bool = False  # Idempotency-Key on uploads
     tags_on_upload: bool = False
     find: bool = False  # ratings, labels and rights in the feed and PATCH .../metadata
-    smart_folders: bool = False  # smart folders merged through POST /smart-folders/sync
+    smart_folders: bool = False  # smart folders merged through POST /smart-folder-sync
     max_upload_bytes: int | None = None
 
 

@@ -46,32 +46,32 @@ def test_smart_folder_sync_later_edit_wins(sqlite_server: LiveServer) -> None:
     assert api.get("/api/v2/changes").json()["smartFoldersAt"] is None
     uid = str(uuid.uuid4())
     folder = {"uid": uid, "editedAt": EARLY, "name": "Best", "match": "all", "rules": ["rating>=4"]}
-    merged = api.post("/api/v2/smart-folders/sync", json={"folders": [folder]})
+    merged = api.post("/api/v2/smart-folder-sync", json={"folders": [folder]})
     assert merged.status_code == 200, merged.text
     assert merged.json()["folders"] == [folder]
     assert [f["name"] for f in api.get("/api/v2/smart-folders").json()] == ["Best"]
     assert api.get("/api/v2/changes").json()["smartFoldersAt"] == EARLY
-    assert other.post("/api/v2/smart-folders/sync", json={"folders": []}).json()["folders"] == []
+    assert other.post("/api/v2/smart-folder-sync", json={"folders": []}).json()["folders"] == []
     # Another user sending the same uid takes nothing over: not yours, not changed.
     theft = {**folder, "editedAt": LATE, "name": "Mine now"}
-    assert other.post("/api/v2/smart-folders/sync", json={"folders": [theft]}).json()["folders"] == []
-    assert other.post("/api/v2/smart-folders/sync", json={"folders": [{"uid": uid, "editedAt": LATE}]}).status_code == 200
+    assert other.post("/api/v2/smart-folder-sync", json={"folders": [theft]}).json()["folders"] == []
+    assert other.post("/api/v2/smart-folder-sync", json={"folders": [{"uid": uid, "editedAt": LATE}]}).status_code == 200
     assert [f["name"] for f in api.get("/api/v2/smart-folders").json()] == ["Best"]
 
     # An older edit loses; a later deletion wins and is kept as a tombstone.
     stale = {**folder, "editedAt": "1600000000000.0000.cccc", "name": "Old"}
-    assert api.post("/api/v2/smart-folders/sync", json={"folders": [stale]}).json()["folders"] == [folder]
+    assert api.post("/api/v2/smart-folder-sync", json={"folders": [stale]}).json()["folders"] == [folder]
     gone = {"uid": uid, "editedAt": LATE}
-    answer = api.post("/api/v2/smart-folders/sync", json={"folders": [gone]}).json()["folders"]
+    answer = api.post("/api/v2/smart-folder-sync", json={"folders": [gone]}).json()["folders"]
     assert answer == [{**gone, "name": None, "match": "all", "rules": []}]
     assert api.get("/api/v2/smart-folders").json() == []
 
     for body in ({"folders": "x"}, {"folders": [{"uid": uid}]}, {"folders": [{"editedAt": LATE}]}):
-        r = api.post("/api/v2/smart-folders/sync", json=body)
+        r = api.post("/api/v2/smart-folder-sync", json=body)
         assert r.status_code == 422 and isinstance(r.json()["detail"], str), r.text
     # A malformed uid, stamp or rule is left out, never half applied.
     junk = [{"uid": "nope", "editedAt": LATE, "name": "X", "rules": ["rating>=1"]},
             {"uid": str(uuid.uuid4()), "editedAt": "later", "name": "Y", "rules": ["rating>=1"]},
             {"uid": str(uuid.uuid4()), "editedAt": LATE, "name": "Z", "rules": ["bogus~~"]}]
-    assert api.post("/api/v2/smart-folders/sync", json={"folders": junk}).status_code == 200
+    assert api.post("/api/v2/smart-folder-sync", json={"folders": junk}).status_code == 200
     assert api.get("/api/v2/smart-folders").json() == []
