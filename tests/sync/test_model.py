@@ -1,6 +1,6 @@
 """The README's sync rule as a small pure model, checked against real libraries and a real server.
 
-Random steps (import, rename, retag, refile, rate, label, delete, sync one library, a sync cut at a random
+Random steps (import, rename, retag, refile, delete, sync one library, a sync cut at a random
 point through the fault proxy and then resumed, a clock that jumps) run on three desktop
 libraries; after every "all sync twice" step each library and the server must hold exactly
 what the model predicts. The model knows only the README's "Sync" section:
@@ -47,23 +47,22 @@ from hypothesis.stateful import (
 )
 
 from app.client import ApiError
-from app.library.records import AssetChanges, AssetQuery, AssetRecord
+from app.library.records import AssetChanges, AssetRecord
 from app.library.service import LibraryService
 from app.sync import ClientOptions, SyncEngine, SyncError
 from tests import media
 from tests.server.live import LiveServer, live_server
-from tests.sync.conftest import PASSWORD, connect, local_state
+from tests.sync.conftest import PASSWORD, connect, local_state, server_state
 from tests.sync.faults import PASS, Fault, FaultProxy
 
 LIBS = 3
 HOUR = 3600.0
 OPTIONS = ClientOptions(timeout=(3.0, 10.0), retries=1, backoff=0.01)
-FIELDS = ("name", "tags", "filing", "rating", "label")
-LABELS = ("", "red", "yellow", "green", "blue", "purple")
+FIELDS = ("name", "tags", "filing")
 _users = itertools.count(1)
 SEEN: Counter[str] = Counter()  # what the run went through, so a run that tested little fails
 
-Value = object  # a name (str), tags (tuple), filing ((client, campaign) or (None, None)), rating, label
+Value = object  # a name (str), tags (tuple), or filing ((client, campaign) or (None, None))
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,10 @@ class Model:
         out = []
         for asset in dict.fromkeys(e.asset for e in self.events):
             mine = [e for e in self.events if e.asset == asset]
-            ids = {e.id for e in mine}
+            # An edit that went with a deletion (never sent anywhere) is no edit another
+            # deletion must have known: two libraries that each edited and then deleted an
+            # asset before syncing both delete it.
+            ids = {e.id for e in mine if e.id not in self.dropped}
             if any(d.asset == asset and ids <= d.knew for d in self.deletions):
                 continue
             kept = [e for e in mine if e.id not in self.dropped]
@@ -124,9 +126,7 @@ class Model:
                 for f in FIELDS
             }
             client, campaign = value["filing"]  # type: ignore[misc]
-            out.append(
-                (asset, value["name"], value["tags"], client, campaign, value["rating"], value["label"])
-            )
+            out.append((asset, value["name"], value["tags"], client, campaign))
         return sorted(out, key=repr)
 
 
@@ -184,23 +184,12 @@ class SyncMachine(RuleBasedStateMachine):
         self.last_stamp[i] = stamp
         return stamp
 
-    def _edit(self, i: int, pick: int, fieldname: str, changes: AssetChanges | None, value: Value) -> None:
+    def _edit(self, i: int, pick: int, fieldname: str, changes: AssetChanges, value: Value) -> None:
         assets = self._assets(i)
         if not assets:
             return
         asset = assets[pick % len(assets)]
-        lib = self.libs[i]
-        if changes is not None:
-            lib.update_asset(asset.id, changes)
-        else:
-            # Always another value than the one here: an edit to the same value changes nothing.
-            now = lib.find.sync_facts([asset.id])[asset.id]
-            if fieldname == "rating":
-                value = (now.rating + int(value)) % 6  # type: ignore[call-overload]
-                lib.find.set_rating([asset.id], int(value))  # type: ignore[call-overload]
-            else:
-                value = LABELS[(LABELS.index(now.label) + int(value)) % len(LABELS)]  # type: ignore[call-overload]
-                lib.find.set_label([asset.id], str(value) or None)
+        self.libs[i].update_asset(asset.id, changes)
         stamp = self._stamp(i, asset, fieldname)
         self.model.add(asset.sha256, fieldname, value, stamp, i)
 
@@ -228,9 +217,7 @@ class SyncMachine(RuleBasedStateMachine):
         [asset] = self.libs[i].import_paths([path]).imported
         # An import's times are its import time (not the clock's): only edits are checked.
         stamp = self.libs[i].edit_times([asset.id])[asset.id]
-        for f, value in (
-            ("name", asset.name), ("tags", ()), ("filing", (None, None)), ("rating", 0), ("label", ""),
-        ):
+        for f, value in (("name", asset.name), ("tags", ()), ("filing", (None, None))):
             self.model.add(asset.sha256, f, value, stamp[f], i)
 
     @rule(i=st.integers(0, LIBS - 1), pick=st.integers(0, 50))
@@ -253,11 +240,6 @@ class SyncMachine(RuleBasedStateMachine):
         made = lib.create_campaign(owner.id, campaign)
         changes = AssetChanges(client_id=None, campaign_id=made.id)
         self._edit(i, pick, "filing", changes, (f"Client {client}", campaign))
-
-    @rule(i=st.integers(0, LIBS - 1), pick=st.integers(0, 50), step=st.integers(1, 5), label=st.booleans())
-    def rate_or_label(self, i: int, pick: int, step: int, label: bool) -> None:
-        # Ratings and labels follow the same rule (README "Sync"); step: how far the value moves.
-        self._edit(i, pick, "label" if label else "rating", None, step)
 
     @rule(i=st.integers(0, LIBS - 1), pick=st.integers(0, 50))
     def delete(self, i: int, pick: int) -> None:
@@ -302,11 +284,10 @@ class SyncMachine(RuleBasedStateMachine):
         SEEN["checks"] += 1
         SEEN["checked assets"] += len(expected)
         SEEN["gone by a deletion"] += len({e.asset for e in self.model.events}) - len(expected)
-        srv = self.server_process.library
-        on_server = _plain(_state(srv, srv.get_user(self.user).id))
+        on_server = _plain(server_state(self.server_process, self.user))
         assert on_server == expected, "server"
         for i, lib in enumerate(self.libs):
-            assert _plain(_state(lib)) == expected, f"library {i}"
+            assert _plain(local_state(lib)) == expected, f"library {i}"
 
     @invariant()
     def nothing_is_left_staged(self) -> None:
@@ -314,24 +295,9 @@ class SyncMachine(RuleBasedStateMachine):
             assert not any(lib.storage.staging_dir.iterdir())
 
 
-def _state(lib: LibraryService, user_id: int | None = None) -> list[tuple[object, ...]]:
-    """local_state (bytes, name, tags, filing) with each asset's rating and label."""
-    uid = lib.local_user_id if user_id is None else user_id
-    assets = list(lib.iter_assets(AssetQuery(user_id=uid)))
-    facts = lib.find.sync_facts([a.id for a in assets])
-    by_sha: dict[str, list[tuple[int, str]]] = {}
-    for a in assets:
-        by_sha.setdefault(a.sha256, []).append((facts[a.id].rating, facts[a.id].label))
-    rows = []
-    for row in local_state(lib, uid):
-        rating, label = by_sha[str(row[0])].pop()
-        rows.append((*row, rating, label))
-    return rows
-
-
 def _plain(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
     """Tags compared as a sorted tuple (their order is not part of the rule)."""
-    out = [(sha, name, tuple(sorted(tags)), *rest) for sha, name, tags, *rest in rows]  # type: ignore[call-overload]
+    out = [(sha, name, tuple(sorted(tags)), client, campaign) for sha, name, tags, client, campaign in rows]  # type: ignore[misc, call-overload]
     return sorted(out, key=repr)
 
 
