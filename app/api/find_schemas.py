@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from app.api.schemas import WireModel
+from app.api.schemas import EditTimes, WireModel
 
 Label = Literal["red", "yellow", "green", "blue", "purple"]
 
@@ -70,6 +70,11 @@ class MetadataUpdate(WireModel):
         return _no_bool(value)
     label: Label | None = None
     rights: RightsUpdate | None = None
+    editTimes: EditTimes | None = Field(
+        default=None,
+        description="when each field given was edited (rating, label, rights: hybrid-clock "
+        "stamps, as on PATCH /api/v2/assets/{id}); without it the server's clock stamps it",
+    )
 
 
 class SmartFolderRead(WireModel):
@@ -78,6 +83,24 @@ class SmartFolderRead(WireModel):
     match: Literal["all", "any"]
     rules: list[str]
     count: int
+
+
+class SmartFolderState(WireModel):
+    """A smart folder as sync carries it (extension "smart-folder-sync"); without name, rules
+    and match it is a deletion."""
+
+    uid: str = Field(description="the folder's id on every side, a UUID")
+    editedAt: str = Field(description="its last edit or its deletion, a hybrid-clock stamp")
+    name: str | None = Field(default=None, max_length=200)
+    match: Literal["all", "any"] = "all"
+    rules: list[str] = Field(default_factory=list, max_length=50)
+
+
+class SmartFolderSync(WireModel):
+    """POST /api/v2/smart-folder-sync: your folders and deletions; the answer is the
+    server's after merging them (for each uid the later edit wins)."""
+
+    folders: list[SmartFolderState] = Field(default_factory=list, max_length=1000)
 
 
 class SmartFolderCreate(WireModel):

@@ -125,6 +125,9 @@ class EditTimes(WireModel):
     name: EditStamp | None = None
     tags: EditStamp | None = None
     filing: EditStamp | None = None
+    rating: EditStamp | None = None
+    label: EditStamp | None = None
+    rights: EditStamp | None = None
 
 
 class AssetUpdate(WireModel):
@@ -201,6 +204,17 @@ class TokenRead(WireModel):
     userId: int
 
 
+class SyncRights(WireModel):
+    """An asset's own usage rights as the change feed carries them (extension "find-sync");
+    dates are ISO 8601, null is empty (a campaign's rights are not the asset's)."""
+
+    licence: str | None = None
+    source: str | None = None
+    credit: str | None = None
+    validFrom: str | None = None
+    validUntil: str | None = None
+
+
 class AssetState(WireModel):
     """An asset in the change feed: the spec'd asset plus what sync needs to compare."""
 
@@ -210,6 +224,10 @@ class AssetState(WireModel):
     clientName: str | None = None
     campaignName: str | None = None
     editTimes: EditTimes | None = None
+    # Extension "find-sync": the asset's rating (0-5), colour label and own usage rights.
+    rating: int | None = None
+    label: str | None = None
+    rights: SyncRights | None = None
 
 
 class DeletedAsset(WireModel):
@@ -224,3 +242,6 @@ class ChangeFeed(WireModel):
     hasMore: bool
     assets: list[AssetState]
     deleted: list[DeletedAsset]
+    # Extension "smart-folder-sync": the latest edit time of your smart folders and their
+    # deletions (null: none yet), so a sync can tell there is nothing to merge.
+    smartFoldersAt: str | None = None

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from app.api.find_schemas import AssetMetadata, SmartFolderSync
 from app.api.schemas import (
     AssetRead,
     AssetUpdate,
@@ -310,6 +311,21 @@ class ApiClient:
             idempotent=True,
         )
         return self._parse(response, asset_adapter)  # type: ignore[no-any-return]
+
+    def update_metadata(self, asset_id: str, body: dict[str, Any]) -> AssetMetadata:
+        """Extension: PATCH an asset's rating, label or rights (the keys present change)."""
+        response = self.http.request(
+            "PATCH", f"/api/v2/assets/{asset_id}/metadata", json_body=body, idempotent=True
+        )
+        return self._parse(response, AssetMetadata)  # type: ignore[no-any-return]
+
+    def sync_smart_folders(self, body: SmartFolderSync) -> SmartFolderSync:
+        """Extension: merge smart folders with the server's; the answer is the merged set."""
+        response = self.http.request(
+            "POST", "/api/v2/smart-folder-sync",
+            json_body=body.model_dump(mode="json"), idempotent=True,
+        )
+        return self._parse(response, SmartFolderSync)  # type: ignore[no-any-return]
 
     def changes(self, cursor: int = 0, limit: int = 500) -> ChangeFeed:
         return self._get("/api/v2/changes", ChangeFeed, cursor=cursor, limit=limit)  # type: ignore[no-any-return]

@@ -105,7 +105,7 @@ def edit_smart(w: MainWindow, scope: Scope, dialog: SmartFolderDialog | None = N
     lib, uid, folder_id = w.library, w.uid, scope.id
     name, texts, match = dialog.name(), dialog.rule_texts(), dialog.match()
     w.commands._write(
-        lambda: lib.find.update_smart(folder_id, name=name, rules=texts, match=match, user_id=uid),
+        lambda: lib.find.edit_smart(folder_id, uid, name=name, rules=texts, match=match),
         lambda _f: w.notify(f"Smart folder “{name}” saved"),
     )
 

@@ -125,3 +125,22 @@ class SmartFolder(Base):
     rules: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The same folder on every side that syncs (None until it first syncs) and its last
+    # edit as a hybrid-clock stamp: the later edit of a folder wins whole.
+    uid: Mapped[str | None] = mapped_column(String(36))
+    edited: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_smart_folders_uid", "uid", unique=True),)
+
+
+class SmartFolderTombstone(Base):
+    """A deleted smart folder that had synced: its deletion travels like an edit and wins
+    over edits made before it."""
+
+    __tablename__ = "smart_folder_tombstones"
+
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    edited: Mapped[str] = mapped_column(String(40))

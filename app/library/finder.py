@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select, update
 
 from app.core.phash import NEAR_DUPLICATE, bands, distance
-from app.library import find_store
+from app.library import find_store, find_sync, sync_state
 from app.library import repository as repo
 from app.library.errors import InvalidInput, NotFound
 from app.library.find import (
@@ -30,6 +31,7 @@ from app.library.find_models import (
     AssetRights,
     CampaignRights,
     SmartFolder,
+    SmartFolderTombstone,
 )
 from app.library.find_store import LABELS
 from app.library.models import Asset, Campaign, utcnow
@@ -338,26 +340,72 @@ class Finder:
         }
         return out
 
-    def set_rating(self, ids: Sequence[str], rating: int, user_id: int | None = None) -> int:
-        if not isinstance(rating, int) or not 0 <= rating <= 5:
+    def set_rating(
+        self,
+        ids: Sequence[str],
+        rating: int,
+        user_id: int | None = None,
+        edit_times: Mapping[str, str] | None = None,
+    ) -> int:
+        """edit_times: when the edit was made (one synced from elsewhere keeps its time)."""
+        if not isinstance(rating, int) or isinstance(rating, bool) or not 0 <= rating <= 5:
             raise InvalidInput("A rating is 0 to 5 stars")
-        return self._set(ids, user_id, rating=rating)
+        return self._set(ids, user_id, edit_times, rating=rating)
 
-    def set_label(self, ids: Sequence[str], label: str | None, user_id: int | None = None) -> int:
+    def set_label(
+        self,
+        ids: Sequence[str],
+        label: str | None,
+        user_id: int | None = None,
+        edit_times: Mapping[str, str] | None = None,
+    ) -> int:
         value = None if label in (None, "", "none") else str(label).lower()
         if value is not None and value not in LABELS:
             raise InvalidInput(f"A label is one of {', '.join(LABELS)} or none")
-        return self._set(ids, user_id, label=value)
+        return self._set(ids, user_id, edit_times, label=value)
 
-    def _set(self, ids: Sequence[str], user_id: int | None, **values: Any) -> int:
+    def _set(
+        self,
+        ids: Sequence[str],
+        user_id: int | None,
+        edit_times: Mapping[str, str] | None = None,
+        **values: Any,
+    ) -> int:
         records = [self.library.get_asset(i, user_id) for i in ids]  # NotFound before any write
         with self.library.writing() as s:
             for record in records:
                 row = find_store.meta_for_edit(s, record.id)
                 for key, value in values.items():
                     setattr(row, key, value)
+                # Each edit gets its time, as a rename does: sync's later-edit-wins rule.
+                sync_state.stamp_edit(s, record.id, values, edit_times, self.library.wall_clock)
             self._touch(s, [r.id for r in records])
         return len(records)
+
+    def sync_facts(self, ids: Sequence[str]) -> dict[str, find_sync.Facts]:
+        """Rating, label and own rights of each asset, as sync compares them."""
+        with self.library.reading() as s:
+            return find_sync.facts(s, list(ids))
+
+    def set_synced(
+        self,
+        asset_id: str,
+        values: Mapping[str, object],
+        edit_times: Mapping[str, str] | None = None,
+    ) -> None:
+        """Take rating, label and rights a sync brought (rights: the five fields as text)."""
+        if "rating" in values:
+            rating = values["rating"]
+            self.set_rating([asset_id], rating if isinstance(rating, int) else 0, None, edit_times)
+        if "label" in values:
+            label = values["label"]
+            self.set_label([asset_id], label if isinstance(label, str) else None, None, edit_times)
+        if "rights" in values:
+            rights = values["rights"]
+            fields: dict[str, Any] = find_sync.rights_fields(
+                rights if isinstance(rights, (tuple, list)) else ()
+            )
+            self.set_rights(asset_id=asset_id, edit_times=edit_times, **fields)
 
     def _touch(self, s: Any, ids: Sequence[str]) -> None:
         # A new change number puts the edit on the change feed, as a rename does.
@@ -404,12 +452,19 @@ class Finder:
         asset_id: str | None = None,
         campaign_id: str | None = None,
         user_id: int | None = None,
+        edit_times: Mapping[str, str] | None = None,
         **fields: Any,
     ) -> None:
-        """Set (or with None clear) rights fields of an asset or a campaign."""
+        """Set (or with None clear) rights fields of an asset or a campaign.
+
+        An asset's rights are one synced field: edit_times["rights"] is when they were edited."""
         unknown = set(fields) - set(RIGHTS_FIELDS)
         if unknown:
             raise InvalidInput(f"Unknown rights field {sorted(unknown)[0]!r}")
+        for key, most in (("licence", 200), ("source", 300), ("credit", 300)):
+            # The columns' sizes, here too: a value the server would refuse must not sync out.
+            if isinstance(fields.get(key), str) and len(fields[key]) > most:
+                raise InvalidInput(f"The {key} is at most {most} characters")
         for key in ("valid_from", "valid_until"):
             if isinstance(fields.get(key), str):
                 fields[key] = _parse_day(fields[key], key)
@@ -426,6 +481,7 @@ class Finder:
                 if row is None:
                     row = AssetRights(asset_id=record.id)
                     s.add(row)
+                sync_state.stamp_edit(s, record.id, ["rights"], edit_times, self.library.wall_clock)
                 self._touch(s, [record.id])
             else:
                 campaign = s.get(Campaign, campaign_id)
@@ -479,7 +535,10 @@ class Finder:
             )
             if taken is not None:
                 raise InvalidInput(f"A smart folder named {clean!r} exists")
-            row = SmartFolder(user_id=user_id, name=clean, match=match, rules=rules_to_json(f.rules))
+            row = SmartFolder(
+                user_id=user_id, name=clean, match=match, rules=rules_to_json(f.rules),
+                uid=str(uuid.uuid4()), edited=sync_state.new_stamp(s, self.library.wall_clock),
+            )
             s.add(row)
             s.flush()
             return SmartFolderRecord(row.id, row.name, row.match, f.rules)
@@ -509,51 +568,80 @@ class Finder:
     def folder_find(self, folder: SmartFolderRecord, user_id: int | None = None) -> Find:
         return Find(folder.rules, folder.match, AssetQuery(user_id=user_id))
 
-    def update_smart(
-        self,
-        name_or_id: str,
-        *,
-        name: str | None = None,
-        rules: Sequence[str] | None = None,
-        match: str | None = None,
-        user_id: int | None = None,
-    ) -> SmartFolderRecord:
-        """Rename a smart folder or replace its rules; what is not given stays."""
-        folder = self.smart_folder(name_or_id, user_id)
-        new_name = folder.name
-        if name is not None:
-            new_name = "".join(c for c in " ".join(name.split()) if c.isprintable())[:200]
-            if not new_name:
-                raise InvalidInput("A smart folder needs a name")
-        if rules is not None and not rules:
-            raise InvalidInput("A smart folder needs at least one rule")
-        new_match = match or folder.match
-        parsed = self.where(rules, new_match).rules if rules is not None else folder.rules
-        if new_match not in ("all", "any"):
-            raise InvalidInput("Match is all or any")
-        with self.library.writing() as s:
-            clash = s.scalar(
-                select(SmartFolder.id).where(
-                    SmartFolder.user_id.is_(user_id) if user_id is None else SmartFolder.user_id == user_id,
-                    func.lower(SmartFolder.name) == new_name.lower(),
-                    SmartFolder.id != folder.id,
-                )
-            )
-            if clash is not None:
-                raise InvalidInput(f"A smart folder named {new_name!r} exists")
-            row = s.get(SmartFolder, folder.id)
-            if row is None:
-                raise NotFound(f"No smart folder {name_or_id!r}")
-            row.name, row.match, row.rules = new_name, new_match, rules_to_json(parsed)
-            row.updated_at = utcnow()
-        return SmartFolderRecord(folder.id, new_name, new_match, parsed)
-
     def remove_smart(self, name_or_id: str, user_id: int | None = None) -> None:
         folder = self.smart_folder(name_or_id, user_id)
         with self.library.writing() as s:
             row = s.get(SmartFolder, folder.id)
             if row is not None:
+                if row.uid is not None:
+                    # Its deletion syncs like an edit: a tombstone with the time it was made.
+                    stamp = sync_state.new_stamp(s, self.library.wall_clock, [row.edited])
+                    tomb = s.get(SmartFolderTombstone, row.uid)
+                    if tomb is None:
+                        s.add(SmartFolderTombstone(uid=row.uid, user_id=row.user_id, edited=stamp))
+                    else:
+                        tomb.edited = stamp
                 s.delete(row)
+
+    def edit_smart(
+        self,
+        name_or_id: str,
+        user_id: int | None = None,
+        *,
+        name: str | None = None,
+        rules: Sequence[str] | None = None,
+        match: str | None = None,
+    ) -> SmartFolderRecord:
+        """Rename a smart folder or change its rules or match; the edit gets its time."""
+        folder = self.smart_folder(name_or_id, user_id)
+        if rules is not None and not rules:
+            raise InvalidInput("A smart folder needs at least one rule")
+        new_match = match or folder.match
+        if new_match not in ("all", "any"):
+            raise InvalidInput("Match is all or any")
+        new_rules = self.where(rules, new_match).rules if rules is not None else folder.rules
+        with self.library.writing() as s:
+            row = s.get(SmartFolder, folder.id)
+            if row is None:
+                raise NotFound(f"No smart folder {name_or_id!r}")
+            if name is not None:
+                clean = "".join(c for c in " ".join(name.split()) if c.isprintable())[:200]
+                if not clean:
+                    raise InvalidInput("A smart folder needs a name")
+                taken = s.scalar(
+                    select(SmartFolder.id).where(
+                        SmartFolder.user_id.is_(user_id) if user_id is None else SmartFolder.user_id == user_id,
+                        func.lower(SmartFolder.name) == clean.lower(),
+                        SmartFolder.id != row.id,
+                    )
+                )
+                if taken is not None:
+                    raise InvalidInput(f"A smart folder named {clean!r} exists")
+                row.name = clean
+            row.rules, row.match = rules_to_json(new_rules), new_match
+            row.uid = row.uid or str(uuid.uuid4())
+            row.edited = sync_state.new_stamp(s, self.library.wall_clock, [row.edited])
+            row.updated_at = utcnow()
+            return SmartFolderRecord(row.id, row.name, row.match, new_rules)
+
+    def smart_latest(self, user_id: int | None = None) -> str | None:
+        """The latest edit of the user's smart folders (see find_sync.latest): cheap to ask."""
+        with self.library.reading() as s:
+            return find_sync.latest(s, user_id)
+
+    def smart_sync_state(self, user_id: int | None = None) -> list[find_sync.FolderState]:
+        """Every smart folder and deletion of the user, with uids and edit times (for sync)."""
+        with self.library.writing() as s:  # a folder that never synced gets its uid now
+            return find_sync.folder_states(s, user_id)
+
+    def merge_smart_state(
+        self, states: Sequence[find_sync.FolderState], user_id: int | None = None
+    ) -> int:
+        """Take the folders and deletions edited later elsewhere; returns how many changed."""
+        with self.library.writing() as s:
+            wall = self.library.wall_clock
+            sync_state.observe(s, [f.edited for f in states], wall)
+            return find_sync.merge_states(s, user_id, states, lambda: sync_state.new_stamp(s, wall))
 
     # --- backfill -----------------------------------------------------------------------
 

@@ -3,15 +3,14 @@
 Regenerate after adding a migration: `python -m app.library.schema_state`.
 """
 
-HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0003_sync_clock', '0004_find')
+HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0005_findsync')
 
 SCRIPT = """\
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
-INSERT INTO "alembic_version" VALUES('0004_find');
-INSERT INTO "alembic_version" VALUES('0003_sync_clock');
+INSERT INTO "alembic_version" VALUES('0005_findsync');
 INSERT INTO "alembic_version" VALUES('0003_share_links');
 INSERT INTO "alembic_version" VALUES('0003_auth_guard');
 INSERT INTO "alembic_version" VALUES('0002_v1');
@@ -43,7 +42,7 @@ CREATE TABLE asset_edit_times (
 	asset_id VARCHAR(36) NOT NULL, 
 	name VARCHAR(40), 
 	tags VARCHAR(40), 
-	filing VARCHAR(40), 
+	filing VARCHAR(40), rating VARCHAR(40), label VARCHAR(40), rights VARCHAR(40), 
 	CONSTRAINT pk_asset_edit_times PRIMARY KEY (asset_id), 
 	CONSTRAINT fk_asset_edit_times_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE
 );
@@ -264,6 +263,13 @@ CREATE TABLE share_uploads (
 	CONSTRAINT fk_share_uploads_asset_id_assets FOREIGN KEY(asset_id) REFERENCES assets (id) ON DELETE CASCADE, 
 	CONSTRAINT fk_share_uploads_link_id_share_links FOREIGN KEY(link_id) REFERENCES share_links (id) ON DELETE CASCADE
 );
+CREATE TABLE smart_folder_tombstones (
+	uid VARCHAR(36) NOT NULL, 
+	user_id INTEGER, 
+	edited VARCHAR(40) NOT NULL, 
+	CONSTRAINT pk_smart_folder_tombstones PRIMARY KEY (uid), 
+	CONSTRAINT fk_smart_folder_tombstones_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+);
 CREATE TABLE smart_folders (
 	id INTEGER NOT NULL, 
 	user_id INTEGER, 
@@ -271,7 +277,7 @@ CREATE TABLE smart_folders (
 	"match" VARCHAR(3) NOT NULL, 
 	rules TEXT NOT NULL, 
 	created_at DATETIME NOT NULL, 
-	updated_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, uid VARCHAR(36), edited VARCHAR(40), 
 	CONSTRAINT pk_smart_folders PRIMARY KEY (id), 
 	CONSTRAINT fk_smart_folders_user_id_users FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
 );
@@ -313,7 +319,7 @@ CREATE TABLE sync_links (
 	filing TEXT, 
 	remote_updated_at DATETIME, 
 	note TEXT, 
-	synced_at DATETIME NOT NULL, 
+	synced_at DATETIME NOT NULL, find TEXT, 
 	CONSTRAINT pk_sync_links PRIMARY KEY (id), 
 	CONSTRAINT fk_sync_links_remote_id_sync_remotes FOREIGN KEY(remote_id) REFERENCES sync_remotes (id) ON DELETE CASCADE, 
 	CONSTRAINT uq_sync_links_remote_id_asset_id UNIQUE (remote_id, asset_id), 
@@ -364,6 +370,9 @@ CREATE INDEX ix_assets_user_seq ON assets (user_id, change_seq);
 CREATE INDEX ix_assets_user_sha256 ON assets (user_id, sha256);
 CREATE INDEX ix_assets_user_type_uploaded ON assets (user_id, asset_type, uploaded_at, id);
 CREATE INDEX ix_assets_user_uploaded ON assets (user_id, uploaded_at, id);
+CREATE INDEX ix_sync_links_remote_id ON sync_links (remote_id);
+CREATE INDEX ix_sync_history_remote_id ON sync_history (remote_id);
+CREATE INDEX ix_sync_history_sync_id ON sync_history (sync_id);
 CREATE INDEX ix_asset_meta_creator ON asset_meta (creator);
 CREATE INDEX ix_asset_meta_camera ON asset_meta (camera);
 CREATE INDEX ix_asset_meta_taken_at ON asset_meta (taken_at);
@@ -377,9 +386,8 @@ CREATE INDEX ix_asset_colours_cell ON asset_colours (cell, share, l, a, b, asset
 CREATE INDEX ix_asset_rights_valid_until ON asset_rights (valid_until);
 CREATE INDEX ix_campaign_rights_valid_until ON campaign_rights (valid_until);
 CREATE INDEX ix_smart_folders_user_id ON smart_folders (user_id);
-CREATE INDEX ix_sync_links_remote_id ON sync_links (remote_id);
-CREATE INDEX ix_sync_history_remote_id ON sync_history (remote_id);
-CREATE INDEX ix_sync_history_sync_id ON sync_history (sync_id);
+CREATE UNIQUE INDEX ix_smart_folders_uid ON smart_folders (uid);
+CREATE INDEX ix_smart_folder_tombstones_user_id ON smart_folder_tombstones (user_id);
 CREATE INDEX ix_share_links_user_created ON share_links (user_id, created_at);
 CREATE INDEX ix_share_attempts_address_created ON share_attempts (address, created_at);
 CREATE INDEX ix_share_attempts_link_created ON share_attempts (link_id, created_at);

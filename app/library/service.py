@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested
-from app.library import accounts, auth, folders, preview_cache, sync_state
+from app.library import accounts, auth, find_store, folders, preview_cache, sync_state
 from app.library import repository as repo
 from app.library.assets import Assets, KeyLock, valid_asset_id
 from app.library.blobs import StoreLocation
@@ -553,6 +553,8 @@ class LibraryService:
     def _delete_rows(self, s: Session, assets: Sequence[Asset]) -> None:
         if not assets:
             return
+        # FTS5 rows carry no foreign key: they go in the same transaction as their assets.
+        find_store.drop_text(s, [a.id for a in assets])
         last = repo.next_seq(s, len(assets))
         first = last - len(assets) + 1
         now = utcnow()

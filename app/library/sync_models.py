@@ -69,6 +69,8 @@ class SyncLink(Base):
     name: Mapped[str | None] = mapped_column(String(255))
     tags: Mapped[str | None] = mapped_column(Text)
     filing: Mapped[str | None] = mapped_column(Text)
+    # The agreed rating, label and rights as JSON (None: not agreed yet, an older link).
+    find: Mapped[str | None] = mapped_column(Text)
     remote_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
     synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -88,6 +90,9 @@ class AssetEditTime(Base):
     name: Mapped[str | None] = mapped_column(String(40))
     tags: Mapped[str | None] = mapped_column(String(40))
     filing: Mapped[str | None] = mapped_column(String(40))
+    rating: Mapped[str | None] = mapped_column(String(40))
+    label: Mapped[str | None] = mapped_column(String(40))
+    rights: Mapped[str | None] = mapped_column(String(40))
 
 
 class SyncClock(Base):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +52,38 @@ class Snapshot:
     name: str
     tags: tuple[str, ...] = ()
     filing: Filing | None = None  # None: this side cannot tell (a spec-only server)
+    # Finding facts; None: this side cannot tell (a server without "find-sync").
+    rating: int | None = None  # 0-5 stars
+    label: str | None = None  # "" for no label
+    rights: tuple[str, ...] | None = None  # the asset's own five rights fields, "" for empty
+
+    def find_json(self) -> str:
+        return json.dumps(
+            {
+                "rating": self.rating,
+                "label": self.label,
+                "rights": list(self.rights) if self.rights is not None else None,
+            },
+            ensure_ascii=False,
+        )
+
+    def with_find_json(self, text: str | None) -> Snapshot:
+        """This snapshot with the finding facts a link stored; a link made before they synced
+        holds none, and then what both sides agreed on is the defaults (nothing set)."""
+        if text is None:
+            return replace(self, rating=0, label="", rights=("",) * 5)
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = {}
+        if not isinstance(value, dict):
+            value = {}
+        rating, label, rights = value.get("rating"), value.get("label"), value.get("rights")
+        # A value one side could not tell (a server without them) is agreed as the default:
+        # once both sides know, whatever was set since counts as an edit.
+        return replace(
+            self,
+            rating=rating if isinstance(rating, int) and not isinstance(rating, bool) else 0,
+            label=label if isinstance(label, str) else "",
+            rights=tuple(str(v) for v in rights) if isinstance(rights, list) and len(rights) == 5 else ("",) * 5,
+        )

@@ -28,7 +28,7 @@ except ImportError:  # Windows: the lock is a file opened exclusively instead
 if TYPE_CHECKING:
     from app.library.service import LibraryService
 
-EDIT_FIELDS = ("name", "tags", "filing")
+EDIT_FIELDS = ("name", "tags", "filing", "rating", "label", "rights")
 IN_CHUNK = 500
 
 
@@ -102,14 +102,24 @@ def edit_times(s: Session, asset_ids: Sequence[str]) -> dict[str, dict[str, str]
     for start in range(0, len(asset_ids), IN_CHUNK):
         chunk = list(asset_ids[start : start + IN_CHUNK])
         rows = s.execute(
-            select(Asset.id, Asset.uploaded_at, AssetEditTime.name, AssetEditTime.tags, AssetEditTime.filing)
+            select(Asset.id, Asset.uploaded_at, *(getattr(AssetEditTime, f) for f in EDIT_FIELDS))
             .outerjoin(AssetEditTime, AssetEditTime.asset_id == Asset.id)
             .where(Asset.id.in_(chunk))
         )
-        for aid, uploaded, name, tags, filing in rows:
+        for aid, uploaded, *stamps in rows:
             base = hlc.from_datetime(as_utc(uploaded))
-            out[aid] = {"name": name or base, "tags": tags or base, "filing": filing or base}
+            out[aid] = {f: stamp or base for f, stamp in zip(EDIT_FIELDS, stamps, strict=True)}
     return out
+
+
+def new_stamp(s: Session, wall: hlc.WallClock, after: Iterable[str | None] = ()) -> str:
+    """A fresh stamp of the library's clock, later than every stamp in after (in s's transaction)."""
+    row = _clock_row(s)
+    clock = hlc.HybridClock(row.node, wall, row.last)
+    clock.observe(hlc.latest(after))
+    value = clock.now()
+    row.last = clock.last
+    return value
 
 
 # --- the history ---------------------------------------------------------------------------

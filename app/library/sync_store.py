@@ -95,7 +95,7 @@ def _snapshot(row: SyncLink) -> Snapshot | None:
         filing = Filing.from_list(json.loads(row.filing)) if row.filing else None
     except ValueError:
         tags, filing = [], None
-    return Snapshot(row.name, tuple(str(t) for t in tags), filing)
+    return Snapshot(row.name, tuple(str(t) for t in tags), filing).with_find_json(row.find)
 
 
 def _link(row: SyncLink) -> Link:
@@ -127,8 +127,9 @@ def _drop_local_cursor(row: SyncRemote) -> None:
 
 def _write_base(row: SyncLink, base: Snapshot | None) -> None:
     if base is None:
-        row.name = row.tags = row.filing = None
+        row.name = row.tags = row.filing = row.find = None
         return
+    row.find = base.find_json()
     row.name = base.name
     row.tags = json.dumps(list(base.tags), ensure_ascii=False)
     row.filing = json.dumps(base.filing.to_list()) if base.filing else None

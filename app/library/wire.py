@@ -13,8 +13,10 @@ from app.api.schemas import (
     DocumentAsset,
     EditTimes,
     ImageAsset,
+    SyncRights,
     VideoAsset,
 )
+from app.library.find_sync import Facts
 from app.library.records import AssetRecord, CampaignRecord, ClientRecord
 
 
@@ -56,8 +58,19 @@ def asset_read(r: AssetRecord, base_url: str = "") -> AssetRead:
 
 
 def asset_state(
-    r: AssetRecord, base_url: str = "", edit_times: dict[str, str] | None = None
+    r: AssetRecord,
+    base_url: str = "",
+    edit_times: dict[str, str] | None = None,
+    facts: Facts | None = None,
 ) -> AssetState:
+    extra: dict[str, Any] = {}
+    if facts is not None:
+        rights = dict(zip(_RIGHTS_WIRE, facts.rights, strict=True))
+        extra = {
+            "rating": facts.rating,
+            "label": facts.label or None,
+            "rights": SyncRights(**{k: v or None for k, v in rights.items()}),
+        }
     return AssetState(
         editTimes=EditTimes(**edit_times) if edit_times else None,
         asset=asset_read(r, base_url),
@@ -65,7 +78,11 @@ def asset_state(
         updatedAt=r.updated_at,
         clientName=r.client_name,
         campaignName=r.campaign_name,
+        **extra,
     )
+
+
+_RIGHTS_WIRE = ("licence", "source", "credit", "validFrom", "validUntil")
 
 
 def client_read(c: ClientRecord) -> ClientRead:

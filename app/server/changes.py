@@ -32,10 +32,13 @@ def changes(
     limit: Annotated[int, Query(ge=1, le=1000, description="Most changes per page")] = 500,
 ) -> ChangeFeed:
     feed = lib.changes_since(cursor, user.id, limit)
-    times = lib.edit_times([r.id for r in feed.assets])
+    ids = [r.id for r in feed.assets]
+    times = lib.edit_times(ids)
+    facts = lib.find.sync_facts(ids)  # rating, label, rights: the "find-sync" extension
     return ChangeFeed(
         cursor=feed.cursor,
         hasMore=feed.has_more,
-        assets=[asset_state(r, base, times.get(r.id)) for r in feed.assets],
+        assets=[asset_state(r, base, times.get(r.id), facts.get(r.id)) for r in feed.assets],
         deleted=[DeletedAsset(id=i, deletedAt=when) for i, when in feed.deleted],
+        smartFoldersAt=lib.find.smart_latest(user.id),
     )

@@ -11,8 +11,11 @@ from app.api.find_schemas import (
     MetadataUpdate,
     SmartFolderCreate,
     SmartFolderRead,
+    SmartFolderState,
+    SmartFolderSync,
 )
 from app.api.schemas import DeleteResult
+from app.library.find_sync import parse_states
 from app.library.finder import SmartFolderRecord
 from app.server.deps import AssetId, CurrentUser, Library
 from app.server.responses import errors
@@ -46,17 +49,18 @@ def patch_metadata(
 ) -> dict[str, Any]:
     lib.get_asset(asset_id, user.id)
     present = update.model_fields_set
+    times = update.editTimes.model_dump(exclude_none=True) if update.editTimes else None
     if "rating" in present:
-        lib.find.set_rating([asset_id], update.rating or 0, user.id)
+        lib.find.set_rating([asset_id], update.rating or 0, user.id, times)
     if "label" in present:
-        lib.find.set_label([asset_id], update.label, user.id)
+        lib.find.set_label([asset_id], update.label, user.id, times)
     if update.rights is not None:
         fields = {
             _RIGHTS_KEYS[k]: (getattr(update.rights, k) or None)
             for k in update.rights.model_fields_set
         }
         if fields:
-            lib.find.set_rights(asset_id=asset_id, user_id=user.id, **fields)
+            lib.find.set_rights(asset_id=asset_id, user_id=user.id, edit_times=times, **fields)
     return lib.find.metadata(asset_id, user.id)
 
 
@@ -99,3 +103,22 @@ def add_smart(user: CurrentUser, lib: Library, body: Annotated[SmartFolderCreate
 def remove_smart(folder_id: int, user: CurrentUser, lib: Library) -> DeleteResult:
     lib.find.remove_smart(str(folder_id), user.id)
     return DeleteResult(success=True, message=f"Smart folder {folder_id} deleted")
+
+
+@router.post(
+    "/smart-folder-sync",
+    response_model=SmartFolderSync,
+    summary="Merge your smart folders and their deletions with the server's (extension)",
+    description="For each `uid` the later `editedAt` wins, a deletion (no `name`) included. "
+    "The answer holds every folder and deletion the server now has.",
+    responses=errors(400, 401, 413, 422),
+)
+def sync_smart(
+    user: CurrentUser, lib: Library, body: Annotated[SmartFolderSync, Body()]
+) -> SmartFolderSync:
+    states = parse_states([f.model_dump() for f in body.folders])
+    if states:
+        lib.find.merge_smart_state(states, user.id)
+    return SmartFolderSync(
+        folders=[SmartFolderState(**f.as_json()) for f in lib.find.smart_sync_state(user.id)]
+    )

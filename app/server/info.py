@@ -20,6 +20,8 @@ EXTENSIONS = [
     "idempotency",
     "changes",
     "tags-on-upload",
+    "find-sync",
+    "smart-folder-sync",
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.client.errors import ApiError, InvalidRequest, ProtocolError, ServerUnreachable
@@ -12,6 +12,7 @@ from app.core.errors import AtelierError, FileTooLarge, RejectedFile
 from app.core.ingest import analyze
 from app.core.staging import StagedFile, stage_stream
 from app.library.errors import NotFound
+from app.library.find_sync import EMPTY_RIGHTS
 from app.library.records import AssetChanges, CancelToken
 from app.library.service import LibraryService, Target
 from app.library.storage import UnsafePath, validate_uuid
@@ -22,6 +23,7 @@ from app.sync.plan import (
     DELETE_REMOTE,
     DOWNLOAD,
     EDIT,
+    FIND_FIELDS,
     FORGET,
     LINK,
     UPLOAD,
@@ -32,7 +34,7 @@ from app.sync.plan import (
     remote_times_of,
 )
 from app.sync.push import Pusher
-from app.sync.remote import Filing, Remote, RemoteAsset, Snapshot
+from app.sync.remote import Filing, Remote, RemoteAsset
 
 ORDER = (LINK, DOWNLOAD, UPLOAD, EDIT, DELETE_REMOTE, DELETE_LOCAL, FORGET)
 VERBS = {
@@ -212,7 +214,7 @@ class Applier:
     @property
     def view(self) -> LocalView:
         if self._view is None:
-            self._view = LocalView(self.lib)
+            self._view = LocalView(self.lib, self.plan.caps.find)
         return self._view
 
     # --- local filing ----------------------------------------------------------------------
@@ -234,17 +236,17 @@ class Applier:
             if a.push:
                 pushed = {f: t for f, t in a.times.items() if f in a.push}
                 extra = {"edit_times": pushed} if pushed else {}
-                R = self.remote.update(R.id, **a.push, **extra)  # type: ignore[arg-type]
-                updated_at = R.updated_at
+                answer = self.remote.update(R.id, **a.push, **extra)  # type: ignore[arg-type]
+                updated_at = answer.updated_at if answer is not None else None
             self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, a.base, updated_at)
             self.outcome.count(LINK)
             return
-        base = R.snapshot if R.filing is not None else Snapshot(R.name, R.tags, a.base.filing)
+        base = R.snapshot if R.filing is not None else replace(R.snapshot, filing=a.base.filing)
         updated_at = R.updated_at
         push = {f: getattr(a.base, f) for f in changed_fields(a.base, base)}
         if push and self.plan.caps.update:
-            R = self.remote.update(R.id, **push)  # type: ignore[arg-type]
-            base, updated_at = a.base, R.updated_at
+            answer = self.remote.update(R.id, **push)  # type: ignore[arg-type]
+            base, updated_at = a.base, (answer.updated_at if answer is not None else None)
         self.store.set_linked(self.remote_id, L.id, R.id, L.sha256, base, updated_at)
         self.outcome.count(LINK)
 
@@ -300,7 +302,10 @@ class Applier:
         except BaseException:
             ingested.discard()
             raise
-        base = R.snapshot if R.filing is not None else Snapshot(R.name, R.tags, Filing())
+        base = R.snapshot if R.filing is not None else replace(R.snapshot, filing=Filing())
+        facts = {f: getattr(R, f) for f in FIND_FIELDS if getattr(R, f) is not None}
+        if facts and (facts.get("rating"), facts.get("label"), facts.get("rights")) != (0, "", EMPTY_RIGHTS):
+            self._pull_facts(record.id, facts, remote_times_of(R))
         self.store.set_linked(self.remote_id, record.id, R.id, record.sha256, base, R.updated_at)
         self.outcome.count(DOWNLOAD)
 
@@ -367,7 +372,17 @@ class Applier:
             assert isinstance(filing, Filing)
             changes["client_id"], changes["campaign_id"] = self._local_ids(filing)
         pulled = {f: t for f, t in a.times.items() if f in a.pull}
-        self.lib.update_asset(asset_id, AssetChanges(**changes), edit_times=pulled or None)
+        if changes:
+            self.lib.update_asset(asset_id, AssetChanges(**changes), edit_times=pulled or None)
+        self._pull_facts(asset_id, {f: v for f, v in a.pull.items() if f in FIND_FIELDS}, pulled)
+
+    def _pull_facts(
+        self, asset_id: str, values: dict[str, object], times: dict[str, str] | None
+    ) -> None:
+        """Rating, label and rights from the server, each with the time it was edited there."""
+        if values:
+            self.lib.find.set_synced(asset_id, values, times or None)
+            self.view.refresh(asset_id)
 
     def _edit(self, a: Action) -> None:
         link, L = a.link, a.local
@@ -375,24 +390,14 @@ class Applier:
         if a.push or a.pull:
             self._remember(a, self.lib.edit_times([L.id]).get(L.id, {}))
         if a.pull:
-            changes: dict[str, Any] = {}
-            if "name" in a.pull:
-                changes["name"] = a.pull["name"]
-            if "tags" in a.pull:
-                changes["tags"] = list(a.pull["tags"]) or None  # type: ignore[call-overload]
-            if "filing" in a.pull:
-                filing = a.pull["filing"]
-                assert isinstance(filing, Filing)
-                changes["client_id"], changes["campaign_id"] = self._local_ids(filing)
-            pulled = {f: t for f, t in a.times.items() if f in a.pull}
-            self.lib.update_asset(L.id, AssetChanges(**changes), edit_times=pulled or None)
+            self._pull(L.id, a)
         updated_at = None
         if a.push:
             assert link.remote_asset_id is not None
             pushed = {f: t for f, t in a.times.items() if f in a.push}
             extra = {"edit_times": pushed} if pushed else {}
-            R = self.remote.update(link.remote_asset_id, **a.push, **extra)  # type: ignore[arg-type]
-            updated_at = R.updated_at
+            answer = self.remote.update(link.remote_asset_id, **a.push, **extra)  # type: ignore[arg-type]
+            updated_at = answer.updated_at if answer is not None else None
         self.store.update_base(link.id, a.base, updated_at)
         if a.push or a.pull:
             self.outcome.count(EDIT)

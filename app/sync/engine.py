@@ -20,6 +20,8 @@ from app.sync.errors import Cancelled, MassDeletion, SyncError
 from app.sync.plan import LocalView, Plan, Planner, changed_fields
 from app.sync.remote import Remote
 from app.sync.reviews import pull_reviews
+from app.sync.smart import SUMMARY_KEY as SMART_KEY
+from app.sync.smart import sync_smart_folders
 from app.sync.v1 import V1Remote, carries
 from app.sync.v2 import V2Remote
 
@@ -62,6 +64,10 @@ class SyncReport:
     dry_run: bool = False
     outcome: Outcome = field(default_factory=Outcome)
     new_reviews: int = 0  # clients' decisions and comments that arrived (share links)
+    smart_folders: int = 0  # smart folders created, edited or deleted here by the merge
+    # [latest smart-folder edit here, on the server] after the merge: unchanged, the next
+    # sync sends nothing.
+    smart_marker: list[str | None] | None = None
 
     @property
     def ok(self) -> bool:
@@ -74,6 +80,8 @@ class SyncReport:
             "failed": len(self.outcome.failed),
             "mode": self.plan.mode,
             **({"reviews": self.new_reviews} if self.new_reviews else {}),
+            **({"smart_folders": self.smart_folders} if self.smart_folders else {}),
+            **({SMART_KEY: self.smart_marker} if self.smart_marker is not None else {}),
         }
 
 
@@ -175,6 +183,13 @@ class SyncEngine:
                 report.new_reviews = pull_reviews(self.lib, self.store, remote, rid)
             except AtelierError as exc:  # the assets are in sync; the reviews come next time
                 report.outcome.warnings.append(f"Reviews not fetched: {exc}")
+            try:
+                report.smart_folders, report.smart_marker = sync_smart_folders(
+                    self.lib, remote, caps, plan.smart_folders_at,
+                    self.config.last_summary.get(SMART_KEY) if self.config.last_status == "ok" else None,
+                )
+            except AtelierError as exc:  # as for reviews: the folders come next time
+                report.outcome.warnings.append(f"Smart folders not synced: {exc}")
         except ServerUnreachable as exc:
             self.store.record(rid, "offline", error=str(exc), finished=False)
             raise

@@ -31,6 +31,14 @@ def restore_value(lib: LibraryService, entry: HistoryEntry) -> AssetRecord:
         filing = Filing.from_list(value) or Filing()
         client_id, campaign_id = local_filing_ids(lib, filing)
         changes = AssetChanges(client_id=client_id, campaign_id=campaign_id)
+    elif entry.field in ("rating", "label", "rights"):
+        if entry.field == "rating" and not (isinstance(value, int) and 0 <= value <= 5):
+            raise InvalidInput(f"There is no earlier rating of {entry.label} to restore")
+        if entry.field == "rights":
+            value = tuple(str(v or "") for v in value) if isinstance(value, list) else ("",) * 5
+        # The user's own edit made now (no edit time given): the newest, so it wins next sync.
+        lib.find.set_synced(entry.asset_id, {entry.field: value})
+        return lib.get_asset(entry.asset_id)
     else:
         raise InvalidInput(f"Sync does not carry {entry.field!r}")
     return lib.update_asset(entry.asset_id, changes)

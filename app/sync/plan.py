@@ -1,6 +1,7 @@
 """Planning a sync: compare both sides with the state agreed last time and list what to do.
 
-The rule for edits (README "Sync"): each field (name, tags, filing) is merged on its own
+The rule for edits (README "Sync"): each field (name, tags, filing, and with an Atelier
+server rating, label and rights) is merged on its own
 against the state both sides agreed on at the last sync. A field changed on one side only
 goes to the other; changed on both sides to different values, the later edit wins (each
 side's updatedAt; a spec-only server gives no edit time, so there the local edit wins).
@@ -23,7 +24,8 @@ from app.sync.v1 import carries
 
 UPLOAD, DOWNLOAD, LINK, EDIT = "upload", "download", "link", "edit"
 DELETE_REMOTE, DELETE_LOCAL, FORGET = "delete-remote", "delete-local", "forget"
-FIELDS = ("name", "tags", "filing")
+FIELDS = ("name", "tags", "filing", "rating", "label", "rights")
+FIND_FIELDS = ("rating", "label", "rights")
 
 
 @dataclass(slots=True)
@@ -86,6 +88,13 @@ def _changes(fields: dict[str, object]) -> str:
             out.append(f"filed under {value.describe() if isinstance(value, Filing) else value}")
         elif key == "tags":
             out.append(f"tags {', '.join(value) if value else '(none)'}")  # type: ignore[call-overload]
+        elif key == "rating":
+            out.append(f"rating {value}")
+        elif key == "label":
+            out.append(f"label {value or '(none)'}")
+        elif key == "rights":
+            parts = [str(v) for v in value if v] if isinstance(value, tuple) else []
+            out.append(f"rights {' / '.join(parts) or '(none)'}")
         else:
             out.append(f"{key} {value!r}")
     return ", ".join(out)
@@ -109,6 +118,8 @@ class Plan:
     # The library's change number read before planning: kept with the remote after a
     # complete sync, so the next one can tell nothing changed here without reading it all.
     local_cursor: int | None = None
+    # The server's latest smart-folder edit as its feed said (None: not told).
+    smart_folders_at: str | None = None
 
     def visible(self) -> list[Action]:
         return [a for a in self.actions if a.visible]
@@ -196,10 +207,12 @@ class Plan:
 class LocalView:
     """The library's side: the local user's assets and the names of their clients and campaigns."""
 
-    def __init__(self, lib: LibraryService) -> None:
+    def __init__(self, lib: LibraryService, find: bool = False) -> None:
         self.lib = lib
         uid = lib.local_user_id
         self.assets = {a.id: a for a in lib.iter_assets(AssetQuery(user_id=uid))}
+        # Rating, label and rights travel only to a server that takes them ("find-sync").
+        self.facts = lib.find.sync_facts(list(self.assets)) if find else None
         clients = {c.id: c.name for c in lib.list_clients(uid)}
         self._campaign_client = {c.id: clients.get(c.client_id) for c in lib.list_campaigns(None, uid)}
 
@@ -211,7 +224,19 @@ class LocalView:
         return Filing()
 
     def snapshot(self, a: AssetRecord) -> Snapshot:
-        return Snapshot(a.name, tuple(a.tags or ()), self.filing(a))
+        snap = Snapshot(a.name, tuple(a.tags or ()), self.filing(a))
+        if self.facts is None:
+            return snap
+        f = self.facts.get(a.id)
+        if f is None:  # an asset that arrived after this view was read
+            f = self.lib.find.sync_facts([a.id])[a.id]
+            self.facts[a.id] = f
+        return replace(snap, rating=f.rating, label=f.label, rights=f.rights)
+
+    def refresh(self, asset_id: str) -> None:
+        """Forget an asset's facts, so the next snapshot reads them again."""
+        if self.facts is not None:
+            self.facts.pop(asset_id, None)
 
 
 def changed_fields(now: Snapshot, base: Snapshot) -> set[str]:
@@ -223,6 +248,10 @@ def changed_fields(now: Snapshot, base: Snapshot) -> set[str]:
     # An unknown filing (spec-only server, old link) never counts as an edit.
     if now.filing is not None and base.filing is not None and not now.filing.same(base.filing):
         out.add("filing")
+    for f in FIND_FIELDS:  # unknown (a server without them) never counts either
+        mine, theirs = getattr(now, f), getattr(base, f)
+        if mine is not None and theirs is not None and mine != theirs:
+            out.add(f)
     return out
 
 
@@ -308,6 +337,7 @@ class Planner:
         self.remote = remote
         self.caps = caps
         self.cancel = cancel
+        self._smart_at: str | None = None
 
     def _check(self) -> None:
         if self.cancel is not None and self.cancel.cancelled:
@@ -322,11 +352,11 @@ class Planner:
             self._check()
             if not changed and not deleted and self._unchanged_here(local_cursor):
                 return self._nothing_to_do(cursor, local_cursor)
-            local = LocalView(self.lib)
+            local = LocalView(self.lib, self.caps.find)
             links = self.store.links(self.config.id)
             mode = "feed"
         else:
-            local = LocalView(self.lib)
+            local = LocalView(self.lib, self.caps.find)
             links = self.store.links(self.config.id)
             self._check()
             changed = {a.id: a for a in self.remote.list_assets()}
@@ -334,6 +364,7 @@ class Planner:
         self._check()
         plan = self._diff(local, links, changed, deleted, mode, cursor)
         plan.local_cursor = local_cursor
+        plan.smart_folders_at = self._smart_at
         return plan
 
     def _unchanged_here(self, local_cursor: int) -> bool:
@@ -356,6 +387,7 @@ class Planner:
             local_total=self.lib.count_assets(AssetQuery(user_id=self.lib.local_user_id)),
             remote_total=self.store.count_links(rid, "linked"),
             local_cursor=local_cursor,
+            smart_folders_at=self._smart_at,
         )
 
     def _read_feed(self) -> tuple[dict[str, RemoteAsset], set[str], int]:
@@ -364,6 +396,7 @@ class Planner:
         deleted: set[str] = set()
         while True:
             page = self.remote.changes(cursor)
+            self._smart_at = page.smart_folders_at
             for a in page.assets:
                 changed[a.id] = a
                 deleted.discard(a.id)
@@ -519,13 +552,16 @@ class Planner:
     ) -> Action:
         """The same bytes on both sides: each field merged by its edit time (import, upload
         or edit), as if both sides had changed it since an agreement that never was."""
-        never = Snapshot("\0", ("\0",), Filing("\0"))
+        never = Snapshot("\0", ("\0",), Filing("\0"), -1, "\0", ("\0",))
         times: dict[str, str] = {}
         lt = local_times.get(L.id) or {f: hlc.from_datetime(L.uploaded_at) for f in FIELDS}
         rt = remote_times_of(R) or ({f: hlc.from_datetime(R.uploaded_at) for f in FIELDS} if self.caps.feed else None)
         push, pull, agreed = merge(never, local.snapshot(L), R.snapshot, lt, rt, self.caps.update, times)
         if agreed.filing is not None and agreed.filing.client == "\0":
             agreed = replace(agreed, filing=local.snapshot(L).filing)
+        for f in FIND_FIELDS:  # a side that cannot tell: what is here is what is agreed
+            if getattr(agreed, f) == getattr(never, f):
+                agreed = replace(agreed, **{f: getattr(local.snapshot(L), f)})
         return Action(LINK, R.name, local=L, remote=R, base=agreed, push=push, pull=pull, times=times)
 
     def _resume_upload(

@@ -6,7 +6,7 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from app.client.errors import ApiError, InvalidRequest, ProtocolError
 from app.core.errors import AtelierError, FileTooLarge, RejectedFile
 from app.core.formats import FORMAT_MIME
 from app.core.hashing import sha256_file
+from app.library.find_sync import EMPTY_RIGHTS
 from app.library.records import AssetRecord
 from app.library.sync_store import Link
 from app.sync.errors import FATAL, Cancelled
@@ -194,7 +195,10 @@ class Pusher:
         assert L is not None and a.base is not None
         if exc is None:
             assert R is not None
-            base = Snapshot(R.name, R.tags, R.filing if R.filing is not None else a.base.filing)
+            base = Snapshot(
+                R.name, R.tags, R.filing if R.filing is not None else a.base.filing,
+                R.rating, R.label, R.rights,
+            )
             self._links.append((L.id, R.id, L.sha256, base, R.updated_at))
             self.applier.outcome.count(UPLOAD)
             return
@@ -273,6 +277,8 @@ class Pusher:
             raise ProtocolError(
                 f"The server stored {R.size} bytes for {L.name!r} instead of {L.size}"
             )
+        if self.applier.plan.caps.find:
+            R = self._send_facts(L.id, R, a.base)
         return R
 
     def _progress(self, job: _Job) -> Callable[[int, int], None]:
@@ -289,3 +295,23 @@ class Pusher:
                     self._sent[job.index] = sent
 
         return report
+
+    def _send_facts(self, asset_id: str, R: RemoteAsset, base: Snapshot) -> RemoteAsset:
+        """Rating, label and rights set here go with the new upload, with their edit times;
+        the RemoteAsset returned says what the server then holds (a new asset: nothing set)."""
+        facts = {
+            f: getattr(base, f)
+            for f, empty in (("rating", 0), ("label", ""), ("rights", EMPTY_RIGHTS))
+            if getattr(base, f) is not None and getattr(base, f) != empty
+        }
+        if facts:
+            times = self.applier.lib.edit_times([asset_id]).get(asset_id, {})
+            self.remote.update(
+                R.id, **facts, edit_times={f: t for f, t in times.items() if f in facts}  # type: ignore[arg-type]
+            )
+        return replace(
+            R,
+            rating=facts.get("rating", 0),  # type: ignore[arg-type]
+            label=facts.get("label", ""),  # type: ignore[arg-type]
+            rights=facts.get("rights", EMPTY_RIGHTS),  # type: ignore[arg-type]
+        )

@@ -31,10 +31,14 @@ class RemoteAsset:
     purpose: str | None = None  # face/template on a v1 server; it travels with the file
     # Per-field edit times (hybrid-clock stamps) from an Atelier server's feed; None: unknown.
     edit_times: dict[str, str] | None = None
+    # Rating, label and own rights from a "find-sync" feed; None: unknown.
+    rating: int | None = None
+    label: str | None = None
+    rights: tuple[str, ...] | None = None
 
     @property
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.name, self.tags, self.filing)
+        return Snapshot(self.name, self.tags, self.filing, self.rating, self.label, self.rights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,8 @@ class RemoteCaps:
     folders: bool = False  # clients and campaigns by name
     idempotency: bool = False  # Idempotency-Key on uploads
     tags_on_upload: bool = False
+    find: bool = False  # ratings, labels and rights in the feed and PATCH .../metadata
+    smart_folders: bool = False  # smart folders merged through POST /smart-folder-sync
     max_upload_bytes: int | None = None
 
 
@@ -57,6 +63,7 @@ class ChangePage:
     has_more: bool
     assets: list[RemoteAsset] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    smart_folders_at: str | None = None  # the server's latest smart-folder edit
 
 
 class FileStream(Protocol):
@@ -102,8 +109,14 @@ class Remote(Protocol):
         name: str | Unset = UNSET,
         tags: Sequence[str] | Unset = UNSET,
         filing: Filing | Unset = UNSET,
+        rating: int | Unset = UNSET,
+        label: str | Unset = UNSET,
+        rights: Sequence[str] | Unset = UNSET,
         edit_times: dict[str, str] | None = None,
-    ) -> RemoteAsset: ...
+    ) -> RemoteAsset | None:
+        """The asset as the server then holds it; None when only rating, label or rights
+        changed (their answer is not the asset, and reading it back would cost a request)."""
+        ...
 
     def delete(self, remote_id: str) -> None: ...
 

@@ -46,6 +46,8 @@ class V2Remote:
                 folders={"clients", "campaigns"} <= ext,
                 idempotency="idempotency" in ext,
                 tags_on_upload="tags-on-upload" in ext,
+                find="find-sync" in ext,
+                smart_folders="smart-folder-sync" in ext,
                 max_upload_bytes=info.maxUploadBytes,
             )
         return self.caps
@@ -164,7 +166,20 @@ class V2Remote:
                 if state and state.editTimes
                 else None
             ),
+            **self._facts(state),
         )
+
+    def _facts(self, state: AssetState | None) -> dict[str, object]:
+        """Rating, label and rights of a feed entry, when the server sends them."""
+        if state is None or not self.caps.find or state.rating is None:
+            return {}
+        r = state.rights
+        rights = (
+            tuple(v or "" for v in (r.licence, r.source, r.credit, r.validFrom, r.validUntil))
+            if r is not None
+            else ("",) * 5
+        )
+        return {"rating": state.rating, "label": state.label or "", "rights": rights}
 
     def changes(self, cursor: int) -> ChangePage:
         feed = self.client.changes(cursor)
@@ -173,6 +188,7 @@ class V2Remote:
             has_more=feed.hasMore,
             assets=[self._asset(s.asset, s) for s in feed.assets],
             deleted=[d.id for d in feed.deleted],
+            smart_folders_at=feed.smartFoldersAt,
         )
 
     def list_assets(self) -> list[RemoteAsset]:
@@ -218,8 +234,25 @@ class V2Remote:
         name: str | Unset = UNSET,
         tags: Sequence[str] | Unset = UNSET,
         filing: Filing | Unset = UNSET,
+        rating: int | Unset = UNSET,
+        label: str | Unset = UNSET,
+        rights: Sequence[str] | Unset = UNSET,
         edit_times: dict[str, str] | None = None,
-    ) -> RemoteAsset:
+    ) -> RemoteAsset | None:
+        meta: dict[str, object] = {}
+        if not isinstance(rating, Unset):
+            meta["rating"] = rating
+        if not isinstance(label, Unset):
+            meta["label"] = label or None
+        if not isinstance(rights, Unset):
+            values = list(rights) + [""] * (5 - len(rights))
+            keys = ("licence", "source", "credit", "validFrom", "validUntil")
+            meta["rights"] = {k: (v or None) for k, v in zip(keys, values[:5], strict=True)}
+        if meta:
+            stamps = {f: t for f, t in (edit_times or {}).items() if f in meta}
+            if stamps:
+                meta["editTimes"] = stamps
+            self.client.update_metadata(remote_id, meta)
         fields: dict[str, object] = {}
         if edit_times:
             fields["editTimes"] = EditTimes(**edit_times)
@@ -229,6 +262,12 @@ class V2Remote:
             fields["tags"] = list(tags) or None
         if not isinstance(filing, Unset):
             fields["clientId"], fields["campaignId"] = self._resolve(filing)
+        if meta and not fields:
+            return None
+        stamps = {f: t for f, t in (edit_times or {}).items() if f in ("name", "tags", "filing")}
+        fields.pop("editTimes", None)
+        if stamps:
+            fields["editTimes"] = EditTimes(**stamps)
         return self._asset(self.client.update_asset(remote_id, AssetUpdate(**fields)))
 
     def delete(self, remote_id: str) -> None:

@@ -79,17 +79,17 @@ def test_smart_folders_are_edited_and_keep_their_names_unique(lib: LibraryServic
     uid = lib.local_user_id
     folder = lib.find.add_smart("Square", ["orientation=square"], user_id=uid)
     lib.find.add_smart("Reds", ["color=#dc1414"], user_id=uid)
-    edited = lib.find.update_smart(str(folder.id), name="Tall", rules=["orientation=portrait"], user_id=uid)
+    edited = lib.find.edit_smart(str(folder.id), uid, name="Tall", rules=["orientation=portrait"])
     assert edited.id == folder.id and [str(r) for r in edited.rules] == ["orientation=portrait"]
     counts = {f.name: f.count for f in lib.find.smart_folders(uid)}
     assert counts == {"Reds": 2, "Tall": 1}
-    assert lib.find.update_smart("Tall", match="any", user_id=uid).match == "any"
+    assert lib.find.edit_smart("Tall", uid, match="any").match == "any"
     with pytest.raises(InvalidInput, match="exists"):
-        lib.find.update_smart("Tall", name="reds", user_id=uid)
+        lib.find.edit_smart("Tall", uid, name="reds")
     with pytest.raises(InvalidInput, match="at least one rule"):
-        lib.find.update_smart("Tall", rules=[], user_id=uid)
+        lib.find.edit_smart("Tall", uid, rules=[])
     with pytest.raises(InvalidInput, match="Not a rule"):
-        lib.find.update_smart("Tall", rules=["nonsense"], user_id=uid)
+        lib.find.edit_smart("Tall", uid, rules=["nonsense"])
     assert [str(r) for r in lib.find.smart_folder("Tall", uid).rules] == ["orientation=portrait"]
     assert ids
 

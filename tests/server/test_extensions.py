@@ -18,7 +18,10 @@ def test_server_info(server: LiveServer) -> None:
         "name": "Atelier",
         "version": __version__,
         "apiVersion": 2,
-        "extensions": ["clients", "campaigns", "asset-update", "login", "idempotency", "changes", "tags-on-upload"],
+        "extensions": [
+            "clients", "campaigns", "asset-update", "login", "idempotency", "changes",
+            "tags-on-upload", "find-sync", "smart-folder-sync",
+        ],
         "maxUploadBytes": 50 * 1024 * 1024,
     }
 

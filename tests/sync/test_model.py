@@ -114,7 +114,10 @@ class Model:
         out = []
         for asset in dict.fromkeys(e.asset for e in self.events):
             mine = [e for e in self.events if e.asset == asset]
-            ids = {e.id for e in mine}
+            # An edit that went with a deletion (never sent anywhere) is no edit another
+            # deletion must have known: two libraries that each edited and then deleted an
+            # asset before syncing both delete it.
+            ids = {e.id for e in mine if e.id not in self.dropped}
             if any(d.asset == asset and ids <= d.knew for d in self.deletions):
                 continue
             kept = [e for e in mine if e.id not in self.dropped]
