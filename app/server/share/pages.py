@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -130,7 +131,9 @@ def unlock(
     except CsrfFailed as exc:
         return _with_csrf(request, Response(), "password.html", 403, error=str(exc), **context)
     except TooManyAttempts as exc:
-        return _with_csrf(request, Response(), "password.html", 429, error=str(exc), **context)
+        slowed = _with_csrf(request, Response(), "password.html", 429, error=str(exc), **context)
+        slowed.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+        return slowed
     if not right:
         return _with_csrf(request, Response(), "password.html", 401,
                           error="That password is not right. Try again.", **context)
