@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,9 +12,10 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.library import throttle
 from app.library.errors import InvalidInput, NotFound, PermissionDenied
 from app.library.models import Asset, utcnow
 from app.library.repository import as_utc
@@ -45,6 +47,13 @@ class LinkGone(Exception):
 
 class TooManyAttempts(PermissionDenied):
     """Too many wrong passwords recently, for this link or from this address."""
+
+    def __init__(self, message: str, retry_after: float = ATTEMPT_WINDOW.total_seconds()) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.retry_after))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,27 +223,34 @@ class ShareService:
             return self._record(link)
 
     def check_password(self, link_id: str, password: str, address: str) -> bool:
-        """Whether the password is right; wrong ones are counted and throttle further tries."""
-        now = self.clock()
-        since = now - ATTEMPT_WINDOW
+        """Whether the password is right; wrong ones are counted and throttle further tries.
+
+        An attempt is taken on the link's and the address's counters before the (slow)
+        check and given back when the password was right, so parallel guesses on any worker
+        or server never get past MAX_ATTEMPTS; the check itself holds no lock.
+        """
+        keys = [f"share-link:{link_id}", "share-addr:" + address[:64]]
         with self.library.writing() as s:
             link = s.get(ShareLink, link_id)
             if link is None:
                 raise NotFound("Link not found")
-            if link.password_hash is None:
+            stored = link.password_hash
+            if stored is None:
                 return True
-            per_link = s.scalar(select(func.count()).select_from(ShareAttempt).where(
-                ShareAttempt.link_id == link_id, ShareAttempt.created_at >= since))
-            per_address = s.scalar(select(func.count()).select_from(ShareAttempt).where(
-                ShareAttempt.address == address[:64], ShareAttempt.created_at >= since))
-            if (per_link or 0) >= MAX_ATTEMPTS or (per_address or 0) >= MAX_ATTEMPTS:
-                raise TooManyAttempts("Too many wrong passwords; try again in 15 minutes")
-            try:
-                _hasher.verify(link.password_hash, password)
-                return True
-            except (VerificationError, InvalidHashError):
-                s.add(ShareAttempt(link_id=link_id, address=address[:64], created_at=now))
-                return False
+            wait = throttle.take_attempt(s, keys, MAX_ATTEMPTS, ATTEMPT_WINDOW, self.clock())
+        if wait > 0:
+            minutes = max(1, math.ceil(wait / 60))
+            raise TooManyAttempts(
+                f"Too many wrong passwords; try again in {minutes} minute{'s' if minutes > 1 else ''}", wait)
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            with self.library.writing() as s:
+                s.add(ShareAttempt(link_id=link_id, address=address[:64], created_at=self.clock()))
+            return False
+        with self.library.writing() as s:
+            throttle.give_back(s, keys)
+        return True
 
     def asset_ids(self, link_id: str) -> list[str]:
         """Ids of the assets a review link reaches, newest first."""

@@ -5,6 +5,10 @@ PostgreSQL database sees the same counts. After `free` failures of a key, each f
 one locks the key for a time that doubles (lockout, 2 x lockout, ... up to max_lockout);
 failures are forgotten `window` seconds after the last one. While a key is locked, no
 password is even checked for it.
+
+Share link passwords use the same rows through take_attempt: an attempt is taken (counted)
+under the row lock before the password is checked and given back when it was right, so a
+burst of parallel guesses can never check more than the free ones.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -79,3 +83,44 @@ def record_failure(session: Session, keyed: list[tuple[str, int]], policy: Login
 
 def clear(session: Session, key: str) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+
+def take_attempt(session: Session, keys: list[str], free: int, window: timedelta, now: datetime) -> float:
+    """Count one attempt on every key at once, or none: 0.0 if taken, else seconds to wait.
+
+    The rows are locked in key order (no two takers deadlock) and counted under the lock, so
+    parallel takers on every worker and server see each other's attempts. A key's attempts
+    are forgotten `window` after its last one.
+    """
+    keys = sorted(set(keys))
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for key in keys:
+        session.execute(
+            insert(LoginThrottle)
+            .values(key=key, failures=0, last_failure_at=now, locked_until=None)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+    rows = session.scalars(
+        select(LoginThrottle).where(LoginThrottle.key.in_(keys)).order_by(LoginThrottle.key)
+        .with_for_update().execution_options(populate_existing=True)
+    ).all()
+    waits = []
+    for row in rows:
+        if as_utc(row.last_failure_at) <= now - window:
+            row.failures = 0
+        if row.failures >= free:
+            waits.append((as_utc(row.last_failure_at) + window - now).total_seconds())
+    if waits:
+        return max(1.0, *waits)
+    for row in rows:
+        row.failures += 1
+        row.last_failure_at = now
+    return 0.0
+
+
+def give_back(session: Session, keys: list[str]) -> None:
+    """Uncount an attempt take_attempt took (the password was right)."""
+    session.execute(
+        update(LoginThrottle).where(LoginThrottle.key.in_(keys), LoginThrottle.failures > 0)
+        .values(failures=LoginThrottle.failures - 1)
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -27,4 +29,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(TooManyAttempts)
     async def _throttled(request: Request, exc: TooManyAttempts) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": "900"})
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": str(max(1, math.ceil(exc.retry_after)))})

@@ -125,7 +125,8 @@ def check_csrf(request: Request, link: ShareLinkRecord, supplied: str | None) ->
     seed = request.cookies.get(CSRF_COOKIE, "")
     if not seed or not supplied:
         raise CsrfFailed("The page is out of date (no security token): reload it and try again")
-    if not hmac.compare_digest(supplied, _sign(request, "csrf", seed, link.id)):
+    # As bytes: compare_digest refuses a str with anything but ASCII in it.
+    if not hmac.compare_digest(supplied.encode(), _sign(request, "csrf", seed, link.id).encode()):
         raise CsrfFailed("The page is out of date (wrong security token): reload it and try again")
 
 

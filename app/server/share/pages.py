@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -31,6 +32,8 @@ router = APIRouter(prefix="/s", include_in_schema=False)
 fallback = APIRouter(prefix="/s", include_in_schema=False)
 
 TYPE_LABELS = {"image": "Images", "video": "Videos", "audio": "Audio", "document": "Documents"}
+MAX_SEARCH = 200  # characters of search text
+MAX_PASSWORD = 1024  # characters of a password: longer ones are not even hashed
 STATUS_LABELS = {"approved": "Approved", "changes_requested": "Changes requested"}
 
 
@@ -80,8 +83,9 @@ def link_page(
     token: str,
     request: Request,
     lib: Library,
-    q: Annotated[str, Query(max_length=200)] = "",
-    type: Annotated[str, Query(max_length=20)] = "",
+    # Checked here, not by FastAPI: a bad value gets this page with a reason, not a JSON 422.
+    q: Annotated[str, Query()] = "",
+    type: Annotated[str, Query()] = "",
 ) -> Response:
     opened = _open(request, token)
     if isinstance(opened, Response):
@@ -96,17 +100,22 @@ def link_page(
         shares.record_event(link.id, "opened", name or None)
         return _with_csrf(request, Response(), "upload.html", 200, link=link, token=token,
                           name=name, max_bytes=lib.max_bytes, **_header(lib, link))
+    notice = ""
+    if len(q) > MAX_SEARCH:
+        notice, q, type = f"A search is at most {MAX_SEARCH} characters: showing everything.", "", ""
+    elif type and type not in TYPE_LABELS:
+        notice, type = "There is no such type to show: showing every type.", ""
     everything = _assets(lib, request, link)
     counts = {t: sum(1 for a in everything if a.asset_type == t) for t in TYPE_LABELS}
     needle = " ".join(q.split()).casefold()
     shown = [a for a in everything
              if (not type or a.asset_type == type) and (not needle or needle in a.name.casefold())]
     reviews = shares.review_summary([a.id for a in shown])
-    if not q and not type:
+    if not q and not type and not notice:
         shares.record_event(link.id, "opened", name or None)
     return _with_csrf(
-        request, Response(), "review.html", 200, link=link, token=token, assets=shown,
-        total=len(everything), counts=counts, labels=TYPE_LABELS, q=q, type=type,
+        request, Response(), "review.html", 400 if notice else 200, link=link, token=token, assets=shown,
+        total=len(everything), counts=counts, labels=TYPE_LABELS, q=q, type=type, notice=notice,
         reviews=reviews, statuses=STATUS_LABELS, **_header(lib, link),
     )
 
@@ -116,8 +125,9 @@ def unlock(
     token: str,
     request: Request,
     lib: Library,
-    password: Annotated[str, Form(max_length=1024)] = "",
-    csrf: Annotated[str, Form(max_length=200)] = "",
+    # No max_length: an over-long value gets the password page with a reason, not a JSON 422.
+    password: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
 ) -> Response:
     opened = _open(request, token)
     if isinstance(opened, Response):
@@ -126,11 +136,16 @@ def unlock(
     context = {"link": link, "token": token, **_header(lib, link)}
     try:
         check_csrf(request, link, csrf)
+        if len(password) > MAX_PASSWORD:
+            return _with_csrf(request, Response(), "password.html", 400,
+                              error=f"A password is at most {MAX_PASSWORD} characters.", **context)
         right = shares_of(request).check_password(link.id, password, address_of(request))
     except CsrfFailed as exc:
         return _with_csrf(request, Response(), "password.html", 403, error=str(exc), **context)
     except TooManyAttempts as exc:
-        return _with_csrf(request, Response(), "password.html", 429, error=str(exc), **context)
+        slowed = _with_csrf(request, Response(), "password.html", 429, error=str(exc), **context)
+        slowed.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+        return slowed
     if not right:
         return _with_csrf(request, Response(), "password.html", 401,
                           error="That password is not right. Try again.", **context)
