@@ -205,6 +205,9 @@ class SyncEngine:
                 report.campaign_rights, report.campaign_marker = n, ([at] if ran else None)
             except AtelierError as exc:  # as for smart folders: the rights come next time
                 report.outcome.warnings.append(f"Campaign rights not synced: {exc}")
+                # The last merge's marker stays, so edits since still count as waiting.
+                last_at = self.config.last_summary.get(CAMPAIGN_KEY)
+                report.campaign_marker = last_at if isinstance(last_at, list) else None
         except ServerUnreachable as exc:
             self.store.record(rid, "offline", error=str(exc), finished=False)
             raise

@@ -103,3 +103,18 @@ def test_pending_here_counts_rating_label_rights_and_campaign_edits(server, libs
     assert SyncEngine(a, None, options=FAST).pending_here() == 4
     sync(a)
     assert SyncEngine(a, None, options=FAST).pending_here() == 0
+
+
+def test_campaign_rights_set_before_they_synced_travel_at_the_first_sync(server, libs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from app.library.find_models import CampaignRights
+
+    a, b = _filed(server, libs, tmp_path)
+    a.find.set_rights(campaign_id=_campaign(a), source="Agency X")
+    with a.writing() as s:  # as a library migrated from before campaign rights synced has them
+        s.execute(update(CampaignRights).values(edited=None))
+    sync(a)
+    sync(b)
+    assert {r[:1] for r in _rights(b)} == {(None,)}
+    assert {b.find.rights(r.id).source for r in b.iter_assets()} == {"Agency X"}
