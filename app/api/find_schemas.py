@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from app.api.schemas import EditTimes, WireModel
+from app.api.schemas import EditStamp, EditTimes, Name, WireModel
 
 Label = Literal["red", "yellow", "green", "blue", "purple"]
 
@@ -107,3 +107,26 @@ class SmartFolderCreate(WireModel):
     name: str = Field(min_length=1, max_length=200)
     match: Literal["all", "any"] = "all"
     rules: list[str] = Field(min_length=1, max_length=50)
+
+
+class CampaignRightsState(WireModel):
+    """A campaign's usage rights as sync carries them (extension "campaign-rights-sync"):
+    the campaign is named by its client and its own name, as sync files assets; a field left
+    null is empty (all null: the rights were cleared)."""
+
+    client: Name = Field(description="the client's name")
+    campaign: Name = Field(description="the campaign's name")
+    editedAt: EditStamp = Field(description="their last edit, a hybrid-clock stamp")
+    licence: str | None = Field(default=None, max_length=200)
+    source: str | None = Field(default=None, max_length=300)
+    credit: str | None = Field(default=None, max_length=300)
+    validFrom: str | None = Field(default=None, max_length=40, description="ISO 8601 date or time, UTC")
+    validUntil: str | None = Field(default=None, max_length=40, description="ISO 8601 date or time, UTC")
+
+
+class CampaignRightsSync(WireModel):
+    """POST /api/v2/campaign-rights-sync: your campaigns' rights; the answer is the server's
+    after merging them (for each campaign the later edit wins; a campaign the server does not
+    have is left out until an asset brings it)."""
+
+    campaigns: list[CampaignRightsState] = Field(default_factory=list, max_length=1000)

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from app.api.find_schemas import AssetMetadata, SmartFolderSync
+from app.api.find_schemas import AssetMetadata, CampaignRightsSync, SmartFolderSync
 from app.api.schemas import (
     AssetRead,
     AssetUpdate,
@@ -326,6 +326,14 @@ class ApiClient:
             json_body=body.model_dump(mode="json"), idempotent=True,
         )
         return self._parse(response, SmartFolderSync)  # type: ignore[no-any-return]
+
+    def sync_campaign_rights(self, body: CampaignRightsSync) -> CampaignRightsSync:
+        """Extension: merge campaigns' rights with the server's; the answer is the merged set."""
+        response = self.http.request(
+            "POST", "/api/v2/campaign-rights-sync",
+            json_body=body.model_dump(mode="json"), idempotent=True,
+        )
+        return self._parse(response, CampaignRightsSync)  # type: ignore[no-any-return]
 
     def changes(self, cursor: int = 0, limit: int = 500) -> ChangeFeed:
         return self._get("/api/v2/changes", ChangeFeed, cursor=cursor, limit=limit)  # type: ignore[no-any-return]

@@ -109,6 +109,9 @@ class CampaignRights(Base):
     credit: Mapped[str | None] = mapped_column(String(300))
     valid_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The last edit as a hybrid-clock stamp (None: set before campaign rights synced); the
+    # later edit of a campaign's rights wins whole, on every side that syncs.
+    edited: Mapped[str | None] = mapped_column(String(40))
 
 
 class SmartFolder(Base):

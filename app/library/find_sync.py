@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from app.core import hlc
 from app.library.find import parse_rule, rules_from_json, rules_to_json
-from app.library.find_models import AssetMeta, AssetRights, SmartFolder, SmartFolderTombstone
+from app.library.find_models import (
+    AssetMeta,
+    AssetRights,
+    CampaignRights,
+    SmartFolder,
+    SmartFolderTombstone,
+)
 from app.library.repository import as_utc
 
 RIGHTS_KEYS: Final[tuple[str, ...]] = ("licence", "source", "credit", "valid_from", "valid_until")
@@ -41,7 +47,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def rights_tuple(row: AssetRights | None) -> tuple[str, ...]:
+def rights_tuple(row: AssetRights | CampaignRights | None) -> tuple[str, ...]:
     if row is None:
         return EMPTY_RIGHTS
     return tuple(_text(getattr(row, k)) for k in RIGHTS_KEYS)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select, update
 
 from app.core.phash import NEAR_DUPLICATE, bands, distance
-from app.library import find_store, find_sync, sync_state
+from app.library import campaign_sync, find_store, find_sync, sync_state
 from app.library import repository as repo
 from app.library.errors import InvalidInput, NotFound
 from app.library.find import (
@@ -493,6 +493,8 @@ class Finder:
                 if row is None:
                     row = CampaignRights(campaign_id=campaign.id)
                     s.add(row)
+                # A campaign's rights travel whole: the later edit wins (campaign_sync).
+                row.edited = sync_state.new_stamp(s, self.library.wall_clock, [row.edited])
             for key, value in fields.items():
                 setattr(row, key, value)
 
@@ -642,6 +644,30 @@ class Finder:
             wall = self.library.wall_clock
             sync_state.observe(s, [f.edited for f in states], wall)
             return find_sync.merge_states(s, user_id, states, lambda: sync_state.new_stamp(s, wall))
+
+    # --- campaign rights sync ----------------------------------------------------------
+
+    def campaign_rights_state(self, user_id: int | None = None) -> list[campaign_sync.CampaignState]:
+        """Every campaign of the user with rights, by client and campaign name (for sync)."""
+        with self.library.writing() as s:  # rights set before they synced get an edit time now
+            wall = self.library.wall_clock
+            return campaign_sync.states(s, user_id, lambda: sync_state.new_stamp(s, wall))
+
+    def campaign_rights_latest(self, user_id: int | None = None) -> str | None:
+        with self.library.reading() as s:
+            return campaign_sync.latest(s, user_id)
+
+    def campaign_rights_edited_since(self, since: str | None, user_id: int | None = None) -> int:
+        with self.library.reading() as s:
+            return campaign_sync.edited_since(s, user_id, since)
+
+    def merge_campaign_rights(
+        self, states: Sequence[campaign_sync.CampaignState], user_id: int | None = None
+    ) -> int:
+        """Take the campaigns' rights edited later elsewhere; returns how many changed."""
+        with self.library.writing() as s:
+            sync_state.observe(s, [c.edited for c in states], self.library.wall_clock)
+            return campaign_sync.merge(s, user_id, states)
 
     # --- backfill -----------------------------------------------------------------------
 

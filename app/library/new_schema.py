@@ -3,14 +3,14 @@
 Regenerate after adding a migration: `python -m app.library.schema_state`.
 """
 
-HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0005_findsync')
+HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0006_campaignrights')
 
 SCRIPT = """\
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
-INSERT INTO "alembic_version" VALUES('0005_findsync');
+INSERT INTO "alembic_version" VALUES('0006_campaignrights');
 INSERT INTO "alembic_version" VALUES('0003_share_links');
 INSERT INTO "alembic_version" VALUES('0003_auth_guard');
 INSERT INTO "alembic_version" VALUES('0002_v1');
@@ -119,7 +119,7 @@ CREATE TABLE campaign_rights (
 	source VARCHAR(300), 
 	credit VARCHAR(300), 
 	valid_from DATETIME, 
-	valid_until DATETIME, 
+	valid_until DATETIME, edited VARCHAR(40), 
 	CONSTRAINT pk_campaign_rights PRIMARY KEY (campaign_id), 
 	CONSTRAINT fk_campaign_rights_campaign_id_campaigns FOREIGN KEY(campaign_id) REFERENCES campaigns (id) ON DELETE CASCADE
 );

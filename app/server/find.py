@@ -8,6 +8,8 @@ from fastapi import APIRouter, Body
 
 from app.api.find_schemas import (
     AssetMetadata,
+    CampaignRightsState,
+    CampaignRightsSync,
     MetadataUpdate,
     SmartFolderCreate,
     SmartFolderRead,
@@ -15,6 +17,7 @@ from app.api.find_schemas import (
     SmartFolderSync,
 )
 from app.api.schemas import DeleteResult
+from app.library import campaign_sync
 from app.library.find_sync import parse_states
 from app.library.finder import SmartFolderRecord
 from app.server.deps import AssetId, CurrentUser, Library
@@ -121,4 +124,25 @@ def sync_smart(
         lib.find.merge_smart_state(states, user.id)
     return SmartFolderSync(
         folders=[SmartFolderState(**f.as_json()) for f in lib.find.smart_sync_state(user.id)]
+    )
+
+
+@router.post(
+    "/campaign-rights-sync",
+    response_model=CampaignRightsSync,
+    summary="Merge your campaigns' usage rights with the server's (extension)",
+    description="A campaign is named by `client` and `campaign` (names, compared without "
+    "case). For each campaign the later `editedAt` wins whole; a campaign the server does not "
+    "have and a malformed entry are left out. The answer holds every campaign's rights the "
+    "server now has.",
+    responses=errors(400, 401, 413, 422),
+)
+def sync_campaign_rights(
+    user: CurrentUser, lib: Library, body: Annotated[CampaignRightsSync, Body()]
+) -> CampaignRightsSync:
+    states = campaign_sync.parse_states([c.model_dump() for c in body.campaigns])
+    if states:
+        lib.find.merge_campaign_rights(states, user.id)
+    return CampaignRightsSync(
+        campaigns=[CampaignRightsState(**c.as_json()) for c in lib.find.campaign_rights_state(user.id)]
     )

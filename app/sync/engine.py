@@ -16,7 +16,10 @@ from app.library.service import LibraryService
 from app.library.sync_state import sync_lock
 from app.library.sync_store import RemoteConfig, SyncStore
 from app.sync.apply import Applier, Outcome, ProgressFn
+from app.sync.campaign_rights import SUMMARY_KEY as CAMPAIGN_KEY
+from app.sync.campaign_rights import sync_campaign_rights
 from app.sync.errors import Cancelled, MassDeletion, SyncError
+from app.sync.pending import FIND_KEY, find_pending
 from app.sync.plan import LocalView, Plan, Planner, changed_fields
 from app.sync.remote import Remote
 from app.sync.reviews import pull_reviews
@@ -68,6 +71,9 @@ class SyncReport:
     # [latest smart-folder edit here, on the server] after the merge: unchanged, the next
     # sync sends nothing.
     smart_marker: list[str | None] | None = None
+    campaign_rights: int = 0  # campaigns whose rights the merge changed here
+    campaign_marker: list[str | None] | None = None  # [latest campaign-rights edit here] after it
+    find: bool = False  # the server takes ratings, labels and rights: they count as pending
 
     @property
     def ok(self) -> bool:
@@ -82,6 +88,9 @@ class SyncReport:
             **({"reviews": self.new_reviews} if self.new_reviews else {}),
             **({"smart_folders": self.smart_folders} if self.smart_folders else {}),
             **({SMART_KEY: self.smart_marker} if self.smart_marker is not None else {}),
+            **({"campaign_rights": self.campaign_rights} if self.campaign_rights else {}),
+            **({CAMPAIGN_KEY: self.campaign_marker} if self.campaign_marker is not None else {}),
+            **({FIND_KEY: True} if self.find else {}),
         }
 
 
@@ -190,6 +199,15 @@ class SyncEngine:
                 )
             except AtelierError as exc:  # as for reviews: the folders come next time
                 report.outcome.warnings.append(f"Smart folders not synced: {exc}")
+            report.find = caps.find
+            try:
+                n, at, ran = sync_campaign_rights(self.lib, remote, caps)
+                report.campaign_rights, report.campaign_marker = n, ([at] if ran else None)
+            except AtelierError as exc:  # as for smart folders: the rights come next time
+                report.outcome.warnings.append(f"Campaign rights not synced: {exc}")
+                # The last merge's marker stays, so edits since still count as waiting.
+                last_at = self.config.last_summary.get(CAMPAIGN_KEY)
+                report.campaign_marker = last_at if isinstance(last_at, list) else None
         except ServerUnreachable as exc:
             self.store.record(rid, "offline", error=str(exc), finished=False)
             raise
@@ -222,7 +240,8 @@ class SyncEngine:
 
     def pending_here(self) -> int:
         """Local changes the server has not got yet, counted without the network."""
-        view = LocalView(self.lib)
+        # Ratings, labels and rights count once the last sync found a server that takes them.
+        view = LocalView(self.lib, bool(self.config.last_summary.get(FIND_KEY)))
         links = self.store.links(self.config.id)
         known = {l.asset_id for l in links if l.asset_id}
         n = sum(
@@ -235,4 +254,4 @@ class SyncEngine:
             current = view.assets.get(link.asset_id or "")
             if current is None or changed_fields(view.snapshot(current), link.base):
                 n += 1
-        return n
+        return n + find_pending(self.lib, self.config.last_summary)

@@ -54,6 +54,7 @@ class RemoteCaps:
     tags_on_upload: bool = False
     find: bool = False  # ratings, labels and rights in the feed and PATCH .../metadata
     smart_folders: bool = False  # smart folders merged through POST /smart-folder-sync
+    campaign_rights: bool = False  # campaigns' rights merged through POST /campaign-rights-sync
     max_upload_bytes: int | None = None
 
 

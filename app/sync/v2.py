@@ -48,6 +48,7 @@ class V2Remote:
                 tags_on_upload="tags-on-upload" in ext,
                 find="find-sync" in ext,
                 smart_folders="smart-folder-sync" in ext,
+                campaign_rights="campaign-rights-sync" in ext,
                 max_upload_bytes=info.maxUploadBytes,
             )
         return self.caps

@@ -98,6 +98,11 @@ def test_sync_from_the_window(qtbot, server, tmp_path: Path) -> None:  # type: i
         lib.import_paths(jpegs(tmp_path / "later", 1, start=50))
         window.sync.refresh_status()
         qtbot.waitUntil(lambda: bar.status.text() == "Offline · 1 waiting here", timeout=30_000)
+        # A rating, and a smart folder, made offline wait too.
+        lib.find.set_rating([downloaded.id], 5)
+        lib.find.add_smart("Best", ["rating>=5"], "all", lib.local_user_id)
+        window.sync.refresh_status()
+        qtbot.waitUntil(lambda: bar.status.text() == "Offline · 3 waiting here", timeout=30_000)
     finally:
         gate.set()
         proxy.close()
