@@ -24,6 +24,7 @@ from app.sync import (
     SyncStore,
     add_remote,
 )
+from app.sync.pending import find_pending
 
 STATUS_INTERVAL_MS = 5 * 60 * 1000
 
@@ -107,11 +108,16 @@ class SyncController(QObject):
                 return SyncStatus("offline", f"Offline{suffix}", waiting, 0, last)
             except AtelierError as exc:
                 return SyncStatus("error", f"Error: {exc}", last_sync=last)
-            if not plan.visible():
+            # Smart-folder and campaign-rights edits are not in the asset plan: counted apart,
+            # so the indicator never says "In sync" while they wait.
+            others = find_pending(self.library, config.last_summary)
+            if not plan.visible() and not others:
                 return SyncStatus("in-sync", "In sync", last_sync=last)
             # Each kind on its own: deletions and edits are not uploads or downloads.
-            text = plan.counts_text().replace(", ", " · ")
-            return SyncStatus("pending", text, plan.to_upload, plan.to_download, last)
+            parts = [plan.counts_text().replace(", ", " · ")] if plan.visible() else []
+            if others:
+                parts.append(f"{others} other edit{'s' if others != 1 else ''} to send")
+            return SyncStatus("pending", " · ".join(parts), plan.to_upload, plan.to_download, last)
 
         def done(status: SyncStatus) -> None:
             self._checking = False

@@ -90,6 +90,10 @@ def test_sync_from_the_window(qtbot, server, tmp_path: Path) -> None:  # type: i
         qtbot.waitUntil(lambda: window.model.rowCount() == 9, timeout=10_000)
         downloaded = next(a for a in lib.iter_assets() if a.name == "from-elsewhere.png")
         assert lib.thumb_path(downloaded).exists()
+        # A smart folder is not an asset, yet it waits to be sent: never "In sync" meanwhile.
+        lib.find.add_smart("Portraits", ["orientation=portrait"], "all", lib.local_user_id)
+        window.sync.refresh_status()
+        qtbot.waitUntil(lambda: bar.status.text() == "1 other edit to send", timeout=30_000)
 
         # The server goes away: the indicator says offline, local work goes on.
         proxy.close()
