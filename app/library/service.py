@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested
-from app.library import accounts, auth, find_store, folders, preview_cache, sync_state
+from app.library import accounts, auth, deletes, folders, preview_cache, sync_state
 from app.library import repository as repo
 from app.library.assets import Assets, KeyLock, valid_asset_id
 from app.library.blobs import StoreLocation
@@ -28,15 +28,12 @@ from app.library.errors import (
     DatabaseUnavailable,
     InvalidInput,
     NotFound,
-    PermissionDenied,
 )
 from app.library.models import (
     Asset,
     PendingFile,
     Setting,
-    Tombstone,
     User,
-    utcnow,
 )
 from app.library.oslock import OpenersLock
 from app.library.pages import PageReader
@@ -527,56 +524,18 @@ class LibraryService:
         with self.writing() as s:
             sync_state.observe(s, stamps, self.wall_clock)
 
+    # --- deleting (deletes.py) ------------------------------------------------------------
+
+    @functools.cached_property
+    def _deletes(self) -> deletes.Deletes:
+        return deletes.Deletes(self)
+
     def delete_asset(self, asset_id: str, user_id: int | None = None) -> None:
         """Delete the row, then its file and thumbnail (journalled, so a crash finishes on open)."""
-        asset_id = self._valid_asset_id(asset_id)
-        with self.writing() as s:
-            a = s.get(Asset, asset_id)
-            if a is None:
-                raise NotFound("Asset not found")
-            if user_id is not None and a.user_id != user_id:
-                raise PermissionDenied("You don't have permission to delete this asset")
-            self._delete_rows(s, [a])
-        self._finish_removals([(asset_id, a.format)])
+        self._deletes.delete_asset(asset_id, user_id)
 
     def delete_assets(self, ids: Sequence[str], user_id: int | None = None) -> int:
-        valid = [self._valid_asset_id(i) for i in ids]
-        with self.writing() as s:
-            rows = s.scalars(select(Asset).where(Asset.id.in_(valid))).all()
-            if user_id is not None and any(a.user_id != user_id for a in rows):
-                raise PermissionDenied("You don't have permission to delete this asset")
-            gone = [(a.id, a.format) for a in rows]
-            self._delete_rows(s, list(rows))
-        self._finish_removals(gone)
-        return len(gone)
-
-    def _delete_rows(self, s: Session, assets: Sequence[Asset]) -> None:
-        if not assets:
-            return
-        # FTS5 rows carry no foreign key: they go in the same transaction as their assets.
-        find_store.drop_text(s, [a.id for a in assets])
-        last = repo.next_seq(s, len(assets))
-        first = last - len(assets) + 1
-        now = utcnow()
-        for offset, a in enumerate(assets):
-            s.merge(PendingFile(asset_id=a.id, format=a.format, action="remove"))
-            s.merge(
-                Tombstone(
-                    asset_id=a.id,
-                    user_id=a.user_id,
-                    sha256=a.sha256,
-                    deleted_at=now,
-                    change_seq=first + offset,
-                )
-            )
-            s.delete(a)
-
-    def _finish_removals(self, gone: Sequence[tuple[str, str]]) -> None:
-        for asset_id, fmt in gone:
-            self.storage.remove(asset_id, fmt)
-        if gone:
-            with self.writing() as s:
-                s.execute(delete(PendingFile).where(PendingFile.asset_id.in_([g[0] for g in gone])))
+        return self._deletes.delete_assets(ids, user_id)
 
     _valid_asset_id = staticmethod(valid_asset_id)
 
