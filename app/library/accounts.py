@@ -27,6 +27,14 @@ class Accounts:
         with self.lib.writing() as s:
             return auth.to_user_record(auth.create_user(s, username, password))
 
+    def ensure_user(self, username: str) -> int:
+        """The id of the user, created without a password if it does not exist yet."""
+        with self.lib.writing() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                user = auth.create_user(s, username, None)
+            return user.id
+
     def list_users(self) -> list[UserRecord]:
         with self.lib.reading() as s:
             return [auth.to_user_record(u) for u in s.scalars(select(User).order_by(User.id))]

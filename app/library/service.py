@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
+from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested
-from app.library import accounts, auth, deletes, folders, preview_cache, sync_state
+from app.library import accounts, deletes, folders, preview_cache, stored_settings, sync_state
 from app.library import repository as repo
 from app.library.assets import Assets, KeyLock, valid_asset_id
 from app.library.blobs import StoreLocation
@@ -27,16 +27,14 @@ from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
 from app.library.errors import (
     DatabaseUnavailable,
     InvalidInput,
-    NotFound,
 )
 from app.library.models import (
     Asset,
     PendingFile,
-    Setting,
-    User,
 )
 from app.library.oslock import OpenersLock
 from app.library.pages import PageReader
+from app.library.reads import Reads
 from app.library.records import (
     AssetChanges,
     AssetQuery,
@@ -56,8 +54,6 @@ from app.library.storage import (
     Storage,
     StorageUnavailable,
     StoredFile,
-    UnsafePath,
-    validate_uuid,
 )
 from app.library.throttle import LoginPolicy
 from app.library.watch import CursorVersion, DataVersion
@@ -252,11 +248,7 @@ class LibraryService:
     def local_user_id(self) -> int:
         """The desktop's own user: everything imported from the window or CLI belongs to it."""
         if self._local_user_id is None:
-            with self.writing() as s:
-                user = s.scalar(select(User).where(User.username == LOCAL_USER))
-                if user is None:
-                    user = auth.create_user(s, LOCAL_USER, None)
-                self._local_user_id = user.id
+            self._local_user_id = self._accounts.ensure_user(LOCAL_USER)
         return self._local_user_id
 
     def warm_up(self) -> None:
@@ -272,19 +264,11 @@ class LibraryService:
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as s:
-            row = s.get(Setting, key)
-            return row.value if row else default
+            return stored_settings.get(s, key, default)
 
     def set_setting(self, key: str, value: str | None) -> None:
         with self.writing() as s:
-            row = s.get(Setting, key)
-            if value is None:
-                if row is not None:
-                    s.delete(row)
-            elif row is None:
-                s.add(Setting(key=key, value=value))
-            else:
-                row.value = value
+            stored_settings.put(s, key, value)
 
     # --- import ------------------------------------------------------------------------
 
@@ -388,7 +372,11 @@ class LibraryService:
     def _check_target(self, target: Target) -> None:
         return self._assets.check_target(target)
 
-    # --- reading -----------------------------------------------------------------------
+    # --- reading (reads.py; pages.py is its SQLite fast path) ------------------------------
+
+    @functools.cached_property
+    def _reads(self) -> Reads:
+        return Reads(self)
 
     def list_assets(
         self,
@@ -398,26 +386,11 @@ class LibraryService:
         offset: int = 0,
         after: PageCursor | None = None,
     ) -> list[AssetRecord]:
-        q = query or AssetQuery()
-        if q.rules or q.required:
-            if after is not None:
-                raise InvalidInput("A search by rules pages by offset, not by cursor")
-            return self.find.search(self.find.of_query(q), limit=limit, offset=offset)
-        if self._pages is not None:
-            return self._pages.list_assets(q, limit, offset, after)
-        with self.reading() as s:
-            return repo.list_assets(s, q, limit, offset, after)
+        return self._reads.list_assets(query or AssetQuery(), limit, offset, after)
 
     def iter_assets(self, query: AssetQuery | None = None, page: int = 500) -> Iterator[AssetRecord]:
         """Every matching asset, page by page through keyset cursors (cheap at any depth)."""
-        q = query or AssetQuery()
-        after: PageCursor | None = None
-        while True:
-            rows = self.list_assets(q, limit=page, after=after)
-            yield from rows
-            if len(rows) < page:
-                return
-            after = repo.cursor_for(rows[-1], q)
+        return self._reads.iter_assets(query or AssetQuery(), page)
 
     def cursor_for(self, record: AssetRecord, query: AssetQuery) -> PageCursor:
         return repo.cursor_for(record, query)
@@ -425,53 +398,24 @@ class LibraryService:
     def asset_ids(
         self, query: AssetQuery | None = None, *, limit: int | None = None, offset: int = 0
     ) -> list[str]:
-        q = query or AssetQuery()
-        if q.rules or q.required:
-            return self.find.ids(self.find.of_query(q), limit=limit, offset=offset)
-        with self.reading() as s:
-            return repo.asset_ids(s, q, limit, offset)
+        return self._reads.asset_ids(query or AssetQuery(), limit, offset)
 
     def get_assets(self, ids: Sequence[str]) -> dict[str, AssetRecord]:
-        if self._pages is not None:
-            return self._pages.assets_by_ids(ids)
-        with self.reading() as s:
-            return repo.assets_by_ids(s, list(ids))
+        return self._reads.get_assets(ids)
 
     def count_assets(self, query: AssetQuery | None = None) -> int:
-        if query is not None and (query.rules or query.required):
-            return self.find.count(self.find.of_query(query))
-        with self.reading() as s:
-            return repo.count_assets(s, query or AssetQuery())
+        return self._reads.count_assets(query)
 
     def counts_by_type(self, query: AssetQuery | None = None) -> dict[str, int]:
-        if query is not None and (query.rules or query.required):
-            return {t: self.count_assets(replace(query, asset_type=t)) for t in ASSET_TYPES}
-        with self.reading() as s:
-            counts = repo.counts_by_type(s, query or AssetQuery())
-        return {t: counts.get(t, 0) for t in ASSET_TYPES}
+        return self._reads.counts_by_type(query)
 
     def get_asset(self, asset_id: str, user_id: int | None = None) -> AssetRecord:
         """The asset, or NotFound (also for another user's asset, so nothing leaks)."""
-        try:
-            asset_id = validate_uuid(asset_id)
-        except UnsafePath:
-            raise NotFound("Asset not found") from None
-        with self.reading() as s:
-            found = repo.assets_by_ids(s, [asset_id]).get(asset_id)
-        if found is None or (user_id is not None and found.user_id != user_id):
-            raise NotFound("Asset not found")
-        return found
+        return self._reads.get_asset(asset_id, user_id)
 
     def asset_ids_starting(self, prefix: str, user_id: int | None = None, limit: int = 2) -> list[str]:
         """Up to limit asset ids that start with prefix (hex digits and dashes), as git finds commits."""
-        prefix = prefix.strip().lower()
-        if not prefix or any(c not in "0123456789abcdef-" for c in prefix):
-            return []
-        stmt = select(Asset.id).where(Asset.id.startswith(prefix, autoescape=True))
-        if user_id is not None:
-            stmt = stmt.where(Asset.user_id == user_id)
-        with self.reading() as s:
-            return list(s.scalars(stmt.order_by(Asset.id).limit(limit)))
+        return self._reads.asset_ids_starting(prefix, user_id, limit)
 
     def file_path(self, record: AssetRecord) -> Path:
         """The file on this machine (local storage, the desktop's); see stored_file for any store."""
@@ -667,12 +611,10 @@ class LibraryService:
     # --- change feed and integrity -----------------------------------------------------
 
     def changes_since(self, cursor: int, user_id: int | None, limit: int = 500) -> ChangeSet:
-        with self.reading() as s:
-            return repo.changes_since(s, user_id, cursor, limit)
+        return self._reads.changes_since(cursor, user_id, limit)
 
     def current_cursor(self) -> int:
-        with self.reading() as s:
-            return repo.current_seq(s)
+        return self._reads.current_cursor()
 
     # --- live view: what a window polls ------------------------------------------------
 
@@ -689,8 +631,7 @@ class LibraryService:
         return watch.read()
 
     def _names_and_changes(self) -> int:
-        with self.reading() as s:
-            return repo.names_and_changes(s)
+        return self._reads.names_and_changes()
 
     def check(
         self,
