@@ -9,17 +9,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested
-from app.library import accounts, deletes, folders, preview_cache, stored_settings, sync_state
+from app.library import accounts, deletes, folders, stored_settings, sync_state
 from app.library import repository as repo
 from app.library.assets import Assets, KeyLock, valid_asset_id
 from app.library.blobs import StoreLocation
@@ -27,10 +26,6 @@ from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
 from app.library.errors import (
     DatabaseUnavailable,
     InvalidInput,
-)
-from app.library.models import (
-    Asset,
-    PendingFile,
 )
 from app.library.oslock import OpenersLock
 from app.library.pages import PageReader
@@ -50,6 +45,7 @@ from app.library.records import (
     TokenRecord,
     UserRecord,
 )
+from app.library.recovery import SWEEP_GRACE, Recovery
 from app.library.storage import (
     Storage,
     StorageUnavailable,
@@ -63,9 +59,6 @@ if TYPE_CHECKING:
     from app.library.integrity import Restorer
 
 LOCAL_USER = "local"
-# Seconds an entry of the pending-file journal (or an object without a row) may be an upload
-# still in flight on another server instance; older ones are what a crash left.
-SWEEP_GRACE = 15 * 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +170,15 @@ class LibraryService:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- recovery and sweeps (recovery.py) ------------------------------------------------
+
+    @functools.cached_property
+    def _recovery(self) -> Recovery:
+        return Recovery(self)
+
     def recover(self) -> None:
         """Settle what a crash left: temp files go; half-placed or half-removed files go."""
-        self.storage.clear_staging()
-        self._settle_pending(None)
-        self._remove_orphan_previews()
+        self._recovery.recover()
 
     @contextmanager
     def exclusively(self, name: str) -> Iterator[bool]:
@@ -195,54 +192,7 @@ class LibraryService:
         Only entries and objects older than grace seconds count (younger ones may be uploads in
         flight elsewhere). False when another instance holds the sweep.
         """
-        with self.exclusively("sweep-files") as got:
-            if not got:
-                return False
-            cutoff = datetime.fromtimestamp(time.time() - grace, UTC)
-            self._settle_pending(cutoff)
-            self._remove_orphans(cutoff.timestamp())
-            self._remove_orphan_previews()
-            return True
-
-    def _settle_pending(self, before: datetime | None) -> None:
-        with self.writing() as s:
-            stmt = select(PendingFile)
-            if before is not None:
-                stmt = stmt.where(PendingFile.created_at < before)
-            pending = s.scalars(stmt).all()
-            for p in pending:
-                if s.get(Asset, p.asset_id) is None:
-                    self.storage.remove(p.asset_id, p.format)
-                s.delete(p)
-
-    def _remove_orphan_previews(self) -> int:
-        """Cached previews whose asset is gone (deleted where this cache was not told)."""
-        def known(ids: list[str]) -> set[str]:
-            with self.reading() as s:
-                return set(s.scalars(select(Asset.id).where(Asset.id.in_(ids))))
-
-        return preview_cache.remove_orphans(self.storage.previews_dir, known)
-
-    def _remove_orphans(self, before: float) -> int:
-        """Stored files whose asset has no row and no journal entry, older than before."""
-        from app.library.integrity import asset_id_of
-
-        candidates: dict[str, list[str]] = {}
-        for blob in self.storage.iter_blobs():
-            asset_id = asset_id_of(blob.name)
-            if asset_id is not None and blob.mtime < before:
-                candidates.setdefault(asset_id, []).append(blob.name)
-        ids = list(candidates)
-        gone: list[str] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            with self.reading() as s:
-                known = set(s.scalars(select(Asset.id).where(Asset.id.in_(chunk))))
-                known |= set(s.scalars(select(PendingFile.asset_id).where(PendingFile.asset_id.in_(chunk))))
-            gone += [name for i in chunk if i not in known for name in candidates[i]]
-        if gone:
-            self.storage.blobs.delete(gone)
-        return len(gone)
+        return self._recovery.sweep(grace)
 
     @property
     def local_user_id(self) -> int:
