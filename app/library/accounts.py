@@ -27,6 +27,14 @@ class Accounts:
         with self.lib.writing() as s:
             return auth.to_user_record(auth.create_user(s, username, password))
 
+    def ensure_user(self, username: str) -> int:
+        """The id of the user, created without a password if it does not exist yet."""
+        with self.lib.writing() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                user = auth.create_user(s, username, None)
+            return user.id
+
     def list_users(self) -> list[UserRecord]:
         with self.lib.reading() as s:
             return [auth.to_user_record(u) for u in s.scalars(select(User).order_by(User.id))]
@@ -61,20 +69,17 @@ class Accounts:
         keyed = [(throttle.user_key(username), policy.user_attempts)] if policy else []
         if policy and address:
             keyed.append((throttle.address_key(address), policy.address_attempts))
-        if keyed:
-            with self.lib.reading() as s:
-                wait = throttle.retry_after(s, [k for k, _ in keyed], utcnow())
+        taken: list[throttle.Taken] = []
+        if policy:
+            # Counted as a failure first, under the rows' lock: parallel wrong logins cannot
+            # all pass the check before any of them is counted.
+            with self.lib.writing() as s:
+                wait, taken = throttle.take_login(s, keyed, policy, utcnow())
             if wait > 0:
                 raise Throttled("Too many failed logins: try again later", wait)
         with self.lib.reading() as s:
             user_id, stored = auth.login_candidate(s, username)
-        try:
-            new_hash = auth.check_login(password, user_id, stored)
-        except AuthenticationFailed:
-            if policy:
-                with self.lib.writing() as s:
-                    throttle.record_failure(s, keyed, policy, utcnow())
-            raise
+        new_hash = auth.check_login(password, user_id, stored)  # slow: outside any transaction
         with self.lib.writing() as s:
             user = s.get(User, user_id)
             if user is None:
@@ -82,6 +87,8 @@ class Accounts:
             if new_hash is not None and user.password_hash == stored:
                 user.password_hash = new_hash  # an older algorithm or parameters: upgraded now
             if policy:
+                # The right password: the address's guess is given back, the name's count cleared.
+                throttle.give_back_login(s, [t for t in taken if t.key != keyed[0][0]])
                 throttle.clear(s, keyed[0][0])
             return auth.to_user_record(user)
 

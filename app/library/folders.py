@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.library import deletes
 from app.library import repository as repo
 from app.library.errors import Conflict, InvalidInput, NotFound
 from app.library.models import Asset, Campaign, Client, utcnow
@@ -134,10 +135,10 @@ class Folders:
                 )
             ).all()
             gone = [(a.id, a.format) for a in assets]
-            self.lib._delete_rows(s, list(assets))
+            deletes.delete_rows(s, list(assets))
             s.flush()
             s.delete(c)
-        self.lib._finish_removals(gone)
+        self.lib._deletes.finish_removals(gone)
         return len(gone)
 
     def create_campaign(
@@ -200,10 +201,10 @@ class Folders:
             c = owned_campaign(s, campaign_id, user_id)
             assets = s.scalars(select(Asset).where(Asset.campaign_id == c.id)).all()
             gone = [(a.id, a.format) for a in assets]
-            self.lib._delete_rows(s, list(assets))
+            deletes.delete_rows(s, list(assets))
             s.flush()
             s.delete(c)
-        self.lib._finish_removals(gone)
+        self.lib._deletes.finish_removals(gone)
         return len(gone)
 
     def _touch_assets(self, s: Session, condition: object) -> None:

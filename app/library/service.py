@@ -8,18 +8,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.formats import ASSET_TYPES, DEFAULT_MAX_BYTES
+from app.core.formats import DEFAULT_MAX_BYTES
 from app.core.ingest import Ingested
-from app.library import accounts, auth, find_store, folders, preview_cache, sync_state
+from app.library import accounts, deletes, folders, stored_settings, sync_state
 from app.library import repository as repo
 from app.library.assets import Assets, KeyLock, valid_asset_id
 from app.library.blobs import StoreLocation
@@ -27,19 +26,10 @@ from app.library.db import exclusive_lock, make_engine, migrate, sqlite_url
 from app.library.errors import (
     DatabaseUnavailable,
     InvalidInput,
-    NotFound,
-    PermissionDenied,
-)
-from app.library.models import (
-    Asset,
-    PendingFile,
-    Setting,
-    Tombstone,
-    User,
-    utcnow,
 )
 from app.library.oslock import OpenersLock
 from app.library.pages import PageReader
+from app.library.reads import Reads
 from app.library.records import (
     AssetChanges,
     AssetQuery,
@@ -55,12 +45,11 @@ from app.library.records import (
     TokenRecord,
     UserRecord,
 )
+from app.library.recovery import SWEEP_GRACE, Recovery
 from app.library.storage import (
     Storage,
     StorageUnavailable,
     StoredFile,
-    UnsafePath,
-    validate_uuid,
 )
 from app.library.throttle import LoginPolicy
 from app.library.watch import CursorVersion, DataVersion
@@ -70,9 +59,6 @@ if TYPE_CHECKING:
     from app.library.integrity import Restorer
 
 LOCAL_USER = "local"
-# Seconds an entry of the pending-file journal (or an object without a row) may be an upload
-# still in flight on another server instance; older ones are what a crash left.
-SWEEP_GRACE = 15 * 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +170,15 @@ class LibraryService:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- recovery and sweeps (recovery.py) ------------------------------------------------
+
+    @functools.cached_property
+    def _recovery(self) -> Recovery:
+        return Recovery(self)
+
     def recover(self) -> None:
         """Settle what a crash left: temp files go; half-placed or half-removed files go."""
-        self.storage.clear_staging()
-        self._settle_pending(None)
-        self._remove_orphan_previews()
+        self._recovery.recover()
 
     @contextmanager
     def exclusively(self, name: str) -> Iterator[bool]:
@@ -202,64 +192,13 @@ class LibraryService:
         Only entries and objects older than grace seconds count (younger ones may be uploads in
         flight elsewhere). False when another instance holds the sweep.
         """
-        with self.exclusively("sweep-files") as got:
-            if not got:
-                return False
-            cutoff = datetime.fromtimestamp(time.time() - grace, UTC)
-            self._settle_pending(cutoff)
-            self._remove_orphans(cutoff.timestamp())
-            self._remove_orphan_previews()
-            return True
-
-    def _settle_pending(self, before: datetime | None) -> None:
-        with self.writing() as s:
-            stmt = select(PendingFile)
-            if before is not None:
-                stmt = stmt.where(PendingFile.created_at < before)
-            pending = s.scalars(stmt).all()
-            for p in pending:
-                if s.get(Asset, p.asset_id) is None:
-                    self.storage.remove(p.asset_id, p.format)
-                s.delete(p)
-
-    def _remove_orphan_previews(self) -> int:
-        """Cached previews whose asset is gone (deleted where this cache was not told)."""
-        def known(ids: list[str]) -> set[str]:
-            with self.reading() as s:
-                return set(s.scalars(select(Asset.id).where(Asset.id.in_(ids))))
-
-        return preview_cache.remove_orphans(self.storage.previews_dir, known)
-
-    def _remove_orphans(self, before: float) -> int:
-        """Stored files whose asset has no row and no journal entry, older than before."""
-        from app.library.integrity import asset_id_of
-
-        candidates: dict[str, list[str]] = {}
-        for blob in self.storage.iter_blobs():
-            asset_id = asset_id_of(blob.name)
-            if asset_id is not None and blob.mtime < before:
-                candidates.setdefault(asset_id, []).append(blob.name)
-        ids = list(candidates)
-        gone: list[str] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            with self.reading() as s:
-                known = set(s.scalars(select(Asset.id).where(Asset.id.in_(chunk))))
-                known |= set(s.scalars(select(PendingFile.asset_id).where(PendingFile.asset_id.in_(chunk))))
-            gone += [name for i in chunk if i not in known for name in candidates[i]]
-        if gone:
-            self.storage.blobs.delete(gone)
-        return len(gone)
+        return self._recovery.sweep(grace)
 
     @property
     def local_user_id(self) -> int:
         """The desktop's own user: everything imported from the window or CLI belongs to it."""
         if self._local_user_id is None:
-            with self.writing() as s:
-                user = s.scalar(select(User).where(User.username == LOCAL_USER))
-                if user is None:
-                    user = auth.create_user(s, LOCAL_USER, None)
-                self._local_user_id = user.id
+            self._local_user_id = self._accounts.ensure_user(LOCAL_USER)
         return self._local_user_id
 
     def warm_up(self) -> None:
@@ -275,19 +214,11 @@ class LibraryService:
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as s:
-            row = s.get(Setting, key)
-            return row.value if row else default
+            return stored_settings.get(s, key, default)
 
     def set_setting(self, key: str, value: str | None) -> None:
         with self.writing() as s:
-            row = s.get(Setting, key)
-            if value is None:
-                if row is not None:
-                    s.delete(row)
-            elif row is None:
-                s.add(Setting(key=key, value=value))
-            else:
-                row.value = value
+            stored_settings.put(s, key, value)
 
     # --- import ------------------------------------------------------------------------
 
@@ -391,7 +322,11 @@ class LibraryService:
     def _check_target(self, target: Target) -> None:
         return self._assets.check_target(target)
 
-    # --- reading -----------------------------------------------------------------------
+    # --- reading (reads.py; pages.py is its SQLite fast path) ------------------------------
+
+    @functools.cached_property
+    def _reads(self) -> Reads:
+        return Reads(self)
 
     def list_assets(
         self,
@@ -401,26 +336,11 @@ class LibraryService:
         offset: int = 0,
         after: PageCursor | None = None,
     ) -> list[AssetRecord]:
-        q = query or AssetQuery()
-        if q.rules or q.required:
-            if after is not None:
-                raise InvalidInput("A search by rules pages by offset, not by cursor")
-            return self.find.search(self.find.of_query(q), limit=limit, offset=offset)
-        if self._pages is not None:
-            return self._pages.list_assets(q, limit, offset, after)
-        with self.reading() as s:
-            return repo.list_assets(s, q, limit, offset, after)
+        return self._reads.list_assets(query or AssetQuery(), limit, offset, after)
 
     def iter_assets(self, query: AssetQuery | None = None, page: int = 500) -> Iterator[AssetRecord]:
         """Every matching asset, page by page through keyset cursors (cheap at any depth)."""
-        q = query or AssetQuery()
-        after: PageCursor | None = None
-        while True:
-            rows = self.list_assets(q, limit=page, after=after)
-            yield from rows
-            if len(rows) < page:
-                return
-            after = repo.cursor_for(rows[-1], q)
+        return self._reads.iter_assets(query or AssetQuery(), page)
 
     def cursor_for(self, record: AssetRecord, query: AssetQuery) -> PageCursor:
         return repo.cursor_for(record, query)
@@ -428,53 +348,24 @@ class LibraryService:
     def asset_ids(
         self, query: AssetQuery | None = None, *, limit: int | None = None, offset: int = 0
     ) -> list[str]:
-        q = query or AssetQuery()
-        if q.rules or q.required:
-            return self.find.ids(self.find.of_query(q), limit=limit, offset=offset)
-        with self.reading() as s:
-            return repo.asset_ids(s, q, limit, offset)
+        return self._reads.asset_ids(query or AssetQuery(), limit, offset)
 
     def get_assets(self, ids: Sequence[str]) -> dict[str, AssetRecord]:
-        if self._pages is not None:
-            return self._pages.assets_by_ids(ids)
-        with self.reading() as s:
-            return repo.assets_by_ids(s, list(ids))
+        return self._reads.get_assets(ids)
 
     def count_assets(self, query: AssetQuery | None = None) -> int:
-        if query is not None and (query.rules or query.required):
-            return self.find.count(self.find.of_query(query))
-        with self.reading() as s:
-            return repo.count_assets(s, query or AssetQuery())
+        return self._reads.count_assets(query)
 
     def counts_by_type(self, query: AssetQuery | None = None) -> dict[str, int]:
-        if query is not None and (query.rules or query.required):
-            return {t: self.count_assets(replace(query, asset_type=t)) for t in ASSET_TYPES}
-        with self.reading() as s:
-            counts = repo.counts_by_type(s, query or AssetQuery())
-        return {t: counts.get(t, 0) for t in ASSET_TYPES}
+        return self._reads.counts_by_type(query)
 
     def get_asset(self, asset_id: str, user_id: int | None = None) -> AssetRecord:
         """The asset, or NotFound (also for another user's asset, so nothing leaks)."""
-        try:
-            asset_id = validate_uuid(asset_id)
-        except UnsafePath:
-            raise NotFound("Asset not found") from None
-        with self.reading() as s:
-            found = repo.assets_by_ids(s, [asset_id]).get(asset_id)
-        if found is None or (user_id is not None and found.user_id != user_id):
-            raise NotFound("Asset not found")
-        return found
+        return self._reads.get_asset(asset_id, user_id)
 
     def asset_ids_starting(self, prefix: str, user_id: int | None = None, limit: int = 2) -> list[str]:
         """Up to limit asset ids that start with prefix (hex digits and dashes), as git finds commits."""
-        prefix = prefix.strip().lower()
-        if not prefix or any(c not in "0123456789abcdef-" for c in prefix):
-            return []
-        stmt = select(Asset.id).where(Asset.id.startswith(prefix, autoescape=True))
-        if user_id is not None:
-            stmt = stmt.where(Asset.user_id == user_id)
-        with self.reading() as s:
-            return list(s.scalars(stmt.order_by(Asset.id).limit(limit)))
+        return self._reads.asset_ids_starting(prefix, user_id, limit)
 
     def file_path(self, record: AssetRecord) -> Path:
         """The file on this machine (local storage, the desktop's); see stored_file for any store."""
@@ -527,56 +418,18 @@ class LibraryService:
         with self.writing() as s:
             sync_state.observe(s, stamps, self.wall_clock)
 
+    # --- deleting (deletes.py) ------------------------------------------------------------
+
+    @functools.cached_property
+    def _deletes(self) -> deletes.Deletes:
+        return deletes.Deletes(self)
+
     def delete_asset(self, asset_id: str, user_id: int | None = None) -> None:
         """Delete the row, then its file and thumbnail (journalled, so a crash finishes on open)."""
-        asset_id = self._valid_asset_id(asset_id)
-        with self.writing() as s:
-            a = s.get(Asset, asset_id)
-            if a is None:
-                raise NotFound("Asset not found")
-            if user_id is not None and a.user_id != user_id:
-                raise PermissionDenied("You don't have permission to delete this asset")
-            self._delete_rows(s, [a])
-        self._finish_removals([(asset_id, a.format)])
+        self._deletes.delete_asset(asset_id, user_id)
 
     def delete_assets(self, ids: Sequence[str], user_id: int | None = None) -> int:
-        valid = [self._valid_asset_id(i) for i in ids]
-        with self.writing() as s:
-            rows = s.scalars(select(Asset).where(Asset.id.in_(valid))).all()
-            if user_id is not None and any(a.user_id != user_id for a in rows):
-                raise PermissionDenied("You don't have permission to delete this asset")
-            gone = [(a.id, a.format) for a in rows]
-            self._delete_rows(s, list(rows))
-        self._finish_removals(gone)
-        return len(gone)
-
-    def _delete_rows(self, s: Session, assets: Sequence[Asset]) -> None:
-        if not assets:
-            return
-        # FTS5 rows carry no foreign key: they go in the same transaction as their assets.
-        find_store.drop_text(s, [a.id for a in assets])
-        last = repo.next_seq(s, len(assets))
-        first = last - len(assets) + 1
-        now = utcnow()
-        for offset, a in enumerate(assets):
-            s.merge(PendingFile(asset_id=a.id, format=a.format, action="remove"))
-            s.merge(
-                Tombstone(
-                    asset_id=a.id,
-                    user_id=a.user_id,
-                    sha256=a.sha256,
-                    deleted_at=now,
-                    change_seq=first + offset,
-                )
-            )
-            s.delete(a)
-
-    def _finish_removals(self, gone: Sequence[tuple[str, str]]) -> None:
-        for asset_id, fmt in gone:
-            self.storage.remove(asset_id, fmt)
-        if gone:
-            with self.writing() as s:
-                s.execute(delete(PendingFile).where(PendingFile.asset_id.in_([g[0] for g in gone])))
+        return self._deletes.delete_assets(ids, user_id)
 
     _valid_asset_id = staticmethod(valid_asset_id)
 
@@ -708,12 +561,10 @@ class LibraryService:
     # --- change feed and integrity -----------------------------------------------------
 
     def changes_since(self, cursor: int, user_id: int | None, limit: int = 500) -> ChangeSet:
-        with self.reading() as s:
-            return repo.changes_since(s, user_id, cursor, limit)
+        return self._reads.changes_since(cursor, user_id, limit)
 
     def current_cursor(self) -> int:
-        with self.reading() as s:
-            return repo.current_seq(s)
+        return self._reads.current_cursor()
 
     # --- live view: what a window polls ------------------------------------------------
 
@@ -730,8 +581,7 @@ class LibraryService:
         return watch.read()
 
     def _names_and_changes(self) -> int:
-        with self.reading() as s:
-            return repo.names_and_changes(s)
+        return self._reads.names_and_changes()
 
     def check(
         self,

@@ -4,7 +4,8 @@ Each failure is a row update, so every worker process and every server on the sa
 PostgreSQL database sees the same counts. After `free` failures of a key, each further
 one locks the key for a time that doubles (lockout, 2 x lockout, ... up to max_lockout);
 failures are forgotten `window` seconds after the last one. While a key is locked, no
-password is even checked for it.
+password is even checked for it. A failure is counted before the password is checked (and
+uncounted when it was right), so parallel logins never check more than the free ones.
 
 Share link passwords use the same rows through take_attempt: an attempt is taken (counted)
 under the row lock before the password is checked and given back when it was right, so a
@@ -52,33 +53,83 @@ def address_key(address: str) -> str:
     return "addr:" + address[:200]
 
 
-def retry_after(session: Session, keys: list[str], now: datetime) -> float:
-    """Seconds until the most locked of keys is unlocked (0: none is locked)."""
-    rows = session.scalars(select(LoginThrottle.locked_until).where(LoginThrottle.key.in_(keys)))
-    waits = [(as_utc(until) - now).total_seconds() for until in rows if until is not None]
-    return max([0.0, *waits])
+@dataclass(frozen=True)
+class Taken:
+    """One failure counted ahead of a password check, and the row as it was before it."""
+
+    key: str
+    failures: int
+    last_failure_at: datetime
+    locked_until: datetime | None
+    set_until: datetime | None
 
 
-def record_failure(session: Session, keyed: list[tuple[str, int]], policy: LoginPolicy, now: datetime) -> None:
-    """Count one failure on each (key, free attempts of that key), locking those past their free ones."""
+def take_login(
+    session: Session, keyed: list[tuple[str, int]], policy: LoginPolicy, now: datetime
+) -> tuple[float, list[Taken]]:
+    """Count a failure on each (key, free attempts) before the password is checked.
+
+    (0.0, what was taken) when no key is locked; (seconds to wait, []) when one is, and then
+    nothing is counted. The rows are locked in key order under the transaction, so parallel
+    logins on every worker and server see each other's attempts and never check more than
+    the free ones; give_back_login uncounts the attempt when the password was right.
+    """
+    keyed = sorted(dict(keyed).items())
+    keys = [key for key, _ in keyed]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for key, free in keyed:
+    for key in keys:
         session.execute(
             insert(LoginThrottle)
             .values(key=key, failures=0, last_failure_at=now, locked_until=None)
             .on_conflict_do_nothing(index_elements=["key"])
         )
-        row = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
-        assert row is not None
+    rows = {
+        row.key: row
+        for row in session.scalars(
+            select(LoginThrottle).where(LoginThrottle.key.in_(keys)).order_by(LoginThrottle.key)
+            .with_for_update().execution_options(populate_existing=True)
+        )
+    }
+    waits = [(as_utc(r.locked_until) - now).total_seconds() for r in rows.values() if r.locked_until is not None]
+    wait = max([0.0, *waits])
+    if wait > 0:
+        return wait, []
+    taken = []
+    for key, free in keyed:
+        row = rows[key]
         if as_utc(row.last_failure_at) < now - timedelta(seconds=policy.window):
             row.failures = 0
             row.locked_until = None
+        before = (row.failures, row.last_failure_at, row.locked_until)
         row.failures += 1
         row.last_failure_at = now
         beyond = row.failures - free
         if beyond >= 0:
             seconds = min(policy.lockout * 2 ** min(beyond, 30), policy.max_lockout)
             row.locked_until = now + timedelta(seconds=seconds)
+        taken.append(Taken(key, *before, set_until=row.locked_until))
+    return 0.0, taken
+
+
+def give_back_login(session: Session, taken: list[Taken]) -> None:
+    """Uncount the failures take_login counted (the password was right).
+
+    A row nobody failed on since is put back as it was, lockout included; otherwise only its
+    count goes down (the later failures keep the lockouts they earned).
+    """
+    for t in taken:
+        row = session.get(LoginThrottle, t.key, with_for_update=True, populate_existing=True)
+        if row is None:
+            continue
+        untouched = row.failures == t.failures + 1 and _same(row.locked_until, t.set_until)
+        if untouched:
+            row.failures, row.last_failure_at, row.locked_until = t.failures, t.last_failure_at, t.locked_until
+        else:
+            row.failures = max(0, row.failures - 1)
+
+
+def _same(a: datetime | None, b: datetime | None) -> bool:
+    return a is None and b is None or a is not None and b is not None and as_utc(a) == as_utc(b)
 
 
 def clear(session: Session, key: str) -> None:
