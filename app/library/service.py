@@ -63,6 +63,7 @@ from app.library.storage import (
     validate_uuid,
 )
 from app.library.throttle import LoginPolicy
+from app.library.tombstone_state import last_states
 from app.library.watch import CursorVersion, DataVersion
 
 if TYPE_CHECKING:
@@ -555,6 +556,7 @@ class LibraryService:
             return
         # FTS5 rows carry no foreign key: they go in the same transaction as their assets.
         find_store.drop_text(s, [a.id for a in assets])
+        states = last_states(s, [a.id for a in assets])
         last = repo.next_seq(s, len(assets))
         first = last - len(assets) + 1
         now = utcnow()
@@ -567,6 +569,7 @@ class LibraryService:
                     sha256=a.sha256,
                     deleted_at=now,
                     change_seq=first + offset,
+                    last_state=states.get(a.id),
                 )
             )
             s.delete(a)

@@ -22,6 +22,7 @@ EXTENSIONS = [
     "tags-on-upload",
     "find-sync",
     "smart-folder-sync",
+    "deleted-state",
 ]
 
 

@@ -20,7 +20,7 @@ def test_server_info(server: LiveServer) -> None:
         "apiVersion": 2,
         "extensions": [
             "clients", "campaigns", "asset-update", "login", "idempotency", "changes",
-            "tags-on-upload", "find-sync", "smart-folder-sync",
+            "tags-on-upload", "find-sync", "smart-folder-sync", "deleted-state",
         ],
         "maxUploadBytes": 50 * 1024 * 1024,
     }
