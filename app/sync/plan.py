@@ -6,7 +6,8 @@ against the state both sides agreed on at the last sync. A field changed on one 
 goes to the other; changed on both sides to different values, the later edit wins (each
 side's updatedAt; a spec-only server gives no edit time, so there the local edit wins).
 An edit beats a delete: an asset deleted on one side but edited on the other since the
-last sync comes back. The file itself never changes after import, so only these facts merge.
+last sync comes back; uploaded again, it first takes each field the server last held with a
+later edit (feed extension "deleted-state"). The file itself never changes after import, so only these facts merge.
 """
 
 from __future__ import annotations
