@@ -233,6 +233,9 @@ class AssetState(WireModel):
 class DeletedAsset(WireModel):
     id: str
     deletedAt: UtcDatetime
+    # Extension "deleted-state": the asset as it was when deleted (fields and edit times;
+    # its urls no longer serve), so a sync that brings it back merges every field.
+    last: AssetState | None = None
 
 
 class ChangeFeed(WireModel):

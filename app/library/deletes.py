@@ -13,6 +13,7 @@ from app.library import repository as repo
 from app.library.assets import valid_asset_id
 from app.library.errors import NotFound, PermissionDenied
 from app.library.models import Asset, PendingFile, Tombstone, utcnow
+from app.library.tombstone_state import last_states
 
 if TYPE_CHECKING:
     from app.library.service import LibraryService
@@ -24,6 +25,9 @@ def delete_rows(s: Session, assets: Sequence[Asset]) -> None:
         return
     # FTS5 rows carry no foreign key: they go in the same transaction as their assets.
     find_store.drop_text(s, [a.id for a in assets])
+    # The server hands each deletion's last state on, so a library that brings the asset back
+    # merges the edits synced before the delete instead of overwriting them.
+    states = last_states(s, [a.id for a in assets])
     last = repo.next_seq(s, len(assets))
     first = last - len(assets) + 1
     now = utcnow()
@@ -36,6 +40,7 @@ def delete_rows(s: Session, assets: Sequence[Asset]) -> None:
                 sha256=a.sha256,
                 deleted_at=now,
                 change_seq=first + offset,
+                last_state=states.get(a.id),
             )
         )
         s.delete(a)

@@ -142,6 +142,9 @@ class Tombstone(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    # What the asset held when deleted, with its edit times (an AssetState as JSON): a sync
+    # that brings it back merges those fields, so no synced edit is lost (tombstone_state).
+    last_state: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Counter(Base):

@@ -3,13 +3,14 @@
 Regenerate after adding a migration: `python -m app.library.schema_state`.
 """
 
-HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0006_campaignrights')
+HEADS = ('0002_v1', '0003_auth_guard', '0003_share_links', '0006_campaignrights', '0006_syncbug')
 
 SCRIPT = """\
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
+INSERT INTO "alembic_version" VALUES('0006_syncbug');
 INSERT INTO "alembic_version" VALUES('0006_campaignrights');
 INSERT INTO "alembic_version" VALUES('0003_share_links');
 INSERT INTO "alembic_version" VALUES('0003_auth_guard');
@@ -347,7 +348,7 @@ CREATE TABLE tombstones (
 	user_id INTEGER, 
 	sha256 VARCHAR(64), 
 	deleted_at DATETIME NOT NULL, 
-	change_seq BIGINT NOT NULL, 
+	change_seq BIGINT NOT NULL, last_state TEXT, 
 	CONSTRAINT pk_tombstones PRIMARY KEY (asset_id)
 );
 CREATE TABLE users (

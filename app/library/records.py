@@ -236,3 +236,5 @@ class ChangeSet:
     has_more: bool
     assets: list[AssetRecord]
     deleted: list[tuple[str, datetime]]
+    # Deleted asset id -> its state when deleted (an AssetState as JSON), when kept.
+    last: dict[str, str] = field(default_factory=dict)

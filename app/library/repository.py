@@ -437,12 +437,17 @@ def changes_since(s: Session, user_id: int | None, cursor: int, limit: int) -> C
     new_cursor = merged[-1][0] if merged else cursor
     out_assets: list[AssetRecord] = []
     out_deleted: list[tuple[str, datetime]] = []
+    last: dict[str, str] = {}
     for _, item in merged:
         if isinstance(item, Tombstone):
             out_deleted.append((item.asset_id, as_utc(item.deleted_at)))
+            if item.last_state:
+                last[item.asset_id] = item.last_state
         else:
             out_assets.append(item)
-    return ChangeSet(cursor=new_cursor, has_more=has_more, assets=out_assets, deleted=out_deleted)
+    return ChangeSet(
+        cursor=new_cursor, has_more=has_more, assets=out_assets, deleted=out_deleted, last=last
+    )
 
 
 def current_seq(s: Session) -> int:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.schemas import ChangeFeed, DeletedAsset
+from app.api.schemas import AssetState, ChangeFeed, DeletedAsset
 from app.library.wire import asset_state
 from app.server.deps import BaseUrl, CurrentUser, Library
 from app.server.responses import errors
@@ -39,6 +39,19 @@ def changes(
         cursor=feed.cursor,
         hasMore=feed.has_more,
         assets=[asset_state(r, base, times.get(r.id), facts.get(r.id)) for r in feed.assets],
-        deleted=[DeletedAsset(id=i, deletedAt=when) for i, when in feed.deleted],
+        deleted=[
+            DeletedAsset(id=i, deletedAt=when, last=_last(feed.last.get(i)))
+            for i, when in feed.deleted
+        ],
         smartFoldersAt=lib.find.smart_latest(user.id),
     )
+
+
+def _last(stored: str | None) -> AssetState | None:
+    """A tombstone's kept state; one written by another version and unreadable is left out."""
+    if not stored:
+        return None
+    try:
+        return AssetState.model_validate_json(stored)
+    except ValueError:
+        return None

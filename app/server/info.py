@@ -23,6 +23,7 @@ EXTENSIONS = [
     "find-sync",
     "smart-folder-sync",
     "campaign-rights-sync",
+    "deleted-state",
 ]
 
 

@@ -141,6 +141,9 @@ class Applier:
                 if action is uploads[0]:
                     # The uploads are one run in ORDER: sent together, several at a time.
                     self._done = n
+                    for up in uploads:
+                        if up.pull:
+                            self._take_before_upload(up)
                     Pusher(self, uploads, self.upload_slots).run()
                 continue
             self._done = n
@@ -375,6 +378,18 @@ class Applier:
         if changes:
             self.lib.update_asset(asset_id, AssetChanges(**changes), edit_times=pulled or None)
         self._pull_facts(asset_id, {f: v for f, v in a.pull.items() if f in FIND_FIELDS}, pulled)
+
+    def _take_before_upload(self, a: Action) -> None:
+        """An asset coming back after a deletion on the server first takes the fields the
+        server last held with a later edit; then the upload carries them (kept in history)."""
+        L = a.local
+        assert L is not None
+        self._remember(a, self.lib.edit_times([L.id]).get(L.id, {}))
+        self._pull(L.id, a)
+        self.view.refresh(L.id)
+        current = self.lib.get_assets([L.id]).get(L.id)
+        if current is not None:
+            a.local, a.base = current, self.view.snapshot(current)
 
     def _pull_facts(
         self, asset_id: str, values: dict[str, object], times: dict[str, str] | None

@@ -6,7 +6,8 @@ against the state both sides agreed on at the last sync. A field changed on one 
 goes to the other; changed on both sides to different values, the later edit wins (each
 side's updatedAt; a spec-only server gives no edit time, so there the local edit wins).
 An edit beats a delete: an asset deleted on one side but edited on the other since the
-last sync comes back. The file itself never changes after import, so only these facts merge.
+last sync comes back; uploaded again, it first takes each field the server last held with a
+later edit (feed extension "deleted-state"). The file itself never changes after import, so only these facts merge.
 """
 
 from __future__ import annotations
@@ -338,6 +339,8 @@ class Planner:
         self.caps = caps
         self.cancel = cancel
         self._smart_at: str | None = None
+        # What assets deleted on the server last held (feed extension "deleted-state").
+        self._last: dict[str, RemoteAsset] = {}
 
     def _check(self) -> None:
         if self.cancel is not None and self.cancel.cancelled:
@@ -403,6 +406,7 @@ class Planner:
             for rid in page.deleted:
                 deleted.add(rid)
                 changed.pop(rid, None)
+            self._last.update(page.last)
             if page.cursor <= cursor and page.has_more:
                 break  # a server that does not move its cursor would loop forever
             cursor = page.cursor
@@ -470,12 +474,7 @@ class Planner:
                     actions.append(Action(DELETE_REMOTE, label, link=link, note="deleted here"))
             elif gone:
                 if changed_fields(local.snapshot(L), link.base):
-                    actions.append(
-                        Action(
-                            UPLOAD, label, local=L, link=link, base=local.snapshot(L),
-                            note="edited here after it was deleted on the server",
-                        )
-                    )
+                    actions.append(self._resurrect(local, L, link, label, local_times))
                 else:
                     actions.append(
                         Action(
@@ -545,6 +544,34 @@ class Planner:
             local_total=len(local.assets),
             remote_total=remote_total,
             warnings=warnings,
+        )
+
+    def _resurrect(
+        self,
+        local: LocalView,
+        L: AssetRecord,
+        link: Link,
+        label: str,
+        local_times: dict[str, dict[str, str]],
+    ) -> Action:
+        """Edited here, deleted on the server: an edit beats a delete, so it is uploaded again,
+        first taking each field the server last held if that edit is the later one (README
+        "Sync"), so an edit synced before the deletion is not lost with it."""
+        note = "edited here after it was deleted on the server"
+        last = self._last.get(link.remote_asset_id or "")
+        assert link.base is not None
+        if last is None:  # a server that keeps no deleted state: what is here goes up
+            return Action(UPLOAD, label, local=L, link=link, base=local.snapshot(L), note=note)
+        times: dict[str, str] = {}
+        _, pull, _ = merge(
+            link.base, local.snapshot(L), last.snapshot, local_times.get(L.id, {}),
+            remote_times_of(last), True, times,
+        )
+        if pull:
+            note += "; taking its last " + _changes(pull) + " from the server first"
+        return Action(
+            UPLOAD, label, local=L, link=link, base=local.snapshot(L), pull=pull,
+            times={f: t for f, t in times.items() if f in pull}, note=note,
         )
 
     def _first_match(

@@ -64,6 +64,8 @@ class ChangePage:
     has_more: bool
     assets: list[RemoteAsset] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    # Deleted id -> the asset as it was when deleted (extension "deleted-state"), when told.
+    last: dict[str, RemoteAsset] = field(default_factory=dict)
     smart_folders_at: str | None = None  # the server's latest smart-folder edit
 
 

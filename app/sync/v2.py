@@ -189,6 +189,7 @@ class V2Remote:
             has_more=feed.hasMore,
             assets=[self._asset(s.asset, s) for s in feed.assets],
             deleted=[d.id for d in feed.deleted],
+            last={d.id: self._asset(d.last.asset, d.last) for d in feed.deleted if d.last},
             smart_folders_at=feed.smartFoldersAt,
         )
 

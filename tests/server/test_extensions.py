@@ -21,6 +21,7 @@ def test_server_info(server: LiveServer) -> None:
         "extensions": [
             "clients", "campaigns", "asset-update", "login", "idempotency", "changes",
             "tags-on-upload", "find-sync", "smart-folder-sync", "campaign-rights-sync",
+            "deleted-state",
         ],
         "maxUploadBytes": 50 * 1024 * 1024,
     }
