@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_chips(
             self.filters.colour, self.filters.similar[1] if self.filters.similar else None
         )
+        self.filter_bar.set_ranked(bool(self.filters.colour or self.filters.similar))
         self.model.set_query(self.filters.query(self.uid))
         self._load_type_counts()
         self._update_title()

@@ -1,0 +1,52 @@
+"""The find features as a designer meets them: the sort button during a ranked search, smart
+folder recounts spaced out under a stream of changes, keyboard access (real library)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence
+
+from app.gui import menus
+from app.library.records import AssetChanges
+from app.library.service import LibraryService
+from tests.gui.conftest import wait_for_names
+from tests.gui.test_window import select_row
+
+
+def _pictures(tmp: Path) -> list[Path]:
+    out = []
+    for name, rgb in (("red", (220, 20, 20)), ("blue", (20, 40, 220)), ("green", (30, 170, 60))):
+        im = Image.new("RGB", (320, 240), rgb)
+        ImageDraw.Draw(im).ellipse([60, 40, 260, 200], fill=(245, 245, 240))
+        out.append(tmp / f"{name}.png")
+        im.save(out[-1])
+    return out
+
+
+def test_the_sort_button_says_nearest_while_a_colour_or_similar_search_ranks(qtbot, tmp_path, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib = LibraryService(tmp_path / "lib", workers=1)
+    try:
+        lib.import_paths(_pictures(tmp_path), workers=1)
+        window = make_window(lib)
+        wait_for_names(qtbot, window, {"red.png", "blue.png", "green.png"})
+        sort = window.filter_bar.sort_button
+        assert sort.text() == "Newest" and sort.isEnabled()
+        window.search_colour("#dc1414")
+        qtbot.waitUntil(lambda: window.filters.colour is not None)
+        assert sort.text() == "Nearest" and not sort.isEnabled()
+        assert "nearest" in sort.toolTip().lower()
+        window.search_colour(None)
+        assert sort.text() == "Newest" and sort.isEnabled()
+        # Likeness ranks too; the sort picked meanwhile comes back afterwards.
+        window.filter_bar.sort_actions["name"].trigger()
+        assert sort.text() == "Name"
+        select_row(window, "red.png")
+        window.find_similar(window.selected_records()[0])
+        assert sort.text() == "Nearest" and not sort.isEnabled()
+        qtbot.mouseClick(window.filter_bar.similar_chip, Qt.MouseButton.LeftButton)
+        assert sort.text() == "Name" and sort.isEnabled() and window.filters.sort == "name"
+    finally:
+        lib.close()
