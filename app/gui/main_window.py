@@ -49,6 +49,7 @@ from app.gui.scope import Filters, Scope
 from app.gui.server import ServerController, ServerState
 from app.gui.sidebar import SidebarData
 from app.gui.sidebar_panel import SidebarPanel
+from app.gui.smart_counts import SmartCounts
 from app.gui.sync_widgets import install_sync
 from app.gui.tasks import Tasks
 from app.gui.thumbnails import ThumbnailCache
@@ -82,6 +83,9 @@ class MainWindow(QMainWindow):
         self.prompts = prompts or Prompts(self.settings)
         self.filters = Filters()
         self.tasks = Tasks(self)
+        self.smart_counts = SmartCounts(library, self.uid, self.tasks, self)
+        self.smart_counts.counted.connect(self._show_smart_counts)
+        self._sidebar_data: SidebarData | None = None
         self.thumbnails = ThumbnailCache(library, self)
         self.model = AssetListModel(library, self.tasks, self.thumbnails, self)
         # Other applications get real names, from this session's folder of links.
@@ -303,15 +307,25 @@ class MainWindow(QMainWindow):
                 lib.count_assets(AssetQuery(user_id=uid, unassigned=True)),
                 lib.list_clients(uid),
                 lib.list_campaigns(None, uid),
-                smart_folders.load_items(lib, uid),
+                smart_folders.list_items(lib, uid),  # counted apart: see SmartCounts
             )
 
         self.tasks.run(work, self._show_sidebar)
 
+    def _show_smart_counts(self) -> None:
+        data = self._sidebar_data
+        if data is not None:
+            self.sidebar.sidebar_model.populate(replace(data, smart=self.smart_counts.fill(data.smart)))
+            self.sidebar_loaded = True
+
     def _show_sidebar(self, data: SidebarData) -> None:
+        self._sidebar_data = data
+        self.smart_counts.request(data.smart)
+        data = replace(data, smart=self.smart_counts.fill(data.smart))
         key = self._pending_scope or self.filters.scope.key
         self._pending_scope = None
-        self.sidebar_loaded = True
+        # Loaded once every count beside it is known too (smart folders count apart).
+        self.sidebar_loaded = self.sidebar_loaded or all(i.count >= 0 for i in data.smart)
         selection = self.sidebar.selectionModel()
         selection.blockSignals(True)
         rebuilt = self.sidebar.sidebar_model.populate(data)

@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt
 
-from app.gui import menus
-from app.library.records import AssetChanges
+from app.gui import rating_keys
 from app.library.service import LibraryService
 from tests.gui.conftest import wait_for_names
-from tests.gui.test_window import select_row
+from tests.gui.test_find_window import smart_count
+from tests.gui.test_window import ALL, select_row
 
 
 def _pictures(tmp: Path) -> list[Path]:
@@ -50,3 +49,42 @@ def test_the_sort_button_says_nearest_while_a_colour_or_similar_search_ranks(qtb
         assert sort.text() == "Name" and sort.isEnabled() and window.filters.sort == "name"
     finally:
         lib.close()
+
+
+def test_smart_counts_are_spaced_out_under_a_stream_of_changes_and_right_after(qtbot, showcase, make_window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    uid = lib.local_user_id
+    lib.find.add_smart("Top rated", ["rating>=4"], user_id=uid)
+    window = make_window(lib)
+    wait_for_names(qtbot, window, ALL)
+    qtbot.waitUntil(lambda: smart_count(window, "Top rated") == 0, timeout=10_000)
+    qtbot.wait(1500)  # the opening loads have landed
+    folders = len(window.sidebar.smart_entries())
+    calls: list[int] = []
+    real = lib.count_assets
+
+    def counting(query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if query.rules:  # a smart folder's count (the grid and the type pills carry none)
+            calls.append(1)
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(lib, "count_assets", counting)
+    names = sorted(made.assets)[:12]
+    for i, name in enumerate(names):
+        if i % 2:  # another process rates
+            lib.find.set_rating([made.assets[name]], 5, uid)
+        else:  # the window's own rating keys
+            select_row(window, name)
+            rating_keys.rate(window, 5)
+        qtbot.wait(120)
+    # Right within a couple of seconds of the last change.
+    qtbot.waitUntil(lambda: smart_count(window, "Top rated") == len(names), timeout=3_000)
+    qtbot.wait(1500)
+    assert smart_count(window, "Top rated") == len(names)
+    recounts = len(calls) / folders
+    assert recounts <= len(names) / 3, f"{recounts} recounts for {len(names)} changes"
+    # Nothing changed since: a refresh for nothing (a sidebar click, a theme change) counts nothing.
+    calls.clear()
+    window.refresh()
+    qtbot.wait(800)
+    assert calls == []
