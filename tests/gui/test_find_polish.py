@@ -7,8 +7,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from app.gui import rating_keys
+from app.gui.smart_dialog import SmartFolderDialog
+from app.library.find import parse_rule
 from app.library.service import LibraryService
 from tests.gui.conftest import wait_for_names
 from tests.gui.test_find_window import smart_count
@@ -88,3 +91,16 @@ def test_smart_counts_are_spaced_out_under_a_stream_of_changes_and_right_after(q
     window.refresh()
     qtbot.wait(800)
     assert calls == []
+
+
+def test_the_rule_editor_shows_no_stale_value_widgets(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # Built inside a modal loop, replaced value widgets were only scheduled for deletion and
+    # stayed drawn over the field boxes until that loop ended (the whole time it was open).
+    rules = [parse_rule(t) for t in ("rating>=4", "campaign=Summer sale", "color=#ecd096")]
+    dialog = SmartFolderDialog(None, name="Best of summer", rules=rules, names={"campaign": ["Summer sale"]})
+    qtbot.addWidget(dialog)
+    for row in dialog.rows:
+        stray = [c for c in row.findChildren(QWidget) if c.parent() is row and row.row.indexOf(c) < 0
+                 and not c.isHidden()]
+        assert stray == [], [type(c).__name__ for c in stray]
+    assert dialog.rule_texts() == ["rating>=4", "campaign=Summer sale", "color=#ecd096"]
