@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 from app.gui import rating_keys
 from app.gui.smart_dialog import SmartFolderDialog
@@ -104,3 +104,30 @@ def test_the_rule_editor_shows_no_stale_value_widgets(qtbot) -> None:  # type: i
                  and not c.isHidden()]
         assert stray == [], [type(c).__name__ for c in stray]
     assert dialog.rule_texts() == ["rating>=4", "campaign=Summer sale", "color=#ecd096"]
+
+
+def test_keyword_suggestions_wrap_at_the_minimum_width(qtbot, tmp_path, make_window) -> None:  # type: ignore[no-untyped-def]
+    from tests.gui.test_find_shots import beach_photo
+
+    photo = tmp_path / "beach-lemonade.jpg"
+    beach_photo(photo)
+    lib = LibraryService(tmp_path / "lib", workers=1)
+    try:
+        lib.import_paths([photo], workers=1)
+        window = make_window(lib, size=(892, 860))
+        wait_for_names(qtbot, window, {"beach-lemonade.jpg"})
+        select_row(window, "beach-lemonade.jpg")
+        section = window.details.metadata
+        qtbot.waitUntil(lambda: section.suggested == ["beach", "summer", "lemonade"], timeout=10_000)
+        qtbot.wait(300)
+        scroll = window.details.findChild(QScrollArea)
+        assert scroll is not None
+        # The pane's content fits its width (nothing hidden to the right, no sideways scroll)...
+        assert scroll.widget().width() <= scroll.viewport().width()
+        # ...and every chip is whole inside it.
+        right = scroll.viewport().mapToGlobal(scroll.viewport().rect().topRight()).x()
+        for button in [*section.suggestion_buttons, section.add_all_button]:
+            assert button.isVisibleTo(window)
+            assert button.mapToGlobal(button.rect().topRight()).x() <= right, button.text()
+    finally:
+        lib.close()
