@@ -89,6 +89,7 @@ class AssetGridView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setFrameShape(QListView.Shape.NoFrame)
         self.empty_title = "Drop files here to import"
+        self.empty_icon = "drop"
         self.empty_hint = "or press Ctrl+O to choose files"
         # The empty state's way on: Import Files… (or Clear Filters when a filter hides all).
         self.empty_button = QPushButton("Import Files…", self.viewport())
@@ -315,8 +316,8 @@ class AssetGridView(QListView):
 
     # --- empty state and drop highlight ---------------------------------------------------
 
-    def set_empty_state(self, title: str, hint: str, button: str) -> None:
-        self.empty_title, self.empty_hint = title, hint
+    def set_empty_state(self, title: str, hint: str, button: str, icon: str = "drop") -> None:
+        self.empty_title, self.empty_hint, self.empty_icon = title, hint, icon
         self.empty_button.setText(button)
         self.empty_button.adjustSize()
         self.viewport().update()
@@ -327,7 +328,8 @@ class AssetGridView(QListView):
             area = self.viewport().rect()
             self.empty_button.adjustSize()
             hint = self.empty_button.sizeHint()
-            self.empty_button.move(area.center().x() - hint.width() // 2, area.center().y() + 62)
+            # Under the hint line (which ends at centre + 68), with a little air.
+            self.empty_button.move(area.center().x() - hint.width() // 2, area.center().y() + 78)
         if empty != self.empty_button.isVisible():
             self.empty_button.setVisible(empty)
 
@@ -349,11 +351,11 @@ class AssetGridView(QListView):
             painter.setPen(pen)
             painter.setBrush(t.color("accent", 0.07))
             painter.drawRoundedRect(area.adjusted(8, 8, -8, -8), 14, 14)
-            title, hint = self._drop_hint, ""
+            title, hint, icon = self._drop_hint, "", "drop"
         else:
-            title, hint = self.empty_title, self.empty_hint
+            title, hint, icon = self.empty_title, self.empty_hint, self.empty_icon
         size = 56
-        glyph = icons.pixmap("drop", size, t.faint, self.devicePixelRatioF())
+        glyph = icons.pixmap(icon, size, t.faint, self.devicePixelRatioF())
         top = area.center().y() - 60
         painter.drawPixmap(area.center().x() - size // 2, top, glyph)
         font = QFont(self.font())
@@ -361,10 +363,12 @@ class AssetGridView(QListView):
         font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(font)
         painter.setPen(t.color("text"))
-        line = QRect(area.left(), top + size + 14, area.width(), 30)
-        painter.drawText(line, Qt.AlignmentFlag.AlignCenter, title)
+        line = QRect(area.left() + 16, top + size + 14, area.width() - 32, 30)
+        elide = Qt.TextElideMode.ElideRight
+        painter.drawText(line, Qt.AlignmentFlag.AlignCenter, painter.fontMetrics().elidedText(title, elide, line.width()))
         if hint:
             painter.setFont(self.font())
             painter.setPen(t.color("muted"))
-            painter.drawText(line.translated(QPoint(0, 28)), Qt.AlignmentFlag.AlignCenter, hint)
+            shown = painter.fontMetrics().elidedText(hint, elide, line.width())
+            painter.drawText(line.translated(QPoint(0, 28)), Qt.AlignmentFlag.AlignCenter, shown)
         painter.end()

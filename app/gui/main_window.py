@@ -50,6 +50,7 @@ from app.gui.server import ServerController, ServerState
 from app.gui.sidebar import SidebarData
 from app.gui.sidebar_panel import SidebarPanel
 from app.gui.smart_counts import SmartCounts
+from app.gui.smart_dialog import rule_summary
 from app.gui.sync_widgets import install_sync
 from app.gui.tasks import Tasks
 from app.gui.thumbnails import ThumbnailCache
@@ -241,12 +242,17 @@ class MainWindow(QMainWindow):
             title = f"No assets match “{text}”" if text else "No assets match these filters"
             if self.filters.colour and not text:
                 title = "No assets contain this colour"
-            self.grid.set_empty_state(title, f"in {scope.name}; try another search or filter", "Clear Filters")
+            self.grid.set_empty_state(
+                title, f"in {scope.name}; try another search or filter", "Clear Filters",
+                "palette" if self.filters.colour and not text else "search",
+            )
         elif scope.kind == "smart":
             builtin = (scope.id or "").startswith(smart_folders.BUILTIN_PREFIX)
+            # What it looks for, in words: the person sees why it is empty and what to change.
+            rules = rule_summary(scope.rules, scope.match)
             self.grid.set_empty_state(
-                f"Nothing in {scope.name}", "Assets show here as soon as they match its rules",
-                "Show All Assets" if builtin else "Edit Smart Folder…",
+                f"Nothing in {scope.name} yet", f"Assets show here as soon as they match: {rules}",
+                "Show All Assets" if builtin else "Edit Smart Folder…", "clock" if builtin else "smart",
             )
         elif scope.kind in ("client", "campaign"):
             self.grid.set_empty_state(

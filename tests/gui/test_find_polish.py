@@ -131,3 +131,27 @@ def test_keyword_suggestions_wrap_at_the_minimum_width(qtbot, tmp_path, make_win
             assert button.mapToGlobal(button.rect().topRight()).x() <= right, button.text()
     finally:
         lib.close()
+
+
+def test_an_empty_smart_folder_says_what_it_looks_for(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, _made = showcase
+    uid = lib.local_user_id
+    lib.find.add_smart("Five-star videos", ["rating>=5", "type=video"], user_id=uid)
+    window = make_window(lib, size=(892, 860))
+    wait_for_names(qtbot, window, ALL)
+    entry = next(e for e in window.sidebar.smart_entries() if e.name == "Five-star videos")
+    window.sidebar.select_scope("smart", entry.id)
+    qtbot.waitUntil(lambda: window.model.loaded and window.model.rowCount() == 0, timeout=10_000)
+    grid = window.grid
+    qtbot.waitUntil(lambda: grid.empty_button.isVisible(), timeout=5_000)
+    # Its own picture and its rules in words, not the import drop target's.
+    assert grid.empty_icon == "smart"
+    assert "Rating at least ★★★★★ and Type is Video" in grid.empty_hint
+    # The button sits under the hint, not over it.
+    hint_bottom = grid.viewport().rect().center().y() + 68
+    assert grid.empty_button.y() >= hint_bottom
+    # A search with no results shows a search picture.
+    window.sidebar.select_scope("all", None)
+    window.filter_bar.search.setText("no such thing anywhere")
+    qtbot.waitUntil(lambda: grid.empty_title.startswith("No assets match"), timeout=10_000)
+    assert grid.empty_icon == "search"
