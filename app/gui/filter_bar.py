@@ -130,7 +130,7 @@ class FilterBar(QWidget):
         # Search by colour from the search box itself: the type row has no room to spare.
         self.colour_action = self.search.addAction(QIcon(), QLineEdit.ActionPosition.TrailingPosition)
         icons.set_icon(self.colour_action, "palette")
-        self.colour_action.setToolTip("Search by colour: pick one, see the assets that contain it")
+        self.colour_action.setToolTip("Search by colour: pick one, see the assets that contain it (Ctrl+Shift+C)")
         self.colour_action.triggered.connect(self.colour_pick_requested)
         self.import_button = QPushButton("  Import")
         icons.set_icon(self.import_button, "import", "#FFFFFF")

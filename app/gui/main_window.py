@@ -18,7 +18,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QColorDialog,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
@@ -382,10 +381,15 @@ class MainWindow(QMainWindow):
             self._set_filters(colour=colour)
 
     def pick_colour(self) -> None:
-        start = QColor(self.filters.colour or "#d64545")
-        picked = QColorDialog.getColor(start, self, "Search by colour")
-        if picked.isValid():
-            self.search_colour(picked.name())
+        picked = self.prompts.pick_colour(self, self.filters.colour or "#d64545")
+        if picked:
+            self.search_colour(picked)
+
+    def find_similar_selected(self) -> None:
+        """Find Similar for the one image or video selected (the Edit menu's key)."""
+        records = self.selected_records()
+        if len(records) == 1 and records[0].asset_type in ("image", "video"):
+            self.find_similar(records[0])
 
     def find_similar(self, record: AssetRecord | None) -> None:
         """Show the assets that look like this one, most alike first; None: stop."""

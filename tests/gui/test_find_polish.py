@@ -7,9 +7,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QScrollArea, QWidget
 
-from app.gui import rating_keys
+from app.gui import menus, rating_keys
 from app.gui.smart_dialog import SmartFolderDialog
 from app.library.find import parse_rule
 from app.library.service import LibraryService
@@ -155,3 +156,34 @@ def test_an_empty_smart_folder_says_what_it_looks_for(qtbot, showcase, make_wind
     window.filter_bar.search.setText("no such thing anywhere")
     qtbot.waitUntil(lambda: grid.empty_title.startswith("No assets match"), timeout=10_000)
     assert grid.empty_icon == "search"
+
+
+def test_colour_search_and_find_similar_have_keys_listed_in_help(qtbot, tmp_path, make_window, prompts) -> None:  # type: ignore[no-untyped-def]
+    lib = LibraryService(tmp_path / "lib", workers=1)
+    try:
+        lib.import_paths(_pictures(tmp_path), workers=1)
+        window = make_window(lib)
+        wait_for_names(qtbot, window, {"red.png", "blue.png", "green.png"})
+        actions = window.actions_by_name
+        colour, similar = actions["search_colour"], actions["find_similar"]
+        assert colour.shortcut().toString() == "Ctrl+Shift+C"
+        assert similar.shortcut().toString() == "Ctrl+Shift+F"
+        rows = dict(menus.shortcut_rows(window))
+        assert rows[colour.shortcut().toString(QKeySequence.SequenceFormat.NativeText)] == "Search by Colour"
+        assert rows[similar.shortcut().toString(QKeySequence.SequenceFormat.NativeText)] == "Find Similar"
+        # Find Similar applies to one image or video: off with nothing selected.
+        window.grid.clearSelection()
+        menus.update_actions(window)
+        assert not similar.isEnabled()
+        select_row(window, "red.png")
+        qtbot.waitUntil(similar.isEnabled, timeout=2_000)
+        window.grid.setFocus()
+        qtbot.keyClick(window.grid, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(lambda: window.filters.similar is not None, timeout=2_000)
+        assert window.filters.similar[1] == "red.png"
+        # The colour picker answers through the prompts (a person picks blue).
+        prompts.colour_answer = "#1428dc"
+        qtbot.keyClick(window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(lambda: window.filters.colour == "#1428dc", timeout=2_000)
+    finally:
+        lib.close()
