@@ -120,9 +120,10 @@ class MetadataSection(QWidget):
         rows = QVBoxLayout(self.suggestions)
         rows.setContentsMargins(0, 2, 0, 2)
         rows.setSpacing(4)
-        hint = QLabel("In the file, not yet tags:", self.suggestions)
+        # Short, on one line: a wrapped label sizes itself for a guessed width and left gaps.
+        hint = QLabel("In the file:", self.suggestions)
+        hint.setToolTip("Keywords the file carries that are not tags yet")
         hint.setObjectName("Muted")
-        hint.setWordWrap(True)  # never what sets the pane's width
         rows.addWidget(hint)
         self.suggestion_rows = FlowLayout(spacing=4)
         rows.addLayout(self.suggestion_rows)
@@ -133,6 +134,10 @@ class MetadataSection(QWidget):
         self.add_all_button.clicked.connect(self._on_add_all)
         rows.addWidget(self.add_all_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.suggestions.hide()  # placed by the details pane, under the tags it adds to
+        # Its height follows its width (the chips wrap), or the form keeps the narrow height.
+        policy = self.suggestions.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.suggestions.setSizePolicy(policy)
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.fields.setHorizontalSpacing(16)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget, QWidgetItem
 
 
@@ -13,6 +13,7 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
+        self._hinted = -1  # the height the last size hint promised
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802
@@ -42,10 +43,27 @@ class FlowLayout(QLayout):
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802
         super().setGeometry(rect)
-        self._place(rect, move=True)
+        height = self._place(rect, move=True)
+        if height != self._hinted:
+            # The hint was taken at another width: ask the parents again, once it settles.
+            self._hinted = height
+            QTimer.singleShot(0, self._ask_again)
+
+    def _ask_again(self) -> None:
+        self.invalidate()
+        owner = self.parentWidget()
+        if owner is not None:
+            # A form hands a row up to its (cached) size hint: hold the owner to what its
+            # rows need at the width it has, so no gap opens under the chips.
+            owner.setMaximumHeight(max(owner.minimumSizeHint().height(), owner.heightForWidth(owner.width())))
+            owner.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return self.minimumSize()
+        # As tall as the rows at the width last given: a layout that hands out spare height
+        # (up to the hint) must not grow the gap between the chips and what follows.
+        width = max(self.geometry().width(), self.minimumSize().width())
+        self._hinted = self.heightForWidth(width)
+        return QSize(self.minimumSize().width(), self._hinted)
 
     def minimumSize(self) -> QSize:  # noqa: N802
         # As narrow as the widest chip: the rest wraps, so the layout never widens its pane.

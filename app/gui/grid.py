@@ -37,6 +37,7 @@ SPACING = 3
 # Rows laid out per pass of the event loop. The model counts its rows in Qt (see
 # AssetListModel), so a pass of 25,000 takes a few milliseconds; 100,000 rows are four passes.
 BATCH = 25_000
+_WRAP = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 HIDE_CATCH_UP_MS = 400  # the longest the grid waits, unpainted, for a shifted layout to catch up
 
 
@@ -322,14 +323,32 @@ class AssetGridView(QListView):
         self.empty_button.adjustSize()
         self.viewport().update()
 
+    def _hint_lines(self, hint: str, width: int) -> str:
+        fm = self.fontMetrics()
+        if fm.horizontalAdvance(hint) <= width:
+            return hint
+        words, first = hint.split(" "), ""
+        while words and fm.horizontalAdvance(f"{first} {words[0]}".strip()) <= width:
+            first = f"{first} {words.pop(0)}".strip()
+        rest = fm.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width)
+        return f"{first}\n{rest}" if first else rest
+
+    def _hint_rect(self, area: QRect) -> QRect:
+        """Where the empty state's hint goes: under the title, as tall as its lines."""
+        width = area.width() - 32
+        lines = self._hint_lines(self.empty_hint, width).count("\n") + 1 if self.empty_hint else 1
+        top = area.center().y() - 60 + 56 + 14 + 28 + 7  # icon, title, then the hint's lines
+        return QRect(area.left() + 16, top, width, lines * (self.fontMetrics().height() + 2))
+
     def _place_empty_button(self) -> None:
         empty = self._drop_hint is None and self.asset_model.loaded and not self.asset_model.rowCount()
         if empty:
             area = self.viewport().rect()
             self.empty_button.adjustSize()
             hint = self.empty_button.sizeHint()
-            # Under the hint line (which ends at centre + 68), with a little air.
-            self.empty_button.move(area.center().x() - hint.width() // 2, area.center().y() + 78)
+            # Under the hint (one or two lines), with a little air.
+            below = self._hint_rect(area).bottom() + 12
+            self.empty_button.move(area.center().x() - hint.width() // 2, below)
         if empty != self.empty_button.isVisible():
             self.empty_button.setVisible(empty)
 
@@ -369,6 +388,6 @@ class AssetGridView(QListView):
         if hint:
             painter.setFont(self.font())
             painter.setPen(t.color("muted"))
-            shown = painter.fontMetrics().elidedText(hint, elide, line.width())
-            painter.drawText(line.translated(QPoint(0, 28)), Qt.AlignmentFlag.AlignCenter, shown)
+            # Wrapped to two lines at most (a smart folder's rules), the rest elided.
+            painter.drawText(self._hint_rect(area), _WRAP, self._hint_lines(hint, line.width()))
         painter.end()
