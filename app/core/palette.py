@@ -10,6 +10,7 @@ from PIL import Image
 COLOURS: Final[int] = 5
 _SAMPLE: Final[int] = 96  # quantizing a 96 px copy costs about a millisecond
 _MIN_SHARE: Final[float] = 0.02
+_OPAQUE: Final[int] = 128  # alpha from which a pixel counts as the picture's colour
 _SAME: Final[float] = 5.0  # ΔE below which two swatches are one colour
 
 
@@ -27,8 +28,14 @@ class Swatch:
 
 
 def palette(picture: Image.Image, colours: int = COLOURS) -> list[Swatch]:
-    """Up to `colours` swatches, largest share first (Pillow's median cut on a small copy)."""
-    small = picture.convert("RGB")
+    """Up to `colours` swatches, largest share first (Pillow's median cut on a small copy).
+
+    Transparent pixels are no colour: a logo on a transparent ground is its ink, not the
+    white (or black) its transparent pixels happen to hold.
+    """
+    small = _opaque(picture) if _has_alpha(picture) else picture.convert("RGB")
+    if small is None:
+        return []
     small.thumbnail((_SAMPLE, _SAMPLE), Image.Resampling.BILINEAR)
     quantized = small.quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
     flat: list[int] = list(quantized.getpalette() or [])
@@ -51,6 +58,22 @@ def palette(picture: Image.Image, colours: int = COLOURS) -> list[Swatch]:
         for rgb, share, lab in sorted(merged, key=lambda m: -m[1])
         if share >= _MIN_SHARE
     ]
+
+
+def _has_alpha(picture: Image.Image) -> bool:
+    return picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in picture.info
+
+
+def _opaque(picture: Image.Image) -> Image.Image | None:
+    """The picture's mostly opaque pixels, in a row of their own; None when there are none."""
+    rgba = picture.convert("RGBA")
+    rgba.thumbnail((_SAMPLE, _SAMPLE), Image.Resampling.BILINEAR)
+    alpha = rgba.getchannel("A").tobytes()
+    rgb = rgba.convert("RGB").tobytes()
+    kept = b"".join(rgb[i * 3:i * 3 + 3] for i, a in enumerate(alpha) if a >= _OPAQUE)
+    if not kept:
+        return None
+    return Image.frombytes("RGB", (len(kept) // 3, 1), kept)
 
 
 def parse_colour(text: str) -> tuple[int, int, int]:

@@ -18,7 +18,15 @@ SIMILAR: Final[int] = 12
 
 
 def dhash(picture: Image.Image) -> int:
-    """The hash as a signed 64-bit integer (what SQLite and PostgreSQL store natively)."""
+    """The hash as a signed 64-bit integer (what SQLite and PostgreSQL store natively).
+
+    A transparent picture is hashed as the thumbnail shows it, on white.
+    """
+    if picture.mode in ("RGBA", "LA", "PA"):
+        rgba = picture.convert("RGBA")
+        ground = Image.new("RGB", rgba.size, (255, 255, 255))
+        ground.paste(rgba, mask=rgba.getchannel("A"))
+        picture = ground
     grey = picture.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
     px = grey.tobytes()
     value = 0

@@ -43,7 +43,8 @@ def make_thumbnail(
     an error writing dest (a full disk) propagates as it is. timeout bounds each ffmpeg
     run; images and PDFs are decoded in-process, behind Pillow's pixel limit and a page
     size derived from THUMB_MAX. sync=False: see write_atomically. Returns the thumbnail's
-    picture, so that palette and hash are computed from it without decoding the JPEG again.
+    picture before it is flattened on white (its alpha kept), so that palette and hash are
+    computed from it without decoding the JPEG again and transparency is no colour.
     """
     try:
         picture = _render(src, info, timeout)
@@ -56,7 +57,7 @@ def make_thumbnail(
     except Exception as exc:  # decoders fed hostile bytes fail in many ways
         raise UnreadableFile(f"Cannot make a thumbnail: {describe(exc)}") from None
     write_atomically(dest, buffer.getvalue(), sync=sync)
-    return flat
+    return picture
 
 
 def make_preview(src: Path, asset_type: str, format: str, dest: Path, max_side: int) -> None:

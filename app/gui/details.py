@@ -195,6 +195,7 @@ class DetailsPane(QWidget):
         self.caption.setText(formatting.tile_caption(record))
         if not (same and self.name_edit.hasFocus()):
             self.name_edit.setText(record.name)
+            self.name_edit.setCursorPosition(0)  # a long name shows its start, not its extension
         if not (same and self.tags_edit.hasFocus()):
             self.tags_edit.setText(", ".join(record.tags or []))
         self.purpose_box.setCurrentIndex(_position(self._purposes, record.purpose))

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.flow_layout import FlowLayout
+
 LABEL_COLOURS = {
     "red": "#d64545", "yellow": "#e0b92c", "green": "#4a9f4e", "blue": "#3b7dd8", "purple": "#8e5cc4",
 }
@@ -54,6 +56,15 @@ def _text(key: str, value: Any) -> str:
     return str(value)
 
 
+def _day(iso: str) -> str:
+    """"2026-12-21" as a person reads it, "21 Dec 2026" (as the tiles' badges do)."""
+    try:
+        day = datetime.fromisoformat(iso[:10])
+    except ValueError:
+        return iso[:10]
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
 def keyword_suggestions(meta: dict[str, Any], tags: list[str] | None) -> list[str]:
     """The file's embedded keywords that are not tags yet (case-insensitively), in its order."""
     raw = (meta.get("fields") or {}).get("keywords") or []
@@ -69,8 +80,10 @@ def keyword_suggestions(meta: dict[str, Any], tags: list[str] | None) -> list[st
 def _clear(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
-        if item is not None and item.widget() is not None:
-            item.widget().deleteLater()  # type: ignore[union-attr]
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()  # at once: deleteLater waits for the event loop
+            widget.deleteLater()
 
 
 class MetadataSection(QWidget):
@@ -107,18 +120,24 @@ class MetadataSection(QWidget):
         rows = QVBoxLayout(self.suggestions)
         rows.setContentsMargins(0, 2, 0, 2)
         rows.setSpacing(4)
-        hint = QLabel("In the file, not yet tags:", self.suggestions)
+        # Short, on one line: a wrapped label sizes itself for a guessed width and left gaps.
+        hint = QLabel("In the file:", self.suggestions)
+        hint.setToolTip("Keywords the file carries that are not tags yet")
         hint.setObjectName("Muted")
         rows.addWidget(hint)
-        self.suggestion_rows = QVBoxLayout()
-        self.suggestion_rows.setSpacing(4)
+        self.suggestion_rows = FlowLayout(spacing=4)
         rows.addLayout(self.suggestion_rows)
         self.suggested: list[str] = []
         self.suggestion_buttons: list[QPushButton] = []
         self.add_all_button = QPushButton("Add all as tags", self.suggestions)
         self.add_all_button.setObjectName("Suggestion")
         self.add_all_button.clicked.connect(self._on_add_all)
+        rows.addWidget(self.add_all_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.suggestions.hide()  # placed by the details pane, under the tags it adds to
+        # Its height follows its width (the chips wrap), or the form keeps the narrow height.
+        policy = self.suggestions.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.suggestions.setSizePolicy(policy)
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.fields.setHorizontalSpacing(16)
@@ -136,7 +155,7 @@ class MetadataSection(QWidget):
         rights = meta.get("rights") or {}
         status = rights.get("status", "none")
         licence = rights.get("licence")
-        until = (rights.get("validUntil") or "")[:10]
+        until = _day(rights.get("validUntil") or "")
         words = {"expired": f"Expired {until}", "expiring": f"Expires {until}"}.get(status, "")
         self.rights.setText("  ·  ".join(t for t in (licence, words) if t))
         self.rights.setVisible(bool(self.rights.text()))
@@ -198,10 +217,8 @@ class MetadataSection(QWidget):
     def _show_suggestions(self, words: list[str]) -> None:
         self.suggested = words
         self.suggestion_buttons = []
-        self.suggestion_rows.removeWidget(self.add_all_button)
         _clear(self.suggestion_rows)
-        row: QHBoxLayout | None = None
-        used = 0
+        # Chips wrap to the pane's width: a narrow window never clips one or widens the pane.
         for word in words:
             button = QPushButton(f"+ {word}", self.suggestions)
             button.setObjectName("Suggestion")
@@ -209,23 +226,7 @@ class MetadataSection(QWidget):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setProperty("word", word)
             button.clicked.connect(self._on_suggestion)
-            width = button.sizeHint().width()
-            # A new row when this one is full (the pane is about 300 px wide).
-            if row is None or used + width > 210:
-                row = QHBoxLayout()
-                row.setContentsMargins(0, 0, 0, 0)
-                row.setSpacing(4)
-                holder = QWidget(self.suggestions)
-                holder.setLayout(row)
-                self.suggestion_rows.addWidget(holder)
-                used = 0
-            row.addWidget(button)
-            used += width + 4
+            self.suggestion_rows.add(button)
             self.suggestion_buttons.append(button)
-        for holder in (self.suggestion_rows.itemAt(i).widget() for i in range(self.suggestion_rows.count())):
-            if holder is not None and holder.layout() is not None:
-                holder.layout().addStretch(1)  # type: ignore[union-attr]
-        if len(words) > 1:
-            self.suggestion_rows.addWidget(self.add_all_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.add_all_button.setVisible(len(words) > 1)
         self.suggestions.setVisible(bool(words))

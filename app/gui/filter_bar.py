@@ -41,6 +41,7 @@ SORTS: list[tuple[SortKey, str]] = [
     ("size", "Largest first"),
     ("type", "Type"),
 ]
+RANKED_SHORT = "Nearest"  # what a colour or similar search sorts by, whatever the menu says
 SORT_SHORT = {"newest": "Newest", "oldest": "Oldest", "name": "Name", "size": "Largest", "type": "Type"}
 PURPOSES: list[tuple[str | None, str]] = [(None, "Any purpose"), ("face", "Face"), ("template", "Template")]
 PURPOSE_SHORT = {None: "Purpose", "face": "Face", "template": "Template"}
@@ -106,6 +107,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.setObjectName("FilterBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.ranked = False
         self._build()
         self._connect()
 
@@ -128,7 +130,7 @@ class FilterBar(QWidget):
         # Search by colour from the search box itself: the type row has no room to spare.
         self.colour_action = self.search.addAction(QIcon(), QLineEdit.ActionPosition.TrailingPosition)
         icons.set_icon(self.colour_action, "palette")
-        self.colour_action.setToolTip("Search by colour: pick one, see the assets that contain it")
+        self.colour_action.setToolTip("Search by colour: pick one, see the assets that contain it (Ctrl+Shift+C)")
         self.colour_action.triggered.connect(self.colour_pick_requested)
         self.import_button = QPushButton("  Import")
         icons.set_icon(self.import_button, "import", "#FFFFFF")
@@ -340,7 +342,22 @@ class FilterBar(QWidget):
         action = self.sort_actions.get(sort)
         if action is not None:
             action.setChecked(True)
-            self.sort_button.setText(SORT_SHORT[sort])
+            if not self.ranked:
+                self.sort_button.setText(SORT_SHORT[sort])
+
+    def set_ranked(self, ranked: bool) -> None:
+        """A colour or look-alike search orders by distance: the button says so and rests;
+        the sort picked before comes back when the search goes."""
+        self.ranked = ranked
+        self.sort_button.setEnabled(not ranked)
+        if ranked:
+            self.sort_button.setText(RANKED_SHORT)
+            self.sort_button.setToolTip("Sorted nearest first while searching by colour or likeness")
+        else:
+            picked = next((s for s, a in self.sort_actions.items() if a.isChecked()), "newest")
+            self.sort_button.setText(SORT_SHORT[str(picked)])
+            self.sort_button.setToolTip("Sort order")
+        self._relabel()
 
     # --- state out ---------------------------------------------------------------------
 

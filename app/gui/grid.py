@@ -37,6 +37,7 @@ SPACING = 3
 # Rows laid out per pass of the event loop. The model counts its rows in Qt (see
 # AssetListModel), so a pass of 25,000 takes a few milliseconds; 100,000 rows are four passes.
 BATCH = 25_000
+_WRAP = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 HIDE_CATCH_UP_MS = 400  # the longest the grid waits, unpainted, for a shifted layout to catch up
 
 
@@ -89,6 +90,7 @@ class AssetGridView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setFrameShape(QListView.Shape.NoFrame)
         self.empty_title = "Drop files here to import"
+        self.empty_icon = "drop"
         self.empty_hint = "or press Ctrl+O to choose files"
         # The empty state's way on: Import Files… (or Clear Filters when a filter hides all).
         self.empty_button = QPushButton("Import Files…", self.viewport())
@@ -315,11 +317,28 @@ class AssetGridView(QListView):
 
     # --- empty state and drop highlight ---------------------------------------------------
 
-    def set_empty_state(self, title: str, hint: str, button: str) -> None:
-        self.empty_title, self.empty_hint = title, hint
+    def set_empty_state(self, title: str, hint: str, button: str, icon: str = "drop") -> None:
+        self.empty_title, self.empty_hint, self.empty_icon = title, hint, icon
         self.empty_button.setText(button)
         self.empty_button.adjustSize()
         self.viewport().update()
+
+    def _hint_lines(self, hint: str, width: int) -> str:
+        fm = self.fontMetrics()
+        if fm.horizontalAdvance(hint) <= width:
+            return hint
+        words, first = hint.split(" "), ""
+        while words and fm.horizontalAdvance(f"{first} {words[0]}".strip()) <= width:
+            first = f"{first} {words.pop(0)}".strip()
+        rest = fm.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width)
+        return f"{first}\n{rest}" if first else rest
+
+    def _hint_rect(self, area: QRect) -> QRect:
+        """Where the empty state's hint goes: under the title, as tall as its lines."""
+        width = area.width() - 32
+        lines = self._hint_lines(self.empty_hint, width).count("\n") + 1 if self.empty_hint else 1
+        top = area.center().y() - 60 + 56 + 14 + 28 + 7  # icon, title, then the hint's lines
+        return QRect(area.left() + 16, top, width, lines * (self.fontMetrics().height() + 2))
 
     def _place_empty_button(self) -> None:
         empty = self._drop_hint is None and self.asset_model.loaded and not self.asset_model.rowCount()
@@ -327,7 +346,9 @@ class AssetGridView(QListView):
             area = self.viewport().rect()
             self.empty_button.adjustSize()
             hint = self.empty_button.sizeHint()
-            self.empty_button.move(area.center().x() - hint.width() // 2, area.center().y() + 62)
+            # Under the hint (one or two lines), with a little air.
+            below = self._hint_rect(area).bottom() + 12
+            self.empty_button.move(area.center().x() - hint.width() // 2, below)
         if empty != self.empty_button.isVisible():
             self.empty_button.setVisible(empty)
 
@@ -349,11 +370,11 @@ class AssetGridView(QListView):
             painter.setPen(pen)
             painter.setBrush(t.color("accent", 0.07))
             painter.drawRoundedRect(area.adjusted(8, 8, -8, -8), 14, 14)
-            title, hint = self._drop_hint, ""
+            title, hint, icon = self._drop_hint, "", "drop"
         else:
-            title, hint = self.empty_title, self.empty_hint
+            title, hint, icon = self.empty_title, self.empty_hint, self.empty_icon
         size = 56
-        glyph = icons.pixmap("drop", size, t.faint, self.devicePixelRatioF())
+        glyph = icons.pixmap(icon, size, t.faint, self.devicePixelRatioF())
         top = area.center().y() - 60
         painter.drawPixmap(area.center().x() - size // 2, top, glyph)
         font = QFont(self.font())
@@ -361,10 +382,12 @@ class AssetGridView(QListView):
         font.setWeight(QFont.Weight.DemiBold)
         painter.setFont(font)
         painter.setPen(t.color("text"))
-        line = QRect(area.left(), top + size + 14, area.width(), 30)
-        painter.drawText(line, Qt.AlignmentFlag.AlignCenter, title)
+        line = QRect(area.left() + 16, top + size + 14, area.width() - 32, 30)
+        elide = Qt.TextElideMode.ElideRight
+        painter.drawText(line, Qt.AlignmentFlag.AlignCenter, painter.fontMetrics().elidedText(title, elide, line.width()))
         if hint:
             painter.setFont(self.font())
             painter.setPen(t.color("muted"))
-            painter.drawText(line.translated(QPoint(0, 28)), Qt.AlignmentFlag.AlignCenter, hint)
+            # Wrapped to two lines at most (a smart folder's rules), the rest elided.
+            painter.drawText(self._hint_rect(area), _WRAP, self._hint_lines(hint, line.width()))
         painter.end()

@@ -18,7 +18,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QColorDialog,
     QMainWindow,
     QSplitter,
     QVBoxLayout,
@@ -49,6 +48,8 @@ from app.gui.scope import Filters, Scope
 from app.gui.server import ServerController, ServerState
 from app.gui.sidebar import SidebarData
 from app.gui.sidebar_panel import SidebarPanel
+from app.gui.smart_counts import SmartCounts
+from app.gui.smart_dialog import rule_summary
 from app.gui.sync_widgets import install_sync
 from app.gui.tasks import Tasks
 from app.gui.thumbnails import ThumbnailCache
@@ -82,6 +83,9 @@ class MainWindow(QMainWindow):
         self.prompts = prompts or Prompts(self.settings)
         self.filters = Filters()
         self.tasks = Tasks(self)
+        self.smart_counts = SmartCounts(library, self.uid, self.tasks, self)
+        self.smart_counts.counted.connect(self._show_smart_counts)
+        self._sidebar_data: SidebarData | None = None
         self.thumbnails = ThumbnailCache(library, self)
         self.model = AssetListModel(library, self.tasks, self.thumbnails, self)
         # Other applications get real names, from this session's folder of links.
@@ -237,12 +241,17 @@ class MainWindow(QMainWindow):
             title = f"No assets match “{text}”" if text else "No assets match these filters"
             if self.filters.colour and not text:
                 title = "No assets contain this colour"
-            self.grid.set_empty_state(title, f"in {scope.name}; try another search or filter", "Clear Filters")
+            self.grid.set_empty_state(
+                title, f"in {scope.name}; try another search or filter", "Clear Filters",
+                "palette" if self.filters.colour and not text else "search",
+            )
         elif scope.kind == "smart":
             builtin = (scope.id or "").startswith(smart_folders.BUILTIN_PREFIX)
+            # What it looks for, in words: the person sees why it is empty and what to change.
+            rules = rule_summary(scope.rules, scope.match)
             self.grid.set_empty_state(
-                f"Nothing in {scope.name}", "Assets show here as soon as they match its rules",
-                "Show All Assets" if builtin else "Edit Smart Folder…",
+                f"Nothing in {scope.name} yet", f"Assets show here as soon as they match: {rules}",
+                "Show All Assets" if builtin else "Edit Smart Folder…", "clock" if builtin else "smart",
             )
         elif scope.kind in ("client", "campaign"):
             self.grid.set_empty_state(
@@ -253,6 +262,7 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_chips(
             self.filters.colour, self.filters.similar[1] if self.filters.similar else None
         )
+        self.filter_bar.set_ranked(bool(self.filters.colour or self.filters.similar))
         self.model.set_query(self.filters.query(self.uid))
         self._load_type_counts()
         self._update_title()
@@ -302,15 +312,25 @@ class MainWindow(QMainWindow):
                 lib.count_assets(AssetQuery(user_id=uid, unassigned=True)),
                 lib.list_clients(uid),
                 lib.list_campaigns(None, uid),
-                smart_folders.load_items(lib, uid),
+                smart_folders.list_items(lib, uid),  # counted apart: see SmartCounts
             )
 
         self.tasks.run(work, self._show_sidebar)
 
+    def _show_smart_counts(self) -> None:
+        data = self._sidebar_data
+        if data is not None:
+            self.sidebar.sidebar_model.populate(replace(data, smart=self.smart_counts.fill(data.smart)))
+            self.sidebar_loaded = True
+
     def _show_sidebar(self, data: SidebarData) -> None:
+        self._sidebar_data = data
+        self.smart_counts.request(data.smart)
+        data = replace(data, smart=self.smart_counts.fill(data.smart))
         key = self._pending_scope or self.filters.scope.key
         self._pending_scope = None
-        self.sidebar_loaded = True
+        # Loaded once every count beside it is known too (smart folders count apart).
+        self.sidebar_loaded = self.sidebar_loaded or all(i.count >= 0 for i in data.smart)
         selection = self.sidebar.selectionModel()
         selection.blockSignals(True)
         rebuilt = self.sidebar.sidebar_model.populate(data)
@@ -361,10 +381,15 @@ class MainWindow(QMainWindow):
             self._set_filters(colour=colour)
 
     def pick_colour(self) -> None:
-        start = QColor(self.filters.colour or "#d64545")
-        picked = QColorDialog.getColor(start, self, "Search by colour")
-        if picked.isValid():
-            self.search_colour(picked.name())
+        picked = self.prompts.pick_colour(self, self.filters.colour or "#d64545")
+        if picked:
+            self.search_colour(picked)
+
+    def find_similar_selected(self) -> None:
+        """Find Similar for the one image or video selected (the Edit menu's key)."""
+        records = self.selected_records()
+        if len(records) == 1 and records[0].asset_type in ("image", "video"):
+            self.find_similar(records[0])
 
     def find_similar(self, record: AssetRecord | None) -> None:
         """Show the assets that look like this one, most alike first; None: stop."""

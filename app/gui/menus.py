@@ -47,6 +47,8 @@ def build_menu_bar(w: MainWindow) -> dict[str, QAction]:
 
     edit = bar.addMenu("&Edit")
     actions["find"] = _action(edit, "Find", w.focus_search, "search", QKeySequence.StandardKey.Find)
+    actions["search_colour"] = _action(edit, "Search by Colour…", w.pick_colour, "palette", "Ctrl+Shift+C")
+    actions["find_similar"] = _action(edit, "Find Similar", w.find_similar_selected, "image", "Ctrl+Shift+F")
     actions["rename"] = _action(edit, "Rename…", w.commands.rename_current, "rename", "F2")
     # Delete and Space are handled by the grid itself, so typing in a text field is never hijacked.
     actions["delete"] = _action(edit, "Delete\tDel", w.commands.delete_selected, "trash")
@@ -132,6 +134,8 @@ def update_actions(w: MainWindow) -> None:
     actions["rename"].setEnabled(count == 1 or named)
     actions["delete"].setEnabled(count > 0)
     actions["quick_look"].setEnabled(count > 0)
+    records = w.selected_records() if count == 1 else []
+    actions["find_similar"].setEnabled(bool(records) and records[0].asset_type in ("image", "video"))
 
 
 def grid_menu(w: MainWindow, pos: QPoint) -> QMenu | None:

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QColorDialog, QDialog, QFileDialog, QLineEdit, QWidget
 
 from app.gui.dialogs import MessageDialog
 
@@ -86,6 +87,11 @@ class Prompts:
         folder = QFileDialog.getExistingDirectory(parent, "Import a folder", import_start_folder(self.settings))
         remember_import_folder(self.settings, folder or None)
         return folder or None
+
+    def pick_colour(self, parent: QWidget, start: str) -> str | None:
+        """A colour to search by, #rrggbb, or None when the person cancels."""
+        picked = QColorDialog.getColor(QColor(start), parent, "Search by colour")
+        return picked.name() if picked.isValid() else None
 
     def error(self, parent: QWidget, title: str, text: str) -> None:
         box = MessageDialog(parent, title, title, text)

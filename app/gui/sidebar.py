@@ -77,7 +77,7 @@ class SmartItem:
     name: str
     rules: tuple[str, ...]
     match: str = "all"
-    count: int = 0
+    count: int = 0  # -1 while not counted yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +240,8 @@ class SidebarModel(QAbstractItemModel):
             from app.gui.smart_dialog import rule_summary
 
             rules = rule_summary(entry.rules, entry.match)
+            if entry.count < 0:
+                return f"{entry.name}: counting…\n{rules}"
             return f"{entry.name}: {entry.count} asset{'' if entry.count == 1 else 's'}\n{rules}"
         if role == Qt.ItemDataRole.ToolTipRole and entry.kind != "header":
             return f"{entry.name}: {entry.count} asset{'' if entry.count == 1 else 's'}"
@@ -309,7 +311,7 @@ class SidebarDelegate(QStyledItemDelegate):
         glyph = icons.pixmap(icon, size, fg if selected else t.color("muted"), painter.device().devicePixelRatioF())
         x = rect.left() + 4
         painter.drawPixmap(x, rect.center().y() - size // 2 + 1, glyph)
-        count = f"{entry.count:,}"
+        count = f"{entry.count:,}" if entry.count >= 0 else ""  # -1: a smart folder not counted yet
         painter.setFont(option.font)
         fm = painter.fontMetrics()
         count_w = fm.horizontalAdvance(count)

@@ -122,10 +122,10 @@ class RuleRow(QWidget):
         self.row.addWidget(self.op_box)
         self.row.addWidget(self.value, 1)
         self.row.addWidget(self.remove_button)
-        self.field_box.currentIndexChanged.connect(self._on_field_changed)
         start = rule.field if rule is not None and rule.field in SPECS else "rating"
         self.field_box.setCurrentIndex(list(SPECS).index(start))
         self._fit(rule)
+        self.field_box.currentIndexChanged.connect(self._on_field_changed)
 
     @Slot(int)
     def _on_field_changed(self, _index: int) -> None:
@@ -178,6 +178,9 @@ class RuleRow(QWidget):
             line.setPlaceholderText(spec.unit or "text")
             widget = line
         self.row.replaceWidget(self.value, widget)
+        # Hidden now: in a modal dialog deleteLater waits for the loop that called it, so
+        # the old widget would stay drawn over the field box while the dialog is open.
+        self.value.hide()
         self.value.deleteLater()
         self.value = widget
 

@@ -16,7 +16,7 @@ from app.library.service import LibraryService
 if TYPE_CHECKING:
     from app.gui.main_window import MainWindow
 
-__all__ = ["BUILTINS", "BUILTIN_PREFIX", "delete_smart", "edit_smart", "load_items", "new_smart"]
+__all__ = ["BUILTINS", "BUILTIN_PREFIX", "delete_smart", "count_items", "edit_smart", "list_items", "load_items", "new_smart"]
 
 # Usage rights as a designer watches them (Bynder, Brandfolder): built in, not editable.
 BUILTINS: tuple[SmartItem, ...] = (
@@ -25,21 +25,30 @@ BUILTINS: tuple[SmartItem, ...] = (
 )
 
 
-def load_items(lib: LibraryService, uid: int) -> list[SmartItem]:
-    """Any thread: the user's smart folders then the built-in ones, each with its live count.
-
-    The count is the same query the grid runs when the folder is clicked (count_assets of
-    the folder's scope), so the two can never disagree.
-    """
+def list_items(lib: LibraryService, uid: int) -> list[SmartItem]:
+    """Any thread: the user's smart folders then the built-in ones, not counted (cheap)."""
     items = [
         SmartItem(str(f.id), f.name, tuple(str(r) for r in f.rules), f.match)
         for f in lib.find.smart_folders(uid, counts=False)
     ]
-    out = []
-    for item in [*items, *BUILTINS]:
-        query = AssetQuery(user_id=uid, rules=item.rules, match=item.match)
-        out.append(SmartItem(item.id, item.name, item.rules, item.match, lib.count_assets(query)))
-    return out
+    return [*items, *BUILTINS]
+
+
+def count_items(lib: LibraryService, uid: int, items: list[SmartItem]) -> list[SmartItem]:
+    """Any thread: each item with its live count.
+
+    The count is the same query the grid runs when the folder is clicked (count_assets of
+    the folder's scope), so the two can never disagree.
+    """
+    return [
+        SmartItem(i.id, i.name, i.rules, i.match, lib.count_assets(AssetQuery(user_id=uid, rules=i.rules, match=i.match)))
+        for i in items
+    ]
+
+
+def load_items(lib: LibraryService, uid: int) -> list[SmartItem]:
+    """Any thread: every smart folder with its count."""
+    return count_items(lib, uid, list_items(lib, uid))
 
 
 def _names(w: MainWindow) -> dict[str, list[str]]:

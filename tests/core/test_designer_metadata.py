@@ -135,3 +135,21 @@ def test_documents_and_audio_get_no_palette(tmp_path: Path) -> None:
     audio = make_mp3(tmp_path)
     ing = analyze(stage_file(audio.path, tmp_path))
     assert ing.looks.swatches == [] and ing.looks.phash is None
+
+
+def test_transparent_pixels_are_no_palette_colour(tmp_path: Path) -> None:
+    # A logo on a transparent ground: the thumbnail JPEG shows it on white, but white is
+    # not one of its colours (a white chip in dark mode, and a "white" search finding it).
+    logo = Image.new("RGBA", (400, 300), (255, 255, 255, 0))
+    ImageDraw.Draw(logo).ellipse([120, 70, 280, 230], fill=(20, 60, 200, 255))
+    path = tmp_path / "logo.png"
+    logo.save(path)
+    looks = analyze(stage_file(path, tmp_path)).looks
+    white, blue = srgb_to_lab((255, 255, 255)), srgb_to_lab((20, 60, 200))
+    assert looks.swatches and all(delta_e(s.lab, white) > 20 for s in looks.swatches)
+    assert delta_e(looks.swatches[0].lab, blue) < 10
+    assert 0.99 <= sum(s.share for s in looks.swatches) <= 1.01
+    # A fully transparent picture has no colour at all.
+    empty = tmp_path / "empty.png"
+    Image.new("RGBA", (64, 64), (255, 255, 255, 0)).save(empty)
+    assert analyze(stage_file(empty, tmp_path)).looks.swatches == []

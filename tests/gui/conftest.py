@@ -30,6 +30,11 @@ class ScriptedPrompts(Prompts):
         self.files: list[str] = []
         self.asked: list[tuple[str, str]] = []
         self.errors: list[str] = []
+        self.colour_answer: str | None = None
+
+    def pick_colour(self, parent: QWidget, start: str) -> str | None:
+        self.asked.append(("Search by colour", start))
+        return self.colour_answer
 
     def confirm(self, parent: QWidget, title: str, text: str, action: str) -> bool:
         self.asked.append((title, text))

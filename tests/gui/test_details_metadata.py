@@ -42,7 +42,7 @@ def test_metadata_section_shows_what_was_read_and_set(qtbot, tmp_path: Path, sho
         section = pane.metadata
         assert section.stars.text() == "★★★★☆"
         assert "green" in section.label_chip.text()
-        assert section.rights.text() == "RF  ·  Expired 2000-01-01"
+        assert section.rights.text() == "RF  ·  Expired 1 Jan 2000"
         rows = {
             section.fields.itemAt(i, section.fields.ItemRole.LabelRole).widget().text():  # type: ignore[union-attr]
             section.fields.itemAt(i, section.fields.ItemRole.FieldRole).widget().text()  # type: ignore[union-attr]
