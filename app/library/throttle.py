@@ -91,7 +91,8 @@ def take_login(
         )
     }
     waits = [(as_utc(r.locked_until) - now).total_seconds() for r in rows.values() if r.locked_until is not None]
-    wait = max([0.0, *waits])
+    # Capped: a lock stamped by another process a moment after our `now` may reach past it.
+    wait = min(policy.max_lockout, max([0.0, *waits]))
     if wait > 0:
         return wait, []
     taken = []
@@ -162,7 +163,9 @@ def take_attempt(session: Session, keys: list[str], free: int, window: timedelta
         if row.failures >= free:
             waits.append((as_utc(row.last_failure_at) + window - now).total_seconds())
     if waits:
-        return max(1.0, *waits)
+        # Another process may have stamped its attempt a moment after our `now`: never more
+        # than the window itself.
+        return min(window.total_seconds(), max(1.0, *waits))
     for row in rows:
         row.failures += 1
         row.last_failure_at = now
