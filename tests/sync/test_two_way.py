@@ -129,5 +129,8 @@ def test_nothing_to_do_costs_a_few_requests(server, libs, tmp_path: Path) -> Non
     report = engine.run()
     assert not report.plan.visible()
     assert report.plan.mode == "feed"
-    assert len(calls) <= 3, calls
+    # server-info, one feed page, reviews, and the campaign-rights merge (the feed has no
+    # marker for campaign rights yet, so that one request is always made).
+    assert len(calls) <= 4, calls
+    assert sum("campaign-rights-sync" in c for c in calls) <= 1, calls
     assert all("/api/v2/assets" not in c for c in calls)
