@@ -8,7 +8,6 @@ known states are kept and shown until their fresh values arrive (no badge blinks
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
 
+from app.gui.batched_lookup import BatchedLookup
 from app.gui.details_meta import LABEL_COLOURS
 from app.library.finder import TileState
 from app.library.service import LibraryService
@@ -35,21 +35,19 @@ def rights_text(state: TileState) -> str | None:
     return None
 
 
-class FindBadges:
+class FindBadges(BatchedLookup):
+    """Rating, label and rights per tile, read in batches (see BatchedLookup)."""
+
     def __init__(
         self,
         library: LibraryService,
         tasks: Any = None,
         changed: Callable[[], None] | None = None,
     ) -> None:
+        super().__init__(tasks, changed)
         self.library = library
-        self.tasks = tasks
-        self.changed = changed
         self._known: dict[str, tuple[int, TileState]] = {}  # id -> (generation, state)
         self._generation = 0
-        self._lock = threading.Lock()
-        self._missing: set[str] = set()
-        self._asking = False
         self._pixmaps: dict[tuple[str, str, float], QPixmap] = {}
         self.font = QFont()
         self.font.setPointSizeF(max(6.5, self.font.pointSizeF() * 0.74))
@@ -89,22 +87,6 @@ class FindBadges:
         if known is None or known[0] != self._generation:
             self._ask(asset_id)
         return known[1] if known is not None else None
-
-    def _ask(self, asset_id: str | None) -> None:
-        if asset_id is not None:
-            self._missing.add(asset_id)
-        if self._asking or self.tasks is None or not self._missing:
-            return
-        self._asking = True
-        batch, self._missing = set(self._missing), set()
-
-        def done(_result: object = None) -> None:
-            self._asking = False
-            if self.changed is not None:
-                self.changed()
-            self._ask(None)
-
-        self.tasks.run(lambda: self.load(batch), done, done)
 
     # --- painting --------------------------------------------------------------------
 

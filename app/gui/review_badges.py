@@ -6,13 +6,13 @@ prepare step), one query per batch, so painting a tile is a dictionary lookup.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
+from app.gui.batched_lookup import BatchedLookup
 from app.library.service import LibraryService
 from app.library.shares import ShareService
 
@@ -29,19 +29,14 @@ def badge_text(status: str, comments: int) -> str:
     return f"{comments} comment{'' if comments == 1 else 's'}"
 
 
-class ReviewBadges:
-    """tasks (the window's Tasks) and changed (a repaint) let tiles painted before their batch
-    was prepared, such as the first screen's, get their badges from one background query."""
+class ReviewBadges(BatchedLookup):
+    """Review statuses per tile, read in batches (see BatchedLookup)."""
 
     def __init__(self, library: LibraryService, tasks: Any = None,
                  changed: Callable[[], None] | None = None) -> None:
+        super().__init__(tasks, changed)
         self.shares = ShareService(library)
         self._known: dict[str, tuple[str, int] | None] = {}
-        self._lock = threading.Lock()
-        self.tasks = tasks
-        self.changed = changed
-        self._missing: set[str] = set()
-        self._asking = False
         self.font = QFont()
         self.font.setPointSizeF(max(6.0, self.font.pointSizeF() * 0.78))
         self.font.setWeight(QFont.Weight.DemiBold)
@@ -57,22 +52,6 @@ class ReviewBadges:
                 s = found.get(asset_id)
                 status = (s.decision or ("commented" if s.comments else None)) if s else None
                 self._known[asset_id] = (status, s.comments if s else 0) if status else None
-
-    def _ask(self, asset_id: str | None) -> None:
-        if asset_id is not None:
-            self._missing.add(asset_id)
-        if self._asking or self.tasks is None or not self._missing:
-            return
-        self._asking = True
-        batch, self._missing = set(self._missing), set()
-
-        def done(_result: object = None) -> None:
-            self._asking = False
-            if self.changed is not None:
-                self.changed()
-            self._ask(None)  # tiles painted meanwhile
-
-        self.tasks.run(lambda: self.load(batch), done, done)
 
     def forget(self) -> None:
         """Drop every known status (new reviews arrived): tiles ask again as they are painted."""
