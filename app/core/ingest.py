@@ -14,6 +14,9 @@ from app.core.staging import StagedFile, stage_file
 from app.core.tempfiles import THUMB_PREFIX, THUMB_SUFFIX, fsync_file, new_temp
 from app.core.thumbnails import make_thumbnail
 
+# Image formats that cannot carry transparency, whose thumbnail has every colour they have.
+_OPAQUE_FORMATS = frozenset({"jpg"})
+
 
 @dataclass(frozen=True)
 class Ingested:
@@ -83,14 +86,19 @@ def read_looks(
     """Metadata of a file already in the library and the looks of its stored thumbnail.
 
     For libraries made before metadata was read at import (the backfill); the thumbnail
-    is reused, so no image is decoded at full size.
+    is reused where it holds every colour, so a photo is not decoded again. An image
+    that can be transparent is read from its original instead: its thumbnail is flattened
+    on white, and white is no colour of a logo on a transparent ground.
     """
     from PIL import Image
 
     from app.core.formats import FORMAT_MIME
+    from app.core.thumbnails import image_picture
 
     mime = FORMAT_MIME.get(format, "application/octet-stream")
     info = probe(path, asset_type, format, mime, timeout)  # type: ignore[arg-type]
+    if asset_type == "image" and format not in _OPAQUE_FORMATS:
+        return dict(info.extra), looks(image_picture(path, format), asset_type)
     try:
         with Image.open(thumb) as im:
             im.load()

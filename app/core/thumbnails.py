@@ -60,6 +60,16 @@ def make_thumbnail(
     return picture
 
 
+def image_picture(src: Path, format: str) -> Image.Image:
+    """An image's thumbnail-sized picture with its alpha kept, as make_thumbnail sees it."""
+    try:
+        return _image(src, format)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # decoders fed hostile bytes fail in many ways
+        raise UnreadableFile(f"Cannot read image: {describe(exc)}") from None
+
+
 def make_preview(src: Path, asset_type: str, format: str, dest: Path, max_side: int) -> None:
     """Write a JPEG of an image or of a PDF's first page, no larger than max_side, to dest.
 

@@ -153,3 +153,20 @@ def test_transparent_pixels_are_no_palette_colour(tmp_path: Path) -> None:
     empty = tmp_path / "empty.png"
     Image.new("RGBA", (64, 64), (255, 255, 255, 0)).save(empty)
     assert analyze(stage_file(empty, tmp_path)).looks.swatches == []
+
+
+def test_backfill_reads_transparency_from_the_original(tmp_path: Path) -> None:
+    # The backfill of a library made before palettes must not read the flattened JPEG
+    # thumbnail of a transparent logo: that thumbnail's white ground is no colour of it.
+    from app.core.ingest import read_looks
+
+    logo = Image.new("RGBA", (400, 300), (255, 255, 255, 0))
+    ImageDraw.Draw(logo).ellipse([120, 70, 280, 230], fill=(20, 60, 200, 255))
+    path = tmp_path / "logo.png"
+    logo.save(path)
+    ing = analyze(stage_file(path, tmp_path))
+    _meta, looks = read_looks(ing.staged.path, "png", ing.thumb_path, "image")
+    white, blue = srgb_to_lab((255, 255, 255)), srgb_to_lab((20, 60, 200))
+    assert looks.swatches and all(delta_e(s.lab, white) > 20 for s in looks.swatches)
+    assert delta_e(looks.swatches[0].lab, blue) < 10
+    assert looks.phash == ing.looks.phash
