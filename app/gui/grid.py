@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPaintEvent,
     QResizeEvent,
@@ -54,6 +55,7 @@ class AssetGridView(QListView):
     quick_look_requested = Signal()
     delete_requested = Signal()
     open_requested = Signal()
+    copy_requested = Signal()
 
     def __init__(self, model: AssetListModel, delegate: AssetDelegate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -278,6 +280,9 @@ class AssetGridView(QListView):
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selectionModel().hasSelection():
             self.open_requested.emit()
+            return
+        if event.matches(QKeySequence.StandardKey.Copy) and self.selectionModel().hasSelection():
+            self.copy_requested.emit()
             return
         super().keyPressEvent(event)
 

@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
         self.grid.quick_look_requested.connect(self.commands.quick_look)
         self.grid.delete_requested.connect(self.commands.delete_selected)
         self.grid.open_requested.connect(lambda: self.commands.open_assets(self.selected_records()))
+        self.grid.copy_requested.connect(lambda: self.commands.copy(self.selected_records()))
         self.grid.doubleClicked.connect(lambda _i: self.commands.open_assets(self.selected_records()))
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)

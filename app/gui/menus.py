@@ -144,14 +144,17 @@ def grid_menu(w: MainWindow, pos: QPoint) -> QMenu | None:
         return None
     c = w.commands
     menu = QMenu(w)
-    _action(menu, "Open", lambda: c.open_assets(records), "open")
-    _action(menu, "Quick Look", w.commands.quick_look, "eye")
+    # The keys are shown, not bound: the grid and the menu bar own them, and a second
+    # binding of the same key would make it ambiguous.
+    _action(menu, f"Open\t{_key('Return')}", lambda: c.open_assets(records), "open")
+    _action(menu, f"Quick Look\t{_key('Space')}", w.commands.quick_look, "eye")
     _action(menu, "Show in File Manager", lambda: c.reveal(records[0]), "folder")
-    _action(menu, "Copy", lambda: c.copy(records), "copy")
-    similar = _action(menu, "Find Similar", lambda: w.find_similar(records[0]), "search")
+    _action(menu, f"Copy\t{_key(QKeySequence.StandardKey.Copy)}", lambda: c.copy(records), "copy")
+    similar_key = _key(w.actions_by_name["find_similar"].shortcut())
+    similar = _action(menu, f"Find Similar\t{similar_key}", lambda: w.find_similar(records[0]), "search")
     similar.setEnabled(len(records) == 1 and records[0].asset_type in ("image", "video"))
     menu.addSeparator()
-    rename = _action(menu, "Rename…", lambda: c.rename_asset(records[0]), "rename")
+    rename = _action(menu, f"Rename…\t{_key(w.actions_by_name['rename'].shortcut())}", lambda: c.rename_asset(records[0]), "rename")
     rename.setEnabled(len(records) == 1)
     move = menu.addMenu("Move to")
     icons.set_icon(move.menuAction(), "campaign")
@@ -173,8 +176,16 @@ def grid_menu(w: MainWindow, pos: QPoint) -> QMenu | None:
     menu.addSeparator()
     _action(menu, "Share for Review…", lambda: _share_selection(w))
     menu.addSeparator()
-    _action(menu, "Delete…", lambda: c.delete_assets(records), "trash")
+    _action(menu, f"Delete…\t{_key('Del')}", lambda: c.delete_assets(records), "trash")
     return menu
+
+
+def _key(key: str | QKeySequence | QKeySequence.StandardKey) -> str:
+    """A key as this platform writes it in menus (Ctrl+C, or ⌘C on macOS)."""
+    if isinstance(key, QKeySequence.StandardKey):
+        bindings = QKeySequence.keyBindings(key)
+        key = bindings[0] if bindings else QKeySequence()
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def _share(w: MainWindow, scope: Scope) -> None:

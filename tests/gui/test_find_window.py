@@ -272,7 +272,7 @@ def test_find_similar_from_the_tiles_menu(qtbot, tmp_path, make_window) -> None:
         select_row(window, "scene.jpg")
         menu = menus.grid_menu(window, QPoint(10, 10))
         assert menu is not None
-        action = next(a for a in menu.actions() if a.text() == "Find Similar")
+        action = next(a for a in menu.actions() if a.text().split("\t")[0] == "Find Similar")
         assert action.isEnabled()
         action.trigger()
         wait_for_names(qtbot, window, ["scene-small.jpg"])

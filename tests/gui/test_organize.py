@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from app.gui import menus
@@ -155,12 +155,24 @@ def test_right_click_menu_offers_the_asset_actions(qtbot, showcase, make_window,
     select_names(window, ["hero-banner.jpg"])
     menu = menus.grid_menu(window, window.grid.rect().center())
     assert menu is not None
-    texts = [a.text() for a in menu.actions() if a.text()]
+    labels = [a.text().split("\t") for a in menu.actions() if a.text()]
+    texts = [label[0] for label in labels]
     assert texts == ["Open", "Quick Look", "Show in File Manager", "Copy", "Find Similar", "Rename…", "Move to", "Share for Review…", "Delete…"]
+    # Each entry the keyboard also reaches shows its key, as the menu bar writes it.
+    keys = {label[0]: label[1] for label in labels if len(label) == 2}
+    native = QKeySequence.SequenceFormat.NativeText
+    assert keys == {
+        "Open": QKeySequence("Return").toString(native),
+        "Quick Look": "Space",
+        "Copy": QKeySequence(QKeySequence.StandardKey.Copy).toString(native),
+        "Find Similar": window.actions_by_name["find_similar"].shortcut().toString(native),
+        "Rename…": "F2",
+        "Delete…": QKeySequence("Del").toString(native),
+    }
     move = next(a for a in menu.actions() if a.text() == "Move to").menu()
     assert [a.text() for a in move.actions() if a.text()] == ["Unassigned", "Acme Studio", "Northwind"]
 
-    next(a for a in menu.actions() if a.text() == "Copy").trigger()
+    next(a for a in menu.actions() if a.text().startswith("Copy\t")).trigger()
     clip = QGuiApplication.clipboard().mimeData()
     record = lib.get_asset(made.assets["hero-banner.jpg"])
     copied = [Path(u.toLocalFile()) for u in clip.urls()]
@@ -169,7 +181,7 @@ def test_right_click_menu_offers_the_asset_actions(qtbot, showcase, make_window,
     assert gnome.splitlines() == ["copy", copied[0].as_uri()]
 
     prompts.text_answers = ["Hero"]
-    next(a for a in menu.actions() if a.text() == "Rename…").trigger()
+    next(a for a in menu.actions() if a.text().startswith("Rename…\t")).trigger()
     qtbot.waitUntil(lambda: lib.get_asset(record.id).name == "Hero")
     qtbot.waitUntil(lambda: "Hero" in grid_names(window))
 
@@ -177,3 +189,17 @@ def test_right_click_menu_offers_the_asset_actions(qtbot, showcase, make_window,
     unassigned.trigger()
     qtbot.waitUntil(lambda: lib.get_asset(record.id).campaign_id is None)
     assert lib.get_asset(record.id).client_id is None
+
+
+def test_copy_key_in_the_grid_copies_the_selected_files(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, made = showcase
+    window = make_window(lib)
+    wait_for_names(qtbot, window, set(PLAN))
+    QGuiApplication.clipboard().clear()
+    select_names(window, ["hero-banner.jpg"])
+    window.grid.setFocus()
+    copy = QKeySequence(QKeySequence.StandardKey.Copy)[0]
+    qtbot.keyClick(window.grid, copy.key(), copy.keyboardModifiers())
+    record = lib.get_asset(made.assets["hero-banner.jpg"])
+    copied = [Path(u.toLocalFile()) for u in QGuiApplication.clipboard().mimeData().urls()]
+    assert [p.name for p in copied] == ["hero-banner.jpg"] and copied[0].samefile(lib.file_path(record))
