@@ -12,6 +12,11 @@ _SAMPLE: Final[int] = 96  # quantizing a 96 px copy costs about a millisecond
 _MIN_SHARE: Final[float] = 0.02
 _OPAQUE: Final[int] = 128  # alpha from which a pixel counts as the picture's colour
 _SAME: Final[float] = 5.0  # ΔE below which two swatches are one colour
+# Median cut's cost grows with the distinct colours it sorts, and a photo's grain makes
+# nearly every pixel distinct: rounding each channel to the centre of a 5-bit step first
+# (at most ΔE 2 away) cut quantizing a 96 px photo from 4.7 ms to 0.9 ms, which was most
+# of the palette's share of an import (python -m tests.bench --jobs 1).
+_STEP_CENTRES: Final[list[int]] = [(v & 0xF8) | 4 for v in range(256)] * 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,7 @@ def palette(picture: Image.Image, colours: int = COLOURS) -> list[Swatch]:
     if small is None:
         return []
     small.thumbnail((_SAMPLE, _SAMPLE), Image.Resampling.BILINEAR)
-    quantized = small.quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
+    quantized = small.point(_STEP_CENTRES).quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
     flat: list[int] = list(quantized.getpalette() or [])
     counts = quantized.getcolors(colours) or []
     total = sum(count for count, _ in counts) or 1
@@ -53,11 +58,15 @@ def palette(picture: Image.Image, colours: int = COLOURS) -> list[Swatch]:
         else:
             first = merged[near]
             merged[near] = (first[0], first[1] + count / total, first[2])
-    return [
-        Swatch(rgb, round(share, 3), lab)
-        for rgb, share, lab in sorted(merged, key=lambda m: -m[1])
-        if share >= _MIN_SHARE
-    ]
+    kept = [m for m in merged if m[1] >= _MIN_SHARE]
+    shares = [m[1] for m in kept]
+    for _rgb, share, lab in (m for m in merged if m[1] < _MIN_SHARE):
+        # A sliver (mostly the blend along an edge) is too small to show or to search
+        # by; its pixels count towards the nearest colour shown, so the shares add up.
+        nearest = min(range(len(kept)), key=lambda k: delta_e(kept[k][2], lab))
+        shares[nearest] += share
+    order = sorted(range(len(kept)), key=lambda k: -shares[k])
+    return [Swatch(kept[k][0], round(shares[k], 3), kept[k][2]) for k in order]
 
 
 def _has_alpha(picture: Image.Image) -> bool:
