@@ -119,9 +119,22 @@ def _image(src: Path, format: str, max_side: int = THUMB_MAX) -> Image.Image:
         except Exception as exc:
             raise UnreadableFile(f"Cannot read image: {describe(exc)}") from None
         picture = _resizable(im)
-        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        picture.thumbnail((max_side, max_side), _resample(picture.size, max_side))
         # A copy (or transposed copy) outlives the file, which the with block closes.
         return picture.transpose(turn) if turn is not None else picture.copy()
+
+
+def _resample(size: tuple[int, int], max_side: int) -> Image.Resampling:
+    """Bicubic for the last halving a JPEG's reduced decode leaves, Lanczos otherwise.
+
+    Within 2x of the target the two are alike to the eye (on fine text and lines the
+    bicubic thumbnail is 1.6 dB further from a full-size Lanczos one, at 32 dB), and
+    bicubic's shorter kernel took 7.8 ms instead of 10.8 ms for a 12 MP photo: the
+    largest cost of an import after decoding (python -m tests.bench --jobs 1).
+    """
+    if max(size) <= 2 * max_side:
+        return Image.Resampling.BICUBIC
+    return Image.Resampling.LANCZOS
 
 
 def _resizable(im: Image.Image) -> Image.Image:
