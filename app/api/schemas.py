@@ -248,3 +248,6 @@ class ChangeFeed(WireModel):
     # Extension "smart-folder-sync": the latest edit time of your smart folders and their
     # deletions (null: none yet), so a sync can tell there is nothing to merge.
     smartFoldersAt: str | None = None
+    # Extension "campaign-rights-sync": the latest edit time of your campaigns' rights
+    # (null: none yet), so a sync with nothing else to do can skip merging them.
+    campaignRightsAt: str | None = None

@@ -81,6 +81,18 @@ def latest(s: Session, user_id: int | None) -> str | None:
     return s.scalar(stmt)
 
 
+def unstamped(s: Session, user_id: int | None) -> bool:
+    """Whether any of the user's campaign rights has no edit time yet (set before they synced)."""
+    stmt = (
+        select(CampaignRights.campaign_id)
+        .join(Campaign, Campaign.id == CampaignRights.campaign_id)
+        .join(Client, Client.id == Campaign.client_id)
+        .where(_owned(user_id), CampaignRights.edited.is_(None))
+        .limit(1)
+    )
+    return s.scalar(stmt) is not None
+
+
 def edited_since(s: Session, user_id: int | None, since: str | None) -> int:
     """How many campaigns' rights were edited here after since (all that have an edit, for None)."""
     stmt = (

@@ -657,6 +657,10 @@ class Finder:
         with self.library.reading() as s:
             return campaign_sync.latest(s, user_id)
 
+    def campaign_rights_unstamped(self, user_id: int | None = None) -> bool:
+        with self.library.reading() as s:
+            return campaign_sync.unstamped(s, user_id)
+
     def campaign_rights_edited_since(self, since: str | None, user_id: int | None = None) -> int:
         with self.library.reading() as s:
             return campaign_sync.edited_since(s, user_id, since)

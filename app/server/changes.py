@@ -44,6 +44,7 @@ def changes(
             for i, when in feed.deleted
         ],
         smartFoldersAt=lib.find.smart_latest(user.id),
+        campaignRightsAt=lib.find.campaign_rights_latest(user.id),
     )
 
 

@@ -72,7 +72,7 @@ class SyncReport:
     # sync sends nothing.
     smart_marker: list[str | None] | None = None
     campaign_rights: int = 0  # campaigns whose rights the merge changed here
-    campaign_marker: list[str | None] | None = None  # [latest campaign-rights edit here] after it
+    campaign_marker: list[str | None] | None = None  # [latest campaign-rights edit here, on the server] after it
     find: bool = False  # the server takes ratings, labels and rights: they count as pending
 
     @property
@@ -201,8 +201,11 @@ class SyncEngine:
                 report.outcome.warnings.append(f"Smart folders not synced: {exc}")
             report.find = caps.find
             try:
-                n, at, ran = sync_campaign_rights(self.lib, remote, caps)
-                report.campaign_rights, report.campaign_marker = n, ([at] if ran else None)
+                report.campaign_rights, report.campaign_marker = sync_campaign_rights(
+                    self.lib, remote, caps, plan.campaign_rights_at,
+                    self.config.last_summary.get(CAMPAIGN_KEY) if self.config.last_status == "ok" else None,
+                    quiet=not plan.actions,
+                )
             except AtelierError as exc:  # as for smart folders: the rights come next time
                 report.outcome.warnings.append(f"Campaign rights not synced: {exc}")
                 # The last merge's marker stays, so edits since still count as waiting.

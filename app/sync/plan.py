@@ -121,6 +121,7 @@ class Plan:
     local_cursor: int | None = None
     # The server's latest smart-folder edit as its feed said (None: not told).
     smart_folders_at: str | None = None
+    campaign_rights_at: str | None = None  # and its latest campaign-rights edit
 
     def visible(self) -> list[Action]:
         return [a for a in self.actions if a.visible]
@@ -339,6 +340,7 @@ class Planner:
         self.caps = caps
         self.cancel = cancel
         self._smart_at: str | None = None
+        self._campaign_at: str | None = None
         # What assets deleted on the server last held (feed extension "deleted-state").
         self._last: dict[str, RemoteAsset] = {}
 
@@ -368,6 +370,7 @@ class Planner:
         plan = self._diff(local, links, changed, deleted, mode, cursor)
         plan.local_cursor = local_cursor
         plan.smart_folders_at = self._smart_at
+        plan.campaign_rights_at = self._campaign_at
         return plan
 
     def _unchanged_here(self, local_cursor: int) -> bool:
@@ -391,6 +394,7 @@ class Planner:
             remote_total=self.store.count_links(rid, "linked"),
             local_cursor=local_cursor,
             smart_folders_at=self._smart_at,
+            campaign_rights_at=self._campaign_at,
         )
 
     def _read_feed(self) -> tuple[dict[str, RemoteAsset], set[str], int]:
@@ -400,6 +404,7 @@ class Planner:
         while True:
             page = self.remote.changes(cursor)
             self._smart_at = page.smart_folders_at
+            self._campaign_at = page.campaign_rights_at
             for a in page.assets:
                 changed[a.id] = a
                 deleted.discard(a.id)

@@ -67,6 +67,7 @@ class ChangePage:
     # Deleted id -> the asset as it was when deleted (extension "deleted-state"), when told.
     last: dict[str, RemoteAsset] = field(default_factory=dict)
     smart_folders_at: str | None = None  # the server's latest smart-folder edit
+    campaign_rights_at: str | None = None  # the server's latest campaign-rights edit
 
 
 class FileStream(Protocol):

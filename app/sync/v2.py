@@ -191,6 +191,7 @@ class V2Remote:
             deleted=[d.id for d in feed.deleted],
             last={d.id: self._asset(d.last.asset, d.last) for d in feed.deleted if d.last},
             smart_folders_at=feed.smartFoldersAt,
+            campaign_rights_at=feed.campaignRightsAt,
         )
 
     def list_assets(self) -> list[RemoteAsset]:

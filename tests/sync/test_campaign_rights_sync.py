@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.client import ApiClient
 from app.library.records import AssetChanges
 from app.library.service import LibraryService
 from app.sync import SyncEngine
@@ -118,3 +119,28 @@ def test_campaign_rights_set_before_they_synced_travel_at_the_first_sync(server,
     sync(b)
     assert {r[:1] for r in _rights(b)} == {(None,)}
     assert {b.find.rights(r.id).source for r in b.iter_assets()} == {"Agency X"}
+
+
+def test_a_rights_edit_alone_still_travels_when_the_merge_is_skipped(server, libs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A sync that moves nothing skips the merge only while neither side's latest rights
+    # edit moved: an edit on A alone (no asset changed) must still reach B.
+    a, b = _filed(server, libs, tmp_path)
+    a.find.set_rights(campaign_id=_campaign(a), licence="Editorial")
+    sync(a)
+    sync(b)
+    assert _rights(b) == {("Editorial", None, None, ("licence",))}
+    a.find.set_rights(campaign_id=_campaign(a), licence="Commercial")
+    report = sync(a)
+    assert not report.plan.actions  # rights only: no asset moved
+    # The feed says the server's latest rights edit: A's, just sent.
+    feed = ApiClient(server.base_url, server.token).changes(0)
+    assert feed.campaignRightsAt is not None
+    assert feed.campaignRightsAt == a.find.campaign_rights_latest(a.local_user_id)
+    report = sync(b)
+    assert not report.plan.actions and report.campaign_rights == 1
+    assert _rights(b) == {("Commercial", None, None, ("licence",))}
+    # Edited on B too, with nothing else to sync: it goes up, and A takes it.
+    b.find.set_rights(campaign_id=_campaign(b), licence="Editorial", credit="B")
+    sync(b)
+    assert sync(a).campaign_rights == 1
+    assert _rights(a) == {("Editorial", "B", None, ("credit", "licence"))}
