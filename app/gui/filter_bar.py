@@ -52,6 +52,8 @@ REVIEWS: list[tuple[str | None, str]] = [
 REVIEW_SHORT = {None: "Review", "approved": "Approved", "changes_requested": "Changes",
                 "commented": "Comments", "unreviewed": "Not reviewed"}
 SEARCH_DELAY_MS = 200
+SEARCH_HINT, SEARCH_HINT_SHORT = "Search names and tags", "Search"
+SEARCH_MIN_WIDTH = 180  # as narrow as the search box gets (the stylesheet says so too)
 ZOOM_STEP = 24
 
 
@@ -123,7 +125,10 @@ class FilterBar(QWidget):
         self.subtitle.setObjectName("Muted")
         self.search = QLineEdit()
         self.search.setObjectName("SearchBox")
-        self.search.setPlaceholderText("Search names and tags")
+        self.search.setPlaceholderText(SEARCH_HINT)
+        self.search.setToolTip(
+            "Search names, tags, creator, copyright, credit, description and keywords (Ctrl+F)"
+        )
         self.search.setClearButtonEnabled(True)
         search_icon = self.search.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
         icons.set_icon(search_icon, "search")
@@ -317,6 +322,17 @@ class FilterBar(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relabel()
+        self._fit_search()
+
+    def _fit_search(self) -> None:
+        """Wide enough for the whole hint where the bar has room; 180 px where it has not."""
+        fm = self.search.fontMetrics()
+        # The hint, the search and colour icons, the clear button and the CSS padding.
+        whole = fm.horizontalAdvance(SEARCH_HINT) + 4 * fm.height() + 24
+        width = max(SEARCH_MIN_WIDTH, min(whole, self.width() * 2 // 5))
+        self.search.setFixedWidth(width)
+        # A hint cut short reads as broken ("Search names and…"); a short one does not.
+        self.search.setPlaceholderText(SEARCH_HINT if width >= whole else SEARCH_HINT_SHORT)
 
     def set_chips(self, colour: str | None, similar: str | None) -> None:
         """Show the colour and look-alike searches that are on (None: off)."""

@@ -41,6 +41,36 @@ def test_filter_pills_are_never_cut_at_the_minimum_width(qtbot, showcase, make_w
     qtbot.waitUntil(lambda: window.filter_bar.type_buttons[None].text() == "All  10")
 
 
+def _hint_fits(window) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the search box draws its hint whole: its pixels over the hint's width are
+    those of the same box made wide enough for any hint (Qt ends a cut hint in "…")."""
+    search = window.filter_bar.search
+    search.clearFocus()
+    left = search.cursorRect().left()
+    span = search.fontMetrics().horizontalAdvance(search.placeholderText())
+    shown = search.grab().toImage()
+    width = search.width()
+    search.setFixedWidth(width + 400)
+    QApplication.processEvents()
+    wide = search.grab().toImage()
+    search.setFixedWidth(width)
+    QApplication.processEvents()
+    box = (left, 0, span + 2, shown.height())
+    return shown.copy(*box) == wide.copy(*box)
+
+
+def test_the_search_hint_is_whole_at_every_width(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
+    lib, _ = showcase
+    window = make_window(lib, size=(892, 700))
+    search = window.filter_bar.search
+    qtbot.waitUntil(lambda: search.width() > 0)
+    assert search.placeholderText() == "Search" and _hint_fits(window)
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: search.placeholderText() == "Search names and tags")
+    assert _hint_fits(window)
+    assert "creator" in search.toolTip()
+
+
 def test_a_long_campaign_title_ends_in_an_ellipsis(qtbot, showcase, make_window) -> None:  # type: ignore[no-untyped-def]
     lib, _ = showcase
     window = make_window(lib, size=(892, 700))
