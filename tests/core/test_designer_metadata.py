@@ -170,3 +170,36 @@ def test_backfill_reads_transparency_from_the_original(tmp_path: Path) -> None:
     assert looks.swatches and all(delta_e(s.lab, white) > 20 for s in looks.swatches)
     assert delta_e(looks.swatches[0].lab, blue) < 10
     assert looks.phash == ing.looks.phash
+
+
+def test_a_transparent_logos_colours_are_its_inks_not_their_blends(tmp_path: Path) -> None:
+    # Blue with a white ring on a transparent ground: the palette is blue and white in
+    # about their areas, with no lavender made by averaging the two.
+    logo = Image.new("RGBA", (800, 800), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    draw.rounded_rectangle([120, 120, 680, 680], 150, fill=(91, 76, 240, 255))
+    draw.ellipse([250, 250, 550, 550], fill=(255, 255, 255, 255))
+    path = tmp_path / "logo.png"
+    logo.save(path)
+    swatches = analyze(stage_file(path, tmp_path)).looks.swatches
+    blue, white = srgb_to_lab((91, 76, 240)), srgb_to_lab((255, 255, 255))
+    assert all(min(delta_e(s.lab, blue), delta_e(s.lab, white)) < 10 for s in swatches), swatches
+    by_colour = {("blue" if delta_e(s.lab, blue) < 10 else "white"): s.share for s in swatches}
+    # Areas: the ring is about a quarter of the ink (70,686 of 294,000 px).
+    assert 0.17 <= by_colour["white"] <= 0.30 and 0.70 <= by_colour["blue"] <= 0.83
+
+
+def test_a_small_bright_area_keeps_its_own_swatch(tmp_path: Path) -> None:
+    # A yellow sun on a dusk gradient, 8 % of the picture: its own colour, not a blend.
+    im = Image.new("RGB", (640, 400))
+    draw = ImageDraw.Draw(im)
+    for y in range(400):
+        t = y / 399
+        draw.line([(0, y), (640, y)], fill=(int(40 + 110 * t), int(25 + 40 * t), int(95 - 10 * t)))
+    draw.ellipse([420, 60, 560, 200], fill=(252, 196, 92))
+    path = tmp_path / "dusk.jpg"
+    im.save(path, "JPEG", quality=90)
+    swatches = analyze(stage_file(path, tmp_path)).looks.swatches
+    sun = srgb_to_lab((252, 196, 92))
+    assert min(delta_e(s.lab, sun) for s in swatches) < 8, [(s.hex, s.share) for s in swatches]
+    assert 0.99 <= sum(s.share for s in swatches) <= 1.01
