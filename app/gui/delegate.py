@@ -292,6 +292,7 @@ class AssetDelegate(QStyledItemDelegate):
                 below = self.reviews.height() + 4
         if self.find_badges is not None:
             self.find_badges.paint(painter, record.id, bx, by, self.edge, below)
+            self.find_badges.paint_palette(painter, record.id, bx, by, self.edge, self._box_h, RADIUS)
 
         # Badges sit 6 px inside the box's bottom corners.
         bottom = by + self._box_h - 6

@@ -1,4 +1,5 @@
-"""Tile badges of what finding knows: rating stars and colour label (top right), rights (top left).
+"""Tile badges of what finding knows: rating stars and colour label (top right), rights (top left),
+and, when the View menu asks, the palette as a band along the picture's bottom edge.
 
 Read as the review badges are: by the worker that prepares each batch of records, one query
 per batch, so a paint is a dictionary lookup and a cached pixmap or two. After a change the
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPen, QPixmap
 
 from app.gui.batched_lookup import BatchedLookup
 from app.gui.details_meta import LABEL_COLOURS
@@ -25,6 +26,7 @@ STAR = "#FFC83D"  # on the dark pill, a warm gold that reads over any picture
 # Filled pills with white text: red for expired, a deep amber for expiring (white stays legible).
 RIGHTS_COLOURS = {"expired": "#C62828", "expiring": "#A65A00"}
 PILL_FILL = QColor(12, 12, 16, 168)  # the format badge's fill, so the tile's badges read as a set
+BAND = 5  # px: the palette band, under the bottom badges (they sit 6 px up)
 
 
 def rights_text(state: TileState) -> str | None:
@@ -49,6 +51,8 @@ class FindBadges(BatchedLookup):
         self._known: dict[str, tuple[int, TileState]] = {}  # id -> (generation, state)
         self._generation = 0
         self._pixmaps: dict[tuple[str, str, float], QPixmap] = {}
+        self.show_palette = False  # View > Colour Palettes on Tiles
+        self._bands: dict[tuple[tuple[tuple[str, float], ...], int, int, float], QPixmap] = {}
         self.font = QFont()
         self.font.setPointSizeF(max(6.5, self.font.pointSizeF() * 0.74))
         self.font.setWeight(QFont.Weight.DemiBold)
@@ -63,7 +67,7 @@ class FindBadges(BatchedLookup):
     def load(self, asset_ids: Iterable[str]) -> None:
         """Any thread: read the states of these assets (done for every prepared batch)."""
         ids = list(asset_ids)
-        found = self.library.find.tile_states(ids)
+        found = self.library.find.tile_states(ids, palettes=self.show_palette)
         with self._lock:
             if len(self._known) > CACHE:
                 self._known.clear()
@@ -113,6 +117,42 @@ class FindBadges(BatchedLookup):
             if top < top_bottom and x + 6 + round(pm.width() / dpr) + 4 > top_left:
                 top = top_bottom + 4  # a small tile: under the stars rather than over them
             painter.drawPixmap(x + 6, top, pm)
+
+    def paint_palette(self, painter: QPainter, asset_id: str, x: int, y: int, width: int, height: int, radius: float) -> None:
+        """The palette as a band along the bottom of the picture box at (x, y), each colour
+        as wide as its share, inside the box's rounded corners."""
+        if not self.show_palette:
+            return
+        state = self.state(asset_id)
+        if state is None or not state.palette:
+            return
+        device = painter.device()
+        dpr = device.devicePixelRatioF() if device is not None else 1.0
+        key = (state.palette, width, height, dpr)
+        pm = self._bands.get(key)
+        if pm is None:
+            if len(self._bands) > 512:
+                self._bands.clear()
+            pm = self._bands[key] = QPixmap.fromImage(self._band_image(state.palette, width, height, radius, dpr))
+        painter.drawPixmap(x, y + height - BAND, pm)
+
+    def _band_image(self, palette: tuple[tuple[str, float], ...], width: int, height: int, radius: float, dpr: float) -> QImage:
+        image, p = self._canvas(width, BAND, dpr)
+        # The box's own outline, moved up so its bottom edge is the band's: the band
+        # follows the rounded corners instead of poking out of them.
+        outline = QPainterPath()
+        outline.addRoundedRect(QRectF(0, BAND - height, width, height), radius, radius)
+        p.setClipPath(outline)
+        p.setPen(Qt.PenStyle.NoPen)
+        total = sum(share for _, share in palette) or 1.0
+        left = 0.0
+        for i, (hex_, share) in enumerate(palette):
+            right = width if i == len(palette) - 1 else left + width * share / total
+            p.setBrush(QColor(hex_))
+            p.drawRect(QRectF(left, 0, right - left, BAND))
+            left = right
+        p.end()
+        return image
 
     def _pixmap(self, kind: str, key: str, dpr: float) -> QPixmap:
         cached = self._pixmaps.get((kind, key, dpr))

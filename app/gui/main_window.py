@@ -65,6 +65,7 @@ from app.library.service import LibraryService
 log = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 80
 IMPORT_REFRESH_MS = 700
+TILE_PALETTES_KEY = "view/tilePalettes"
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._build()
         self.actions_by_name = menus.build_menu_bar(self)
+        badges = self.grid.asset_delegate.find_badges
+        self.actions_by_name["tile_palettes"].setChecked(badges is not None and badges.show_palette)
         self.help_dialog: QWidget | None = None
         rating_keys.install(self)
         self._timers()
@@ -131,6 +134,8 @@ class MainWindow(QMainWindow):
         # Clients' decisions from share links, on the tiles.
         delegate.reviews = ReviewBadges(self.library, self.tasks, self.grid.viewport().update)
         delegate.find_badges = FindBadges(self.library, self.tasks, self.grid.viewport().update)
+        # Off unless asked for: a band on every tile is busy for a designer who does not search by colour.
+        delegate.find_badges.show_palette = bool(self.settings.value(TILE_PALETTES_KEY, False, type=bool))
         self.grid.drag_guard = self._drag_allowed  # type: ignore[attr-defined]
         self._drags_confirmed: set[str] = set()
         self.import_bar = ImportBar()
@@ -413,6 +418,16 @@ class MainWindow(QMainWindow):
             self._drags_confirmed.update(i for i, _name, _until in found)
             self.notify("Allowed: drag again to hand the files to another application")
         return False
+
+    def show_tile_palettes(self, on: bool) -> None:
+        """Show or hide each tile's palette band; remembered for the next window."""
+        badges = self.grid.asset_delegate.find_badges
+        if badges is None:
+            return
+        badges.show_palette = on
+        self.settings.setValue(TILE_PALETTES_KEY, on)
+        self.actions_by_name["tile_palettes"].setChecked(on)
+        self.forget_badges()  # read again, with the palettes this time
 
     def forget_badges(self, ids: list[str] | None = None) -> None:
         badges = self.grid.asset_delegate.find_badges

@@ -62,6 +62,10 @@ def build_menu_bar(w: MainWindow) -> dict[str, QAction]:
     view.addSeparator()
     actions["zoom_in"] = _action(view, "Zoom In", lambda: w.zoom_by(+ZOOM_STEP), "zoom-large", ["Ctrl+=", "Ctrl++", QKeySequence.StandardKey.ZoomIn])
     actions["zoom_out"] = _action(view, "Zoom Out", lambda: w.zoom_by(-ZOOM_STEP), "zoom-small", ["Ctrl+-", QKeySequence.StandardKey.ZoomOut])
+    view.addSeparator()
+    palettes = _action(view, "Colour Palettes on Tiles", lambda: w.show_tile_palettes(palettes.isChecked()), "palette", "Ctrl+Shift+P")
+    palettes.setCheckable(True)
+    actions["tile_palettes"] = palettes
 
     lib = bar.addMenu("&Library")
     actions["new_client"] = _action(lib, "New Client…", w.commands.new_client, "client")

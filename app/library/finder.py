@@ -88,6 +88,7 @@ class TileState:
     label: str | None = None
     rights: str = "none"  # none, valid, expiring, expired, not yet valid
     valid_until: datetime | None = None
+    palette: tuple[tuple[str, float], ...] = ()  # (#rrggbb, share), largest first; when asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,8 +420,9 @@ class Finder:
                 .values(updated_at=utcnow(), change_seq=last - len(ids) + 1 + offset)
             )
 
-    def tile_states(self, ids: Sequence[str]) -> dict[str, TileState]:
-        """Rating, label and effective rights of many assets in one query (the grid's badges)."""
+    def tile_states(self, ids: Sequence[str], *, palettes: bool = False) -> dict[str, TileState]:
+        """Rating, label and effective rights of many assets in one query (the grid's badges);
+        with palettes, their swatches too (a second query, over the indexed asset_id)."""
         if not ids:
             return {}
         now = self.clock()
@@ -442,6 +444,18 @@ class Finder:
                 out[str(asset_id)] = TileState(
                     int(rating or 0), label, rights_status(start, until, now), until
                 )
+            if palettes:
+                swatches: dict[str, list[tuple[str, float]]] = {}
+                rows = s.execute(
+                    select(AssetColour.asset_id, AssetColour.hex, AssetColour.share)
+                    .where(AssetColour.asset_id.in_(list(ids)))
+                    .order_by(AssetColour.asset_id, AssetColour.position)
+                )
+                for asset_id, hex_, share in rows:
+                    swatches.setdefault(str(asset_id), []).append((hex_, float(share)))
+                for asset_id, found in swatches.items():
+                    if asset_id in out:
+                        out[asset_id] = replace(out[asset_id], palette=tuple(found))
         return out
 
     # --- rights -------------------------------------------------------------------------
