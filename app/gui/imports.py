@@ -162,13 +162,17 @@ def summary_line(report: ImportReport) -> str:
         parts.append(f"{len(report.duplicates)} already in the library")
     if report.rejected:
         parts.append(f"{len(report.rejected)} rejected")
+    if report.looks_like:
+        n = len(report.looks_like)
+        parts.append(f"{n} looks like an asset already here" if n == 1 else f"{n} look like assets already here")
     if report.cancelled:
         parts.append("cancelled")
     return ", ".join(parts)
 
 
 class ImportSummaryDialog(QDialog):
-    """Non-modal: every rejected file with its reason, and the duplicates that were skipped."""
+    """Non-modal: every rejected file with its reason, the duplicates that were skipped, and
+    the imported files that look like an asset already here (kept, for the user to judge)."""
 
     def __init__(self, report: ImportReport, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,7 +186,15 @@ class ImportSummaryDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setWeight(QFont.Weight.DemiBold)
         headline.setFont(font)
-        note = QLabel("These files were not imported:")
+        kept = bool(report.looks_like)
+        skipped = bool(report.rejected or report.duplicates)
+        note = QLabel(
+            "These files were not imported, or were and look like an asset already here:"
+            if kept and skipped
+            else "These files were imported and look like an asset already here:"
+            if kept
+            else "These files were not imported:"
+        )
         note.setObjectName("Muted")
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("ReportTable")
@@ -200,6 +212,8 @@ class ImportSummaryDialog(QDialog):
             self._add(rejected.path, rejected.reason)
         for dup in report.duplicates:
             self._add(dup.path, f"Already in the library as {dup.existing_name}")
+        for _asset_id, name, _like_id, like_name, _bits in report.looks_like:
+            self._add(Path(name), f"Imported; looks like {like_name} (a resized or re-encoded copy?)")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)

@@ -537,7 +537,7 @@ class MainWindow(QMainWindow):
             self.import_bar.hide()
         self.refresh()
         self.notify(f"Import into {job.label}: {summary_line(report)}")
-        if report.rejected or report.duplicates:
+        if report.rejected or report.duplicates or report.looks_like:
             if self.import_summary is not None:
                 self.import_summary.close()
             self.import_summary = ImportSummaryDialog(report, job.label, self)

@@ -177,3 +177,22 @@ def test_a_folder_import_is_announced_as_a_folder(qtbot, library, make_window, m
     with qtbot.waitSignal(window.imports.import_finished, timeout=30_000):
         window.import_paths([folder, loose], None)
         assert window.statusBar().currentMessage() == "Importing 1 folder and 1 file into All assets"
+
+
+def test_a_near_copy_is_imported_and_reported_as_looking_like_the_original(qtbot, showcase, make_window, showcase_media, media_dir: Path, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    lib, _ = showcase
+    window = make_window(lib)
+    copy = media_dir / "hero-small.jpg"
+    with Image.open(showcase_media["hero-banner.jpg"]) as im:
+        im.convert("RGB").resize((800, 500)).save(copy, "JPEG", quality=70)
+    with qtbot.waitSignal(window.imports.import_finished, timeout=30_000) as finished:
+        drop_files(window.grid.viewport(), [copy])
+    _, report = finished.args
+    assert [r.name for r in report.imported] == ["hero-small.jpg"]  # kept, not blocked
+    dialog = window.import_summary
+    assert dialog is not None and dialog.isVisible()
+    assert dict(dialog.rows())["hero-small.jpg"].startswith("Imported; looks like hero-banner.jpg")
+    dialog.grab().save(str(shot_dir / "import-looks-like.png"))
+    assert "1 looks like an asset already here" in window.statusBar().currentMessage()
