@@ -115,3 +115,12 @@ def test_finding_pictures_for_the_readme(qtbot, showcase, make_window, tmp_path,
     window.grid.clearSelection()
     _settle(qtbot)
     _save(window, "find-smart-folder.png", shot_dir)
+
+    # 4. View > Colour Palettes on Tiles, over the whole library.
+    window.sidebar.select_scope("all", None)
+    wait_for_names(qtbot, window, {*PLAN, "beach-lemonade.jpg"})
+    window.actions_by_name["tile_palettes"].trigger()
+    badges = window.grid.asset_delegate.find_badges
+    qtbot.waitUntil(lambda: (state := badges.state(beach)) is not None and bool(state.palette), timeout=10_000)
+    _settle(qtbot)
+    _save(window, "find-tile-palettes.png", shot_dir)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QColor
 
 from app.gui.delegate import PAD
@@ -29,7 +27,7 @@ def _near(colour: QColor, hex_: str) -> bool:
     return max(abs(colour.red() - other.red()), abs(colour.green() - other.green()), abs(colour.blue() - other.blue())) <= 6
 
 
-def test_palettes_show_on_tiles_when_asked_and_the_choice_is_kept(qtbot, showcase, make_window, settings, shot_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_palettes_show_on_tiles_when_asked_and_the_choice_is_kept(qtbot, showcase, make_window, settings) -> None:  # type: ignore[no-untyped-def]
     lib, made = showcase
     window = make_window(lib)
     wait_for_names(qtbot, window, set(PLAN))
@@ -48,7 +46,6 @@ def test_palettes_show_on_tiles_when_asked_and_the_choice_is_kept(qtbot, showcas
     # Each colour as wide as its share: the largest one takes most of the band.
     colours = _band_colours(window, "logo-mark.png")
     assert sum(_near(c, swatches[0]) for c in colours) > len(colours) / 2
-    window.grab().save(str(shot_dir / "find-tile-palettes.png"))
     # Audio has no palette: its tile gets no band.
     assert lib.find.tile_states([made.assets["jingle.mp3"]], palettes=True)[made.assets["jingle.mp3"]].palette == ()
     assert settings.value("view/tilePalettes", False, type=bool) is True
