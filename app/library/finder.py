@@ -154,7 +154,7 @@ class Finder:
         if self._fast(f):
             similar = next((r for r in f.rules if r.field == "similar"), None)
             if similar is not None:
-                return [r.id for r in self._run_similar(f, similar, limit, offset)]
+                return self._run_similar(f, similar, limit, offset, ids_only=True)
             return self._run_ids(f, limit, offset)
         with self.library.reading() as s:
             stmt, p = plan(s, f, self.clock())
@@ -166,6 +166,10 @@ class Finder:
 
     def count(self, f: Find) -> int:
         if self._fast(f):
+            similar = next((r for r in f.rules if r.field == "similar"), None)
+            if similar is not None:
+                # The look-alikes are candidates bound at each run: counted as _run_similar finds them.
+                return len(self._run_similar(f, similar, None, 0, ids_only=True))
             sql, params = self._bound(f, "count", 0, 0)
             return int(self._raw(sql, params)[0][0])
         with self.library.reading() as s:
@@ -192,7 +196,10 @@ class Finder:
         sql, params = self._bound(f, "page", limit, offset)
         return [row[0] for row in self._raw(sql, params)]
 
-    def _run_similar(self, f: Find, rule: Rule, limit: int | None, offset: int) -> list[AssetRecord]:
+    def _run_similar(
+        self, f: Find, rule: Rule, limit: int | None, offset: int, *, ids_only: bool = False
+    ) -> list[Any]:
+        """The matching look-alikes, most alike first: records, or their ids (ids_only)."""
         from app.library.pages import _record
 
         pages = self.library._pages
@@ -218,6 +225,8 @@ class Finder:
                 ids = [row[0] for row in cursor.execute(sql, params)]
                 ids.sort(key=lambda i: (near.get(i, 65), i))
                 ids = ids[offset : offset + limit] if limit is not None else ids[offset:]
+                if ids_only:
+                    return ids
                 rows = cursor.execute(pages._by_ids_sql(), [json.dumps(ids)]).fetchall()
             finally:
                 cursor.close()

@@ -269,7 +269,14 @@ def test_find_similar_from_the_tiles_menu(qtbot, tmp_path, make_window) -> None:
         lib.import_paths([original, copy, other], workers=1)
         window = make_window(lib)
         wait_for_names(qtbot, window, {"scene.jpg", "scene-small.jpg", "other.jpg"})
-        select_row(window, "scene.jpg")
+        # Rows read again while the import settles may move the selection: select until it holds.
+        def picked() -> bool:
+            if [r.name for r in window.selected_records()] != ["scene.jpg"]:
+                select_row(window, "scene.jpg")
+                return False
+            return True
+
+        qtbot.waitUntil(picked)
         menu = menus.grid_menu(window, QPoint(10, 10))
         assert menu is not None
         action = next(a for a in menu.actions() if a.text().split("\t")[0] == "Find Similar")

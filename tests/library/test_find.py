@@ -129,6 +129,10 @@ def test_similar_finds_resized_recompressed_copy(lib: LibraryService, tmp_path: 
     found = [r.id for r in lib.find.search(lib.find.where([f"similar={orig_id}"]))]
     assert found == [copy_id]
     assert unrelated_id not in found
+    # The count and the ids the grid pages through agree with the search (the grid's rows).
+    assert lib.find.count(lib.find.where([f"similar={orig_id}"])) == 1
+    assert lib.find.ids(lib.find.where([f"similar={orig_id}"])) == [copy_id]
+    assert lib.find.count(lib.find.where([f"similar={unrelated_id}:3"])) == 0
     assert lib.find.search(lib.find.where([f"similar={unrelated_id}:3"])) == []
 
 
