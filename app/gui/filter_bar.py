@@ -51,6 +51,11 @@ REVIEWS: list[tuple[str | None, str]] = [
     ("commented", "Comments, no decision"), ("unreviewed", "Not reviewed")]
 REVIEW_SHORT = {None: "Review", "approved": "Approved", "changes_requested": "Changes",
                 "commented": "Comments", "unreviewed": "Not reviewed"}
+# Stars and colour labels, as Bridge's filter panel offers them; keys 0-9 set them.
+RATINGS: list[tuple[int | None, str]] = [(None, "Any rating"), *((n, "★" * n + (" and up" if n < 5 else "")) for n in range(1, 6))]
+LABELS: list[tuple[str | None, str]] = [
+    (None, "Any label"), ("red", "Red"), ("yellow", "Yellow"), ("green", "Green"), ("blue", "Blue"),
+    ("purple", "Purple"), ("none", "No label")]
 SEARCH_DELAY_MS = 200
 SEARCH_HINT, SEARCH_HINT_SHORT = "Search names and tags", "Search"
 SEARCH_MIN_WIDTH = 180  # as narrow as the search box gets (the stylesheet says so too)
@@ -97,6 +102,7 @@ class FilterBar(QWidget):
     type_changed = Signal(object)  # str | None
     purpose_changed = Signal(object)  # str | None
     review_changed = Signal(object)  # str | None
+    rating_changed = Signal(object, object)  # int | None (least stars), str | None (label)
     search_changed = Signal(str)
     sort_changed = Signal(str)
     zoom_changed = Signal(int)
@@ -180,6 +186,27 @@ class FilterBar(QWidget):
         self.review_button = self._menu_button("filter", REVIEW_SHORT[None])
         self.review_button.setToolTip("Show only assets with this review status (share links)")
         self.review_actions = self._exclusive_menu(self.review_button, REVIEWS, None)
+        self.rating_button = self._menu_button("star", "Rating")
+        self.rating_button.setToolTip("Show only assets with at least these stars, or this colour label")
+        self.rating_actions = self._exclusive_menu(self.rating_button, RATINGS, None)
+        self.rating_button.menu().addSeparator()
+        self.label_actions = self._exclusive_menu(self.rating_button, LABELS, None)
+        self.rating = None
+        self.label = None
+        # At the narrowest one Filters menu holds the three filter menus (the same actions),
+        # and a filter's own button shows only while it filters.
+        self.filters_button = self._menu_button("filter", "Filters")
+        self.filters_button.setToolTip("Filter by rating, label, purpose or review status")
+        for title, groups in (("Rating", (self.rating_actions, self.label_actions)),
+                              ("Purpose", (self.purpose_actions,)), ("Review", (self.review_actions,))):
+            sub = self.filters_button.menu().addMenu(title)
+            for n, group in enumerate(groups):
+                if n:
+                    sub.addSeparator()
+                sub.addActions(list(group.values()))
+        self.filters_button.hide()
+        row.addWidget(self.filters_button)
+        row.addWidget(self.rating_button)
         row.addWidget(self.purpose_button)
         row.addWidget(self.review_button)
         row.addWidget(self.sort_button)
@@ -276,6 +303,10 @@ class FilterBar(QWidget):
             action.triggered.connect(lambda _checked=False, p=purpose: self._on_purpose_picked(p))
         for status, action in self.review_actions.items():
             action.triggered.connect(lambda _checked=False, v=status: self.set_review(v))
+        for stars, action in self.rating_actions.items():
+            action.triggered.connect(lambda _checked=False, n=stars: self.set_rating(n, self.label))
+        for label, action in self.label_actions.items():
+            action.triggered.connect(lambda _checked=False, v=label: self.set_rating(self.rating, v))
         self.zoom.valueChanged.connect(self.zoom_changed)
         self.import_button.clicked.connect(self.import_clicked)
 
@@ -290,33 +321,48 @@ class FilterBar(QWidget):
         self._counts = {None: sum(counts.values()), **{k: counts.get(k, 0) for k in ASSET_TYPES}}
         self._relabel()
 
-    def _full_width(self) -> int:
-        """The type row's width with counts on every pill and words on the menu buttons."""
+    def _idle(self) -> dict[QToolButton, bool]:
+        """Each menu button: whether it shows only its default (no filter, the default sort)."""
+        return {
+            self.rating_button: self.rating_button.text() == "Rating",
+            self.purpose_button: self.purpose_button.text() == PURPOSE_SHORT[None],
+            self.review_button: self.review_button.text() == REVIEW_SHORT[None],
+            self.sort_button: self.sort_button.text() == SORT_SHORT["newest"],
+        }
+
+    def _row_width(self, words: bool) -> int:
+        """The type row's width with counts on every pill, and words on every menu button
+        (words) or only on those that filter or sort otherwise than by default."""
         counts = getattr(self, "_counts", {})
         total = 0
         for kind, button in self.type_buttons.items():
             fm = button.fontMetrics()
             pad = button.sizeHint().width() - fm.horizontalAdvance(button.text())
             total += fm.horizontalAdvance(self._type_label(kind, counts.get(kind))) + pad + 4
-        for button in (self.purpose_button, self.review_button, self.sort_button):
-            total += button.fontMetrics().horizontalAdvance(button.text()) + 48
+        for button, idle in self._idle().items():
+            total += (button.fontMetrics().horizontalAdvance(button.text()) if words or not idle else 0) + 48
         margins = self.layout().contentsMargins() if self.layout() else None
         return total + (margins.left() + margins.right() if margins else 32) + 12
 
     def _relabel(self) -> None:
+        """Words everywhere; else the idle menu buttons as icons; else (compact) no counts on
+        the pills and the idle filters folded into one Filters menu."""
         counts = getattr(self, "_counts", {})
-        compact = self.width() < self._full_width()
+        full = self.width() >= self._row_width(words=True)
+        compact = not full and self.width() < self._row_width(words=False)
         for kind, button in self.type_buttons.items():
             count = counts.get(kind)
             button.setText(self._type_label(kind, None if compact else count))
             plural = "All assets" if kind is None else formatting.PLURAL_LABELS[kind]
             button.setToolTip(plural if count is None else f"{plural}: {count:,}")
-        style = Qt.ToolButtonStyle.ToolButtonIconOnly if compact else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
-        for button in (self.purpose_button, self.review_button, self.sort_button):
-            button.setToolButtonStyle(style)
-        # At the narrowest the review filter steps aside (the new-feedback notice still
-        # reaches it) unless it is filtering, so the type pills keep their words.
-        self.review_button.setVisible(not compact or self.review_button.text() != REVIEW_SHORT[None])
+        icon_only, beside = Qt.ToolButtonStyle.ToolButtonIconOnly, Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        idle = self._idle()
+        for button, unused in idle.items():
+            button.setToolButtonStyle(beside if full or (not compact and not unused) else icon_only)
+            # Folded into the Filters menu at the narrowest, unless it is filtering.
+            button.setVisible(not compact or not unused or button is self.sort_button)
+        self.filters_button.setToolButtonStyle(icon_only)
+        self.filters_button.setVisible(compact)
         self.compact = compact
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -397,6 +443,16 @@ class FilterBar(QWidget):
     def _on_purpose_picked(self, purpose: str | None) -> None:
         self.purpose_button.setText(PURPOSE_SHORT[purpose])
         self.purpose_changed.emit(purpose)
+
+    def set_rating(self, stars: int | None, label: str | None) -> None:
+        """Filter by least stars and colour label (each None: any), and say so on the button."""
+        self.rating, self.label = stars, label
+        self.rating_actions[stars].setChecked(True)
+        self.label_actions[label].setChecked(True)
+        parts = [f"★{stars}+" if stars and stars < 5 else "★5" if stars else "", dict(LABELS)[label] if label else ""]
+        self.rating_button.setText(" · ".join(p for p in parts if p) or "Rating")
+        self._relabel()
+        self.rating_changed.emit(stars, label)
 
     def set_review(self, status: str | None) -> None:
         """Pick a review status (from its menu or the new-feedback notice) and say so."""

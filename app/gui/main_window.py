@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         fb.type_changed.connect(lambda kind: self._set_filters(asset_type=kind))
         fb.purpose_changed.connect(lambda purpose: self._set_filters(purpose=purpose))
         fb.review_changed.connect(lambda status: self._set_filters(review_status=status, review_after=None))
+        fb.rating_changed.connect(lambda stars, label: self._set_filters(rating=stars, label=label))
         fb.search_changed.connect(lambda text: self._set_filters(text=text))
         fb.colour_pick_requested.connect(self.pick_colour)
         fb.colour_cleared.connect(lambda: self.search_colour(None))

@@ -47,6 +47,8 @@ class Filters:
     sort: SortKey = "newest"
     colour: str | None = None  # "#rrggbb": assets containing it, nearest first
     similar: tuple[str, str] | None = None  # (asset id, name): assets that look like it
+    rating: int | None = None  # at least this many stars
+    label: str | None = None  # this colour label ("none": no label)
 
     def chip_rules(self) -> tuple[str, ...]:
         """The find rules of the chips above the grid (colour, similar): always all required."""
@@ -55,6 +57,10 @@ class Filters:
             rules.append(f"color={self.colour}")
         if self.similar:
             rules.append(f"similar={self.similar[0]}")
+        if self.rating:
+            rules.append(f"rating>={self.rating}")
+        if self.label:
+            rules.append(f"label={self.label}")
         return tuple(rules)
 
     def query(self, user_id: int, *, with_type: bool = True) -> AssetQuery:
@@ -79,4 +85,4 @@ class Filters:
     def narrowed(self) -> bool:
         """True when something besides the scope hides assets (for the empty-state text)."""
         return bool(self.asset_type or self.purpose or self.review_status or self.review_after is not None
-                    or self.text.strip() or self.colour or self.similar)
+                    or self.text.strip() or self.colour or self.similar or self.rating or self.label)
