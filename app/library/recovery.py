@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from app.library import preview_cache
+from app.library import preview_cache, throttle
 from app.library.models import Asset, PendingFile
 
 if TYPE_CHECKING:
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 # Seconds an entry of the pending-file journal (or an object without a row) may be an upload
 # still in flight on another server instance; older ones are what a crash left.
 SWEEP_GRACE = 15 * 60.0
+# Seconds after its last failure that a throttle row is deleted by the sweep (when unlocked):
+# longer than any window a take uses by default; the server passes its own if longer.
+THROTTLE_MEMORY = 24 * 3600.0
 
 
 class Recovery:
@@ -31,11 +34,13 @@ class Recovery:
         self.settle_pending(None)
         self.remove_orphan_previews()
 
-    def sweep(self, grace: float = SWEEP_GRACE) -> bool:
-        """Settle the journal and remove stored files without a row, once across all instances.
+    def sweep(self, grace: float = SWEEP_GRACE, throttle_memory: float = THROTTLE_MEMORY) -> bool:
+        """Settle the journal, remove stored files without a row and forget stale throttle rows.
 
-        Only entries and objects older than grace seconds count (younger ones may be uploads in
-        flight elsewhere). False when another instance holds the sweep.
+        Done once across all instances. Only entries and objects older than grace seconds
+        count (younger ones may be uploads in flight elsewhere); throttle rows go
+        throttle_memory seconds after their last failure. False when another instance holds
+        the sweep.
         """
         with self.lib.exclusively("sweep-files") as got:
             if not got:
@@ -44,7 +49,14 @@ class Recovery:
             self.settle_pending(cutoff)
             self.remove_orphans(cutoff.timestamp())
             self.remove_orphan_previews()
+            self.forget_throttle_rows(throttle_memory)
             return True
+
+    def forget_throttle_rows(self, memory: float) -> int:
+        """Login and share-password throttle rows untouched for memory seconds and unlocked."""
+        now = datetime.now(UTC)
+        with self.lib.writing() as s:
+            return throttle.forget_stale(s, now - timedelta(seconds=memory), now)
 
     def settle_pending(self, before: datetime | None) -> None:
         """Journal entries (older than before): a file whose row is missing goes."""

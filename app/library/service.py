@@ -45,7 +45,7 @@ from app.library.records import (
     TokenRecord,
     UserRecord,
 )
-from app.library.recovery import SWEEP_GRACE, Recovery
+from app.library.recovery import SWEEP_GRACE, THROTTLE_MEMORY, Recovery
 from app.library.storage import (
     Storage,
     StorageUnavailable,
@@ -186,13 +186,13 @@ class LibraryService:
         with exclusive_lock(self._writer, name) as got:
             yield got
 
-    def sweep(self, grace: float = SWEEP_GRACE) -> bool:
-        """Settle the journal and remove stored files without a row, once across all instances.
+    def sweep(self, grace: float = SWEEP_GRACE, throttle_memory: float = THROTTLE_MEMORY) -> bool:
+        """Settle the journal, remove stored files without a row, forget stale throttle rows.
 
-        Only entries and objects older than grace seconds count (younger ones may be uploads in
-        flight elsewhere). False when another instance holds the sweep.
+        Once across all instances; only what is older than grace seconds counts (younger may be
+        an upload in flight elsewhere). False when another instance holds the sweep.
         """
-        return self._recovery.sweep(grace)
+        return self._recovery.sweep(grace, throttle_memory)
 
     @property
     def local_user_id(self) -> int:

@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -75,21 +75,7 @@ def take_login(
     the free ones; give_back_login uncounts the attempt when the password was right.
     """
     keyed = sorted(dict(keyed).items())
-    keys = [key for key, _ in keyed]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for key in keys:
-        session.execute(
-            insert(LoginThrottle)
-            .values(key=key, failures=0, last_failure_at=now, locked_until=None)
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-    rows = {
-        row.key: row
-        for row in session.scalars(
-            select(LoginThrottle).where(LoginThrottle.key.in_(keys)).order_by(LoginThrottle.key)
-            .with_for_update().execution_options(populate_existing=True)
-        )
-    }
+    rows = _locked_rows(session, [key for key, _ in keyed], now)
     waits = [(as_utc(r.locked_until) - now).total_seconds() for r in rows.values() if r.locked_until is not None]
     # Capped: a lock stamped by another process a moment after our `now` may reach past it.
     wait = min(policy.max_lockout, max([0.0, *waits]))
@@ -133,6 +119,49 @@ def _same(a: datetime | None, b: datetime | None) -> bool:
     return a is None and b is None or a is not None and b is not None and as_utc(a) == as_utc(b)
 
 
+def _locked_rows(session: Session, keys: list[str], now: datetime) -> dict[str, LoginThrottle]:
+    """The rows of keys (made where missing), locked in key order for this transaction.
+
+    A row another instance's sweep deleted between our insert and our lock is made again.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    rows: dict[str, LoginThrottle] = {}
+    for _ in range(3):
+        for key in keys:
+            if key not in rows:
+                session.execute(
+                    insert(LoginThrottle)
+                    .values(key=key, failures=0, last_failure_at=now, locked_until=None)
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+        rows = {
+            row.key: row
+            for row in session.scalars(
+                select(LoginThrottle).where(LoginThrottle.key.in_(keys)).order_by(LoginThrottle.key)
+                .with_for_update().execution_options(populate_existing=True)
+            )
+        }
+        if len(rows) == len(keys):
+            return rows
+    raise RuntimeError("The login throttle's rows kept disappearing")
+
+
+def forget_stale(session: Session, before: datetime, now: datetime) -> int:
+    """Delete the rows with no failure since before and no lock left: they count for nothing.
+
+    Every address that ever tried a password leaves a row, so without this an attacker
+    cycling addresses would grow the table for ever. The sweep calls it with before at least
+    the longest window a take uses, so a deleted row is one the next take would reset anyway.
+    """
+    result = session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < before,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def clear(session: Session, key: str) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
@@ -144,18 +173,7 @@ def take_attempt(session: Session, keys: list[str], free: int, window: timedelta
     parallel takers on every worker and server see each other's attempts. A key's attempts
     are forgotten `window` after its last one.
     """
-    keys = sorted(set(keys))
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for key in keys:
-        session.execute(
-            insert(LoginThrottle)
-            .values(key=key, failures=0, last_failure_at=now, locked_until=None)
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-    rows = session.scalars(
-        select(LoginThrottle).where(LoginThrottle.key.in_(keys)).order_by(LoginThrottle.key)
-        .with_for_update().execution_options(populate_existing=True)
-    ).all()
+    rows = list(_locked_rows(session, sorted(set(keys)), now).values())
     waits = []
     for row in rows:
         if as_utc(row.last_failure_at) <= now - window:

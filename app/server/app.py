@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import __app_name__, __version__
 from app.core.errors import AtelierError
 from app.library.blobs import StoreLocation
+from app.library.recovery import THROTTLE_MEMORY
 from app.library.service import LibraryService
 from app.server import (
     assets,
@@ -65,7 +66,7 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
 
     # Each part runs while the server does; one lifespan enters them all, then closes the library.
     # (Factories: each start of the app, a test's second TestClient say, gets fresh ones.)
-    parts: list[Callable[[], AbstractAsyncContextManager[None]]] = [lambda: _sweep_while_running(lib)]
+    parts: list[Callable[[], AbstractAsyncContextManager[None]]] = [lambda: _sweep_while_running(lib, _throttle_memory(settings))]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -124,14 +125,14 @@ def create_app(settings: ServerSettings, library: LibraryService | None = None) 
 
 
 @asynccontextmanager
-async def _sweep_while_running(lib: LibraryService) -> AsyncIterator[None]:
-    """The pending-file journal and orphaned files, swept every SWEEP_INTERVAL."""
+async def _sweep_while_running(lib: LibraryService, throttle_memory: float) -> AsyncIterator[None]:
+    """The pending-file journal, orphaned files and stale throttle rows, swept every SWEEP_INTERVAL."""
 
     async def sweep() -> None:
         while True:
             await anyio.sleep(SWEEP_INTERVAL)
             try:
-                await anyio.to_thread.run_sync(lib.sweep)
+                await anyio.to_thread.run_sync(lambda: lib.sweep(throttle_memory=throttle_memory))
             except AtelierError as exc:  # the store or the database is down: next time
                 log.warning("Sweep skipped: %s", exc)
 
@@ -139,6 +140,12 @@ async def _sweep_while_running(lib: LibraryService) -> AsyncIterator[None]:
         tasks.start_soon(sweep)
         yield
         tasks.cancel_scope.cancel()
+
+
+def _throttle_memory(settings: ServerSettings) -> float:
+    """How long the sweep keeps a throttle row: past the login window and the longest lockout."""
+    policy = settings.login_policy()
+    return max(THROTTLE_MEMORY, policy.window, policy.max_lockout)
 
 
 def create_app_from_env() -> FastAPI:
