@@ -64,3 +64,10 @@ def _cut(text: str, length: int) -> str:
     while 0 < length < len(text) and unicodedata.category(text[length]).startswith("M"):
         length -= 1
     return text[:length]
+
+
+def has_control_characters(text: str, *, lines: bool = False) -> bool:
+    """Whether text holds NUL, escapes or lone surrogates (PostgreSQL stores neither NUL nor
+    surrogates; nobody types them). With lines, newlines and tabs are allowed (a comment)."""
+    allowed = "\n\r\t" if lines else ""
+    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core import hlc
+from app.core.names import has_control_characters
 from app.library.find_models import CampaignRights
 from app.library.find_sync import EMPTY_RIGHTS, RIGHTS_KEYS, rights_tuple
 from app.library.models import Campaign, Client
@@ -123,8 +124,8 @@ def parse_states(items: Sequence[Mapping[str, Any]]) -> list[CampaignState]:
             continue
         if not hlc.is_stamp(edited):
             continue
-        if any(isinstance(v, str) and "\x00" in v for v in item.values()):
-            continue  # no database keeps a NUL in text
+        if any(isinstance(v, str) and has_control_characters(v) for v in item.values()):
+            continue  # no database keeps a NUL or a lone surrogate in text
         values: list[str] = []
         for wire, key in zip(WIRE_KEYS, RIGHTS_KEYS, strict=True):
             value = item.get(wire)

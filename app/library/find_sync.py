@@ -163,9 +163,18 @@ def parse_states(items: Sequence[Mapping[str, Any]]) -> list[FolderState]:
         rules = item.get("rules")
         if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
             continue
+        name = folder_name(str(item["name"]))
+        if not name:
+            continue
         match = "any" if item.get("match") == "any" else "all"
-        out.append(FolderState(uid, edited, str(item["name"]), match, tuple(rules)))
+        out.append(FolderState(uid, edited, name, match, tuple(rules)))
     return out
+
+
+def folder_name(name: str) -> str:
+    """A smart folder's name as stored: spaces collapsed, nothing unprintable (NUL, lone
+    surrogates: no database keeps them), at most 200 characters; "" when nothing is left."""
+    return "".join(c for c in " ".join(name.split()) if c.isprintable())[:200]
 
 
 def merge_states(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select, update
 
+from app.core.names import has_control_characters
 from app.core.phash import NEAR_DUPLICATE, bands, distance
 from app.library import campaign_sync, find_store, find_sync, sync_state
 from app.library import repository as repo
@@ -481,19 +482,7 @@ class Finder:
         """Set (or with None clear) rights fields of an asset or a campaign.
 
         An asset's rights are one synced field: edit_times["rights"] is when they were edited."""
-        unknown = set(fields) - set(RIGHTS_FIELDS)
-        if unknown:
-            raise InvalidInput(f"Unknown rights field {sorted(unknown)[0]!r}")
-        for key, most in (("licence", 200), ("source", 300), ("credit", 300)):
-            # The columns' sizes, here too: a value the server would refuse must not sync out.
-            if isinstance(fields.get(key), str) and len(fields[key]) > most:
-                raise InvalidInput(f"The {key} is at most {most} characters")
-        for key in ("valid_from", "valid_until"):
-            if isinstance(fields.get(key), str):
-                fields[key] = _parse_day(fields[key], key)
-        vf, vu = fields.get("valid_from"), fields.get("valid_until")
-        if vf is not None and vu is not None and vu < vf:
-            raise InvalidInput("valid until is before valid from")
+        fields = self.checked_rights(fields)
         if (asset_id is None) == (campaign_id is None):
             raise InvalidInput("Rights are set on one asset or one campaign")
         with self.library.writing() as s:
@@ -521,6 +510,29 @@ class Finder:
             for key, value in fields.items():
                 setattr(row, key, value)
 
+    def checked_rights(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Rights fields as set_rights stores them; InvalidInput for the first wrong one.
+
+        Called on its own before an edit of several parts (rating, label, rights), so a wrong
+        field leaves nothing half done."""
+        fields = dict(fields)
+        unknown = set(fields) - set(RIGHTS_FIELDS)
+        if unknown:
+            raise InvalidInput(f"Unknown rights field {sorted(unknown)[0]!r}")
+        for key, most in (("licence", 200), ("source", 300), ("credit", 300)):
+            # The columns' sizes, here too: a value the server would refuse must not sync out.
+            if isinstance(fields.get(key), str) and len(fields[key]) > most:
+                raise InvalidInput(f"The {key} is at most {most} characters")
+            if isinstance(fields.get(key), str) and has_control_characters(fields[key]):
+                raise InvalidInput(f"The {key} cannot contain control characters")
+        for key in ("valid_from", "valid_until"):
+            if isinstance(fields.get(key), str):
+                fields[key] = _parse_day(fields[key], key)
+        vf, vu = fields.get("valid_from"), fields.get("valid_until")
+        if vf is not None and vu is not None and vu < vf:
+            raise InvalidInput("valid until is before valid from")
+        return fields
+
     def rights(self, asset_id: str, user_id: int | None = None) -> Rights:
         record = self.library.get_asset(asset_id, user_id)
         with self.library.reading() as s:
@@ -545,7 +557,7 @@ class Finder:
     def add_smart(
         self, name: str, rules: Sequence[str], match: str = "all", user_id: int | None = None
     ) -> SmartFolderRecord:
-        clean = "".join(c for c in " ".join(name.split()) if c.isprintable())[:200]
+        clean = find_sync.folder_name(name)
         if not clean:
             raise InvalidInput("A smart folder needs a name")
         if not rules:
@@ -630,7 +642,7 @@ class Finder:
             if row is None:
                 raise NotFound(f"No smart folder {name_or_id!r}")
             if name is not None:
-                clean = "".join(c for c in " ".join(name.split()) if c.isprintable())[:200]
+                clean = find_sync.folder_name(name)
                 if not clean:
                     raise InvalidInput("A smart folder needs a name")
                 taken = s.scalar(

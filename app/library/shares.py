@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.names import has_control_characters
 from app.library import throttle
 from app.library.errors import InvalidInput, NotFound, PermissionDenied
 from app.library.models import Asset, utcnow
@@ -112,6 +113,8 @@ def _clean(text: str, what: str, limit: int) -> str:
     cleaned = " ".join(text.split())
     if not cleaned or len(cleaned) > limit:
         raise InvalidInput(f"{what} is 1-{limit} characters")
+    if has_control_characters(cleaned):
+        raise InvalidInput(f"{what} cannot contain control characters")
     return cleaned
 
 
@@ -282,6 +285,8 @@ class ShareService:
             raise InvalidInput("Write a comment or choose Approve or Request changes")
         if text and len(text) > 5000:
             raise InvalidInput("A comment is at most 5000 characters")
+        if text and has_control_characters(text, lines=True):
+            raise InvalidInput("A comment cannot contain control characters")
         name = _clean(reviewer, "Your name", 100)
         asset_id = self.asset_in_link(link_id, asset_id)
         with self.library.writing() as s:

@@ -53,17 +53,19 @@ def patch_metadata(
     lib.get_asset(asset_id, user.id)
     present = update.model_fields_set
     times = update.editTimes.model_dump(exclude_none=True) if update.editTimes else None
-    if "rating" in present:
-        lib.find.set_rating([asset_id], update.rating or 0, user.id, times)
-    if "label" in present:
-        lib.find.set_label([asset_id], update.label, user.id, times)
+    fields = {}
     if update.rights is not None:
         fields = {
             _RIGHTS_KEYS[k]: (getattr(update.rights, k) or None)
             for k in update.rights.model_fields_set
         }
-        if fields:
-            lib.find.set_rights(asset_id=asset_id, user_id=user.id, edit_times=times, **fields)
+        lib.find.checked_rights(fields)  # before any part is written: a wrong field changes nothing
+    if "rating" in present:
+        lib.find.set_rating([asset_id], update.rating or 0, user.id, times)
+    if "label" in present:
+        lib.find.set_label([asset_id], update.label, user.id, times)
+    if fields:
+        lib.find.set_rights(asset_id=asset_id, user_id=user.id, edit_times=times, **fields)
     return lib.find.metadata(asset_id, user.id)
 
 

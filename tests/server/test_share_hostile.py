@@ -351,3 +351,30 @@ def test_a_refused_note_is_handed_back_to_the_reviewer(hostile: LiveServer, samp
     v.csrf = re.search(r'name="csrf" value="([^"]+)"', stale.text).group(1)  # the fresh token
     again = v.post(f"/a/{jpg}/review", data={"csrf": v.csrf, "reviewer": "Dana", "comment": note})
     assert again.status_code == 303
+
+
+def test_control_characters_in_a_review_or_an_upload_are_refused(
+        hostile: LiveServer, samples: dict[str, media.Sample]) -> None:
+    """NUL and escapes (PostgreSQL stores no NUL) get the page with a reason and leave nothing."""
+    api = new_api(hostile)
+    c = make_campaign(api, samples, keys=("jpg",))
+    jpg = c.assets["jpg"]["id"]
+    made, token = create_link(api, campaignId=c.spring_id)
+    v = Visitor(hostile.base_url, token)
+    for reviewer, comment, reason in (("Dana", "Warmer\x00 blue", "A comment cannot contain control characters"),
+                                      ("Da\x1bna", "Warmer blue", "Your name cannot contain control characters")):
+        r = v.review(jpg, reviewer, comment=comment)
+        assert_safe_page(r, 400)
+        assert reason in r.text
+    assert api.get(f"/api/v2/share-links/{made['id']}/feedback").json() == []
+    ok = v.review(jpg, "Dana", comment="Line one\nline two")
+    assert ok.status_code == 303
+
+    _, upload_token = _upload_link(api, c.spring_id)
+    u = Visitor(hostile.base_url, upload_token)
+    before = (_asset_count(hostile), _leftovers(hostile))
+    for uploader, email in (("Eve\x00", ""), ("", "eve\x00@example.com")):
+        r = u.upload(samples["png"].path, uploader=uploader, email=email)
+        assert r.status_code == 400, r.text
+        assert "control characters" in r.text or "does not look right" in r.text
+    assert (_asset_count(hostile), _leftovers(hostile)) == before

@@ -20,6 +20,7 @@ from starlette.requests import ClientDisconnect
 
 from app.core.errors import AtelierError, FileTooLarge
 from app.core.ingest import Ingested
+from app.core.names import has_control_characters
 from app.library.errors import InvalidInput, NotFound
 from app.library.records import AssetRecord
 from app.library.service import LibraryService, Target
@@ -52,7 +53,9 @@ def _sender(form: UploadForm[Ingested]) -> Sender:
     email = form.fields.get("email", "").strip()[:254] or None
     if not name and not email:
         raise InvalidInput("Give your name or e-mail so the team knows who sent the files")
-    if email and not _EMAIL.match(email):
+    if name and has_control_characters(name):
+        raise InvalidInput("Your name cannot contain control characters")
+    if email and (has_control_characters(email) or not _EMAIL.match(email)):
         raise InvalidInput("That e-mail address does not look right")
     return Sender(name, email)
 
