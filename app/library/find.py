@@ -25,10 +25,12 @@ from sqlalchemy import (
     table,
     true,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
+from app.core.alike import Palette, band_probes, flips, keep_alike
 from app.core.palette import parse_colour, srgb_to_lab
-from app.core.phash import SIMILAR, bands, distance
+from app.core.phash import BANDS, SIMILAR, bands, distance
 from app.library import repository as repo
 from app.library.errors import InvalidInput
 from app.library.find_fields import FIELDS, LABELS
@@ -319,31 +321,77 @@ def _colour(s: Session, v: str, p: _Plan) -> ColumnElement[bool]:
 def similar_candidates(
     s: Session, asset_id: str, bits: int = SIMILAR, user_id: int | None = None
 ) -> dict[str, int]:
-    """Assets whose hash shares a 16-bit band with this one's and lies within `bits`: id -> bits."""
+    """Assets that look like this one: hash within `bits`, palette close (core.alike): id -> bits."""
     own = s.scalar(select(AssetMeta.phash).where(AssetMeta.asset_id == asset_id))
     if own is None:
         return {}
-    return lookalikes(s, own, bits, user_id, exclude={asset_id})
+    return lookalikes(s, own, bits, user_id, exclude={asset_id}, own_palette=palettes(s, [asset_id]).get(asset_id, []))
 
 
 def lookalikes(
-    s: Session, phash: int, bits: int, user_id: int | None, exclude: set[str] = frozenset()  # type: ignore[assignment]
+    s: Session, phash: int, bits: int, user_id: int | None, exclude: set[str] = frozenset(),  # type: ignore[assignment]
+    own_palette: Palette = (),
 ) -> dict[str, int]:
-    hb = bands(phash)
-    stmt = select(AssetMeta.asset_id, AssetMeta.phash).where(
-        or_(AssetMeta.hb0 == hb[0], AssetMeta.hb1 == hb[1],
-            AssetMeta.hb2 == hb[2], AssetMeta.hb3 == hb[3])
-    )
-    if user_id is not None:
-        stmt = stmt.join(Asset, Asset.id == AssetMeta.asset_id).where(Asset.user_id == user_id)
-    out: dict[str, int] = {}
-    for other, value in s.execute(stmt):
-        if other in exclude or value is None:
+    near: dict[str, int] = {}
+    for other, value, owner, _name in band_matches(s, [phash], bits):
+        if other in exclude or (user_id is not None and owner != user_id):
             continue
         d = distance(phash, value)
         if d <= bits:
-            out[other] = d
-    return out
+            near[other] = d
+    return keep_alike(near, own_palette, palettes(s, list(near)), bits) if own_palette else near
+
+
+# SQLite: each band probed at each given band XOR each mask (core.alike.flips), the values
+# made by SQLite from JSON arrays ((a | m) - (a & m) is XOR, which it lacks): one statement
+# for a whole import batch, where bound lists cost 13 ms of statement building per 16 files.
+_BAND_MATCHES = (
+    "SELECT m.asset_id, m.phash, a.user_id, a.name FROM asset_meta m JOIN assets a ON a.id = m.asset_id WHERE "
+    + " OR ".join(
+        f"m.hb{i} IN (SELECT (b.value | f.value) - (b.value & f.value) "
+        f"FROM json_each(:b{i}) AS b, json_each(:flips) AS f)"
+        for i in range(BANDS)
+    )
+)
+
+
+def band_matches(s: Session, values: Sequence[int], bits: int) -> list[tuple[str, int, int | None, str]]:
+    """Assets with a hash whose band lies within the probe radius of one of values' bands:
+    the candidates within `bits` of any of them, as (id, hash, owner, name)."""
+    cut = [bands(v) for v in values]
+    if s.get_bind().dialect.name == "sqlite":
+        params: dict[str, str] = {f"b{i}": json.dumps(sorted({c[i] for c in cut})) for i in range(BANDS)}
+        params["flips"] = json.dumps(flips(bits))
+        rows = s.execute(sql_text(_BAND_MATCHES), params)
+        return [(str(a), int(h), u, str(n)) for a, h, u, n in rows if h is not None]
+    out: dict[str, tuple[str, int, int | None, str]] = {}
+    columns = (AssetMeta.hb0, AssetMeta.hb1, AssetMeta.hb2, AssetMeta.hb3)
+    for start in range(0, len(values), 16):  # 16 x 137 values a band: under every bound-value limit
+        probed: list[set[int]] = [set() for _ in columns]
+        for value in values[start : start + 16]:
+            for band, probe in zip(probed, band_probes(value, bits), strict=True):
+                band.update(probe)
+        for a, h, u, n in s.execute(
+            select(AssetMeta.asset_id, AssetMeta.phash, Asset.user_id, Asset.name)
+            .join(Asset, Asset.id == AssetMeta.asset_id)
+            .where(or_(*(col.in_(sorted(v)) for col, v in zip(columns, probed, strict=True))))
+        ):
+            if h is not None:
+                out[str(a)] = (str(a), int(h), u, str(n))
+    return list(out.values())
+
+
+def palettes(s: Session, ids: Sequence[str]) -> dict[str, Palette]:
+    """The stored palettes of these assets, as (CIELAB, share) per swatch."""
+    out: dict[str, list[tuple[tuple[float, float, float], float]]] = {}
+    for start in range(0, len(ids), 5000):  # under every dialect's limit on bound values
+        rows = s.execute(
+            select(AssetColour.asset_id, AssetColour.l, AssetColour.a, AssetColour.b, AssetColour.share)
+            .where(AssetColour.asset_id.in_(ids[start : start + 5000]))
+        )
+        for asset_id, lab_l, lab_a, lab_b, share in rows:
+            out.setdefault(asset_id, []).append(((lab_l, lab_a, lab_b), share))
+    return dict(out)
 
 
 def similar_args(v: str) -> tuple[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -9,10 +10,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
+from app.core.alike import Palette, flips, keep_alike
 from app.core.names import has_control_characters
-from app.core.phash import NEAR_DUPLICATE, bands, distance
+from app.core.phash import BANDS, NEAR_DUPLICATE, bands, distance
 from app.library import campaign_sync, find_store, find_sync, sync_state
 from app.library import repository as repo
 from app.library.errors import InvalidInput, NotFound
@@ -20,6 +22,8 @@ from app.library.find import (
     EXPIRING_DAYS,
     Find,
     Rule,
+    band_matches,
+    palettes,
     parse_rule,
     plan,
     rules_from_json,
@@ -46,9 +50,26 @@ RIGHTS_FIELDS = ("licence", "source", "credit", "valid_from", "valid_until")
 # other rows: built on each call, never compiled once.
 _UNCACHED = frozenset({"rights", "added", "taken"})
 _OWN_HASH = "SELECT phash FROM asset_meta WHERE asset_id = ?"
-_CANDIDATES = (
-    "SELECT asset_id, phash FROM asset_meta WHERE hb0 = ? OR hb1 = ? OR hb2 = ? OR hb3 = ?"
+# Each band probed at its value XOR every mask of core.alike.flips, bound once as a JSON
+# array: SQLite makes the 4 x 137 values (it has no XOR: (a | m) - (a & m) is one), so a
+# search binds five values instead of 548, in the same time of index probes.
+_CANDIDATES = "SELECT asset_id, phash FROM asset_meta WHERE " + " OR ".join(
+    f"hb{i} IN (SELECT (?{i + 1} | value) - (?{i + 1} & value) FROM json_each(?{BANDS + 1}))"
+    for i in range(BANDS)
 )
+_PALETTES = (
+    "SELECT asset_id, l, a, b, share FROM asset_colours WHERE asset_id IN (SELECT value FROM json_each(?))"
+)
+
+
+@functools.cache
+def _masks_json(bits: int) -> str:
+    return json.dumps(flips(bits))
+
+
+def candidate_params(value: int, bits: int) -> list[Any]:
+    """What _CANDIDATES binds for a hash and a search of `bits`: its bands, then the masks."""
+    return [*bands(value), _masks_json(bits)]
 
 
 def _page(stmt: Any, p: Any, f: Find, limit: int | None, offset: int) -> Any:
@@ -215,11 +236,17 @@ class Finder:
                 near: dict[str, int] = {}
                 if own is not None and own[0] is not None:
                     value = int(own[0])
-                    for other, phash in cursor.execute(_CANDIDATES, list(bands(value))):
+                    for other, phash in cursor.execute(_CANDIDATES, candidate_params(value, bits)):
                         if other != asset_id and phash is not None:
                             d = distance(value, int(phash))
                             if d <= bits:
                                 near[other] = d
+                if near:
+                    swatches: dict[str, Palette] = {}
+                    for row in cursor.execute(_PALETTES, [json.dumps([asset_id, *near])]):
+                        swatches.setdefault(row[0], []).append(((row[1], row[2], row[3]), row[4]))  # type: ignore[attr-defined]
+                    if asset_id in swatches:
+                        near = keep_alike(near, swatches.pop(asset_id), swatches, bits)
                 if not near:
                     return []
                 sql, params = self._bound(f, "all", 0, 0, near)
@@ -279,14 +306,19 @@ class Finder:
             conn.close()
 
     def looks_like(self, records: Sequence[AssetRecord]) -> list[LookAlike]:
-        """Near-duplicates (within NEAR_DUPLICATE bits) of just-imported assets among the user's others.
+        """Near-duplicates of just-imported assets among the user's others (core.alike's rule).
 
-        Two queries per import batch, whatever its size: the batch's hashes, then every
-        asset sharing any of their bands (a band is indexed).
+        A band-probe query per picture (find.band_matches; one for the whole batch would
+        compare every candidate with every picture), then one for the palettes of the batch
+        and of the candidates within NEAR_DUPLICATE bits.
         """
         ids = [r.id for r in records]
         if not ids:
             return []
+        # Within a batch, a file looks like the ones before it (the first is the original).
+        order = {asset_id: n for n, asset_id in enumerate(ids)}
+        near: dict[str, dict[str, int]] = {}
+        names: dict[str, str] = {}
         with self.library.reading() as s:
             rows = s.execute(
                 select(AssetMeta.asset_id, AssetMeta.phash).where(
@@ -294,31 +326,25 @@ class Finder:
                 )
             )
             hashes: dict[str, int] = {str(a): int(h) for a, h in rows if h is not None}
-            if not hashes:
-                return []
-            cut = [bands(h) for h in hashes.values()]
-            columns = (AssetMeta.hb0, AssetMeta.hb1, AssetMeta.hb2, AssetMeta.hb3)
-            candidates = s.execute(
-                select(AssetMeta.asset_id, AssetMeta.phash, Asset.user_id, Asset.name)
-                .join(Asset, Asset.id == AssetMeta.asset_id)
-                .where(or_(*(col.in_({c[i] for c in cut}) for i, col in enumerate(columns))))
-            ).all()
-        out: list[LookAlike] = []
-        # Within a batch, a file looks like the ones before it (the first is the original).
-        order = {asset_id: n for n, asset_id in enumerate(ids)}
-        for n, record in enumerate(records):
-            value = hashes.get(record.id)
-            if value is None:
-                continue
-            best: tuple[int, str, str] | None = None
-            for other, phash, owner, name in candidates:
-                if order.get(other, -1) >= n or phash is None or owner != record.user_id:
+            for n, record in enumerate(records):
+                own = hashes.get(record.id)
+                if own is None:
                     continue
-                d = distance(value, int(phash))
-                if d <= NEAR_DUPLICATE and (best is None or (d, other) < best[:2]):
-                    best = (d, str(other), str(name))
-            if best is not None:
-                out.append(LookAlike(record.id, record.name, best[1], best[2], best[0]))
+                mine = near.setdefault(record.id, {})
+                for other, other_hash, owner, name in band_matches(s, [own], NEAR_DUPLICATE):
+                    if order.get(other, -1) < n and owner == record.user_id and other != record.id:
+                        d = distance(own, other_hash)
+                        if d <= NEAR_DUPLICATE:
+                            mine[other], names[other] = d, name
+            if not any(near.values()):
+                return []
+            found = palettes(s, sorted(set(hashes) | set(names)))
+        out: list[LookAlike] = []
+        for record in records:
+            alike = keep_alike(near.get(record.id, {}), found.get(record.id, []), found, NEAR_DUPLICATE)
+            if alike:
+                best = min(alike, key=lambda other: (alike[other], other))
+                out.append(LookAlike(record.id, record.name, best, names[best], alike[best]))
         return out
 
     # --- metadata, rating, label --------------------------------------------------------

@@ -22,7 +22,7 @@ from tests.bench import biglib
 from tests.bench.common import Context, Row, median, ratio, seconds
 from tests.bench.corpus import DONE
 
-VERSION = 3
+VERSION = 4
 PAGE = 50
 WARMUP = 10
 CHUNK = 50_000
@@ -54,22 +54,25 @@ def _fill_find_rows(folder: Path, colours: bool) -> None:
         labels = ["red", "yellow", "green", "blue", "purple"]
         metas, swatches = [], []
         last_hash = None
+        last_colours: list[tuple[int, int, int]] = []
         for n, (asset_id, kind) in enumerate(ids):
             pick = rng.random()
             rating = 0 if pick < 0.85 else rng.randint(1, 5)
             label = labels[rng.randrange(5)] if rng.random() < 0.1 else None
             phash = hb = None
             if colours and kind in ("image", "video"):
-                # One image in fifty is a resized copy of the one before: a hash two bits off.
+                # One image in fifty is a resized copy of the one before: a hash two bits off
+                # and the same palette.
                 if last_hash is not None and n % 50 == 1:
                     phash = to_signed((last_hash ^ (1 << rng.randrange(64)) ^ (1 << rng.randrange(64))) & ((1 << 64) - 1))
                 else:
                     phash = to_signed(rng.getrandbits(64))
+                    last_colours = [(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(5)]
                 last_hash = phash
                 hb = bands(phash)
                 left = 1.0
                 for position in range(5):
-                    rgb = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+                    rgb = last_colours[position]
                     lab = srgb_to_lab(rgb)
                     share = round(left * (0.5 if position < 4 else 1.0), 3)
                     left -= share
@@ -178,7 +181,7 @@ def _case(
 def _similar_statements(
     lib: LibraryService, f: object, asset_id: str
 ) -> Callable[[list[tuple[str, object]]], list[tuple[str, object]]]:
-    """The similar search's own three statements (run on one driver cursor), then the rest."""
+    """The similar search's own statements (run on one driver cursor), then the rest."""
     from app.library import finder
 
     def add(recorded: list[tuple[str, object]]) -> list[tuple[str, object]]:
@@ -187,17 +190,19 @@ def _similar_statements(
             (value,) = db.execute(finder._OWN_HASH, [asset_id]).fetchone()
         finally:
             db.close()
+        import json
+
+        probes: list[object] = finder.candidate_params(int(value), SIMILAR)
         near = {}  # the ids the candidates give, as the library binds them
-        for other, phash in db_rows(lib, finder._CANDIDATES, list(bands(int(value)))):
+        for other, phash in db_rows(lib, finder._CANDIDATES, probes):
             if other != asset_id and distance(int(value), phash) <= SIMILAR:
                 near[other] = 0
+        palettes = [json.dumps([asset_id, *near])]
         sql, params = lib.find._bound(f, "all", 0, 0, near)  # type: ignore[arg-type]
         pages = lib._pages
         assert pages is not None
         ids = [row[0] for row in db_rows(lib, sql, params)][:PAGE]
-        import json
-
-        return [(finder._OWN_HASH, [asset_id]), (finder._CANDIDATES, list(bands(int(value)))),
+        return [(finder._OWN_HASH, [asset_id]), (finder._CANDIDATES, probes), (finder._PALETTES, palettes),
                 (sql, params), (pages._by_ids_sql(), [json.dumps(ids)]), *recorded]
 
     return add

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import text
 
 from app.library.errors import InvalidInput, NotFound
@@ -134,6 +135,64 @@ def test_similar_finds_resized_recompressed_copy(lib: LibraryService, tmp_path: 
     assert lib.find.ids(lib.find.where([f"similar={orig_id}"])) == [copy_id]
     assert lib.find.count(lib.find.where([f"similar={unrelated_id}:3"])) == 0
     assert lib.find.search(lib.find.where([f"similar={unrelated_id}:3"])) == []
+
+
+def _photo(seed: int) -> Image.Image:
+    """A photo-like picture: a sky-to-ground gradient with soft discs, its own for each seed."""
+    rnd = random.Random(seed)
+    im = Image.new("RGB", (800, 600))
+    draw = ImageDraw.Draw(im)
+    top, ground = [tuple(rnd.randrange(256) for _ in range(3)) for _ in range(2)]
+    for y in range(600):
+        draw.line([(0, y), (800, y)], fill=tuple(int(a + (b - a) * y / 599) for a, b in zip(top, ground, strict=True)))
+    for _ in range(25):
+        x, y, r = rnd.randrange(800), rnd.randrange(600), rnd.randrange(20, 150)
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=tuple(rnd.randrange(256) for _ in range(3)))
+    return im.filter(ImageFilter.GaussianBlur(2))
+
+
+def test_a_slightly_cropped_copy_looks_like_its_original(lib: LibraryService, tmp_path: Path) -> None:
+    originals = []
+    for seed in range(4):
+        _photo(seed).save(tmp_path / f"p{seed}.jpg", "JPEG", quality=92)
+        originals.append(tmp_path / f"p{seed}.jpg")
+    ids = _import(lib, *originals)
+    copies = []
+    for seed, side in enumerate((0.01, 0.02, 0.03, 0.02)):
+        with Image.open(originals[seed]) as im:
+            w, h = im.size
+            cut = im.crop((int(w * side), int(h * side), int(w * (1 - side)), int(h * (1 - side))))
+            cut.save(tmp_path / f"crop{seed}.jpg", "JPEG", quality=80)
+        copies.append(tmp_path / f"crop{seed}.jpg")
+    report = lib.import_paths(copies, workers=1)
+    by_name = {r.name: r.id for r in report.imported}
+    assert sorted((x[1], x[2]) for x in report.looks_like) == [
+        (f"crop{seed}.jpg", ids[seed]) for seed in range(4)
+    ]
+    for seed in range(4):
+        found = [r.id for r in lib.find.search(lib.find.where([f"similar={ids[seed]}"]))]
+        assert found == [by_name[f"crop{seed}.jpg"]]
+
+
+def test_flat_pictures_of_other_colours_do_not_look_alike(lib: LibraryService, tmp_path: Path) -> None:
+    """The hash sees grey gradients only: a flat red and a flat blue hash the same."""
+    paths = []
+    for name, colour in (("red", (220, 20, 20)), ("blue", (20, 20, 220)), ("poster-red", (200, 30, 40))):
+        picture = Image.new("RGB", (300, 200), colour) if not name.startswith("poster") else _picture(colour)
+        picture.save(tmp_path / f"{name}.png")
+        paths.append(tmp_path / f"{name}.png")
+    _picture((20, 40, 220)).save(tmp_path / "poster-blue.png")
+    paths.append(tmp_path / "poster-blue.png")
+    report = lib.import_paths(paths, workers=1)
+    assert report.looks_like == []
+    by_name = {r.name: r.id for r in report.imported}
+    assert lib.find.search(lib.find.where([f"similar={by_name['red.png']}"])) == []
+    assert lib.find.search(lib.find.where([f"similar={by_name['poster-red.png']}"])) == []
+    assert lib.find.count(lib.find.where([f"similar={by_name['poster-blue.png']}"])) == 0
+    # The same flat red again, re-encoded, still looks like the first.
+    Image.new("RGB", (150, 100), (222, 22, 18)).save(tmp_path / "red-again.jpg", "JPEG", quality=70)
+    again = lib.import_paths([tmp_path / "red-again.jpg"], workers=1)
+    assert [x[2] for x in again.looks_like] == [by_name["red.png"]]
 
 
 def test_rating_label_filters_and_edits(lib: LibraryService, tmp_path: Path) -> None:
@@ -276,6 +335,19 @@ def test_search_on_postgresql(tmp_path: Path) -> None:
             assert lib.find.count(lib.find.where(["rating>=2"], base=q)) == 1
             lib.find.add_smart("Two stars", ["rating>=2"], user_id=q.user_id)
             assert [f.count for f in lib.find.smart_folders(q.user_id)] == [1]
+            # Look-alikes through bound band lists (PostgreSQL has no json_each): a cropped
+            # copy is one, a flat blue picture (the same hash as a flat red) is not.
+            _photo(3).save(tmp_path / "photo.jpg", "JPEG", quality=92)
+            with Image.open(tmp_path / "photo.jpg") as im:
+                im.crop((16, 12, 784, 588)).save(tmp_path / "photo-crop.jpg", "JPEG", quality=80)
+            Image.new("RGB", (300, 200), (220, 20, 20)).save(tmp_path / "red.png")
+            Image.new("RGB", (300, 200), (20, 20, 220)).save(tmp_path / "blue.png")
+            first = lib.import_paths([tmp_path / "photo.jpg", tmp_path / "red.png"], workers=1)
+            later = lib.import_paths([tmp_path / "photo-crop.jpg", tmp_path / "blue.png"], workers=1)
+            photo_id = first.imported[0].id
+            assert [(x[1], x[2]) for x in later.looks_like] == [("photo-crop.jpg", photo_id)]
+            similar = [r.name for r in lib.find.search(lib.find.where([f"similar={photo_id}"], base=q))]
+            assert similar == ["photo-crop.jpg"]
         finally:
             lib.close()
 
