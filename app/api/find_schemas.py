@@ -25,6 +25,12 @@ class Swatch(WireModel):
     share: float = Field(description="share of the picture, 0-1")
 
 
+class LookAlikeRead(WireModel):
+    id: str
+    name: str
+    bits: int = Field(ge=0, le=64, description="how many of the 64 hash bits differ")
+
+
 class RightsRead(WireModel):
     licence: str | None = None
     source: str | None = None
@@ -48,6 +54,11 @@ class AssetMetadata(WireModel):
     )
     palette: list[Swatch] = Field(default_factory=list)
     phash: str | None = Field(default=None, description="64-bit difference hash, hex")
+    looksLike: list[LookAlikeRead] = Field(
+        default_factory=list,
+        description="Your other assets this one looks like (a resized, re-encoded or slightly "
+        "cropped copy: hash within 10 bits and palette within ΔE 20), nearest first, at most 10",
+    )
     rights: RightsRead = Field(default_factory=RightsRead)
 
 

@@ -186,6 +186,17 @@ class MetadataSection(QWidget):
         self._show_suggestions(keyword_suggestions(meta, tags))
         while self.fields.rowCount():
             self.fields.removeRow(0)
+        alike = [str(a.get("name") or a.get("id")) for a in meta.get("looksLike") or []]
+        if alike:
+            # A near-duplicate kept at import: said here too, since the import summary is gone.
+            name = QLabel("Looks like")
+            name.setObjectName("Muted")
+            shown = ", ".join(alike[:3]) + (f" and {len(alike) - 3} more" if len(alike) > 3 else "")
+            value = QLabel(shown)
+            value.setWordWrap(True)
+            value.setToolTip("A resized, re-encoded or slightly cropped copy: Find Similar (Ctrl+Shift+F) lists them")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields.addRow(name, value)
         found: dict[str, Any] = dict(meta.get("fields") or {})
         keys = [k for k in FIRST if k in found] + [k for k in found if k not in FIRST]
         for key in keys:

@@ -29,6 +29,7 @@ from app.library.find import (
     rules_from_json,
     rules_to_json,
     similar_args,
+    similar_candidates,
 )
 from app.library.find_models import (
     AssetColour,
@@ -368,6 +369,12 @@ class Finder:
                     f"{row.phash & ((1 << 64) - 1):016x}" if row is not None and row.phash is not None else None
                 ),
             }
+            near = similar_candidates(s, record.id, NEAR_DUPLICATE, record.user_id)
+            nearest = sorted(near, key=lambda other: (near[other], other))[:10]
+            names = {
+                str(i): str(n) for i, n in s.execute(select(Asset.id, Asset.name).where(Asset.id.in_(nearest)))
+            } if nearest else {}
+            out["looksLike"] = [{"id": i, "name": names.get(i, ""), "bits": near[i]} for i in nearest]
         rights = self.rights(record.id, user_id)
         out["rights"] = {
             "licence": rights.licence, "source": rights.source, "credit": rights.credit,

@@ -52,7 +52,18 @@ def test_metadata_section_shows_what_was_read_and_set(qtbot, tmp_path: Path, sho
         assert rows["Keywords"] == "beach, bottle"
         chips = [section.palette.itemAt(i).widget() for i in range(section.palette.count())]
         assert len([c for c in chips if c is not None]) >= 2  # red and blue
+        assert "Looks like" not in rows
         pane.grab().save(str(shot_dir / "details-metadata.png"))
+        # A resized copy imported later says what it looks like, here as at its import.
+        with Image.open(path) as original:
+            original.resize((200, 150)).save(tmp_path / "poster-small.jpg", "JPEG", quality=60)
+        copy = lib.import_paths([tmp_path / "poster-small.jpg"], workers=1).imported[0]
+        pane.show_record(lib.get_asset(copy.id))
+        labels = [section.fields.itemAt(i, section.fields.ItemRole.LabelRole).widget().text()  # type: ignore[union-attr]
+                  for i in range(section.fields.rowCount())]
+        looks = section.fields.itemAt(labels.index("Looks like"), section.fields.ItemRole.FieldRole).widget()
+        assert looks.text() == "poster.jpg"  # type: ignore[union-attr]
+        assert tasks.wait()  # the copy's preview is read before the library closes
     finally:
         lib.close()
 

@@ -34,6 +34,9 @@ def test_find_extensions(sqlite_server: LiveServer, tmp_path: Path) -> None:
     body = meta.json()
     assert body["rating"] == 0 and body["label"] is None and body["palette"]
     assert body["rights"]["status"] == "none"
+    assert body["looksLike"] == [{"id": copy["id"], "name": copy["name"], "bits": body["looksLike"][0]["bits"]}]
+    assert 0 <= body["looksLike"][0]["bits"] <= 10
+    assert api.get(f"/api/v2/assets/{blue['id']}/metadata").json()["looksLike"] == []
     assert other.get(f"/api/v2/assets/{red['id']}/metadata").status_code == 404
 
     changed = api.patch(
