@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -128,4 +129,6 @@ def srgb_to_lab(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
 
 
 def delta_e(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
-    return float(sum((p - q) ** 2 for p, q in zip(a, b)) ** 0.5)
+    # math.dist is the same Euclidean distance in C: a fifteenth of a generator's time, which
+    # counted when an import compared each new picture's palette with its look-alikes'.
+    return math.dist(a, b)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
-from app.core.alike import Palette, flips, keep_alike
+from app.core.alike import TRIES, Palette, flips, keep_alike, nearest_alike
 from app.core.names import has_control_characters
 from app.core.phash import BANDS, NEAR_DUPLICATE, bands, distance
 from app.library import campaign_sync, find_store, find_sync, sync_state
@@ -309,17 +309,15 @@ class Finder:
     def looks_like(self, records: Sequence[AssetRecord]) -> list[LookAlike]:
         """Near-duplicates of just-imported assets among the user's others (core.alike's rule).
 
-        A band-probe query per picture (find.band_matches; one for the whole batch would
-        compare every candidate with every picture), then one for the palettes of the batch
-        and of the candidates within NEAR_DUPLICATE bits.
+        A band-probe query per picture (find.band_matches), then the palettes of at most
+        core.alike.TRIES of its candidates, nearest hash first, read and compared.
         """
         ids = [r.id for r in records]
         if not ids:
             return []
         # Within a batch, a file looks like the ones before it (the first is the original).
         order = {asset_id: n for n, asset_id in enumerate(ids)}
-        near: dict[str, dict[str, int]] = {}
-        names: dict[str, str] = {}
+        out: list[LookAlike] = []
         with self.library.reading() as s:
             rows = s.execute(
                 select(AssetMeta.asset_id, AssetMeta.phash).where(
@@ -327,25 +325,23 @@ class Finder:
                 )
             )
             hashes: dict[str, int] = {str(a): int(h) for a, h in rows if h is not None}
+            found = palettes(s, list(hashes))
             for n, record in enumerate(records):
                 own = hashes.get(record.id)
                 if own is None:
                     continue
-                mine = near.setdefault(record.id, {})
+                near: dict[str, int] = {}
+                names: dict[str, str] = {}
                 for other, other_hash, owner, name in band_matches(s, [own], NEAR_DUPLICATE):
                     if order.get(other, -1) < n and owner == record.user_id and other != record.id:
                         d = distance(own, other_hash)
                         if d <= NEAR_DUPLICATE:
-                            mine[other], names[other] = d, name
-            if not any(near.values()):
-                return []
-            found = palettes(s, sorted(set(hashes) | set(names)))
-        out: list[LookAlike] = []
-        for record in records:
-            alike = keep_alike(near.get(record.id, {}), found.get(record.id, []), found, NEAR_DUPLICATE)
-            if alike:
-                best = min(alike, key=lambda other: (alike[other], other))
-                out.append(LookAlike(record.id, record.name, best, names[best], alike[best]))
+                            near[other], names[other] = d, name
+                tried = sorted(near, key=lambda i: (near[i], i))[:TRIES]  # nearest_alike's
+                found.update(palettes(s, [i for i in tried if i not in found]))
+                best = nearest_alike(near, found.get(record.id, []), found, NEAR_DUPLICATE)
+                if best is not None:
+                    out.append(LookAlike(record.id, record.name, best, names[best], near[best]))
         return out
 
     # --- metadata, rating, label --------------------------------------------------------

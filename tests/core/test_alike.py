@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from app.core.alike import (
     NEAR_DUPLICATE_DE,
+    TRIES,
     band_probes,
     keep_alike,
+    nearest_alike,
     palette_distance,
     probe_radius,
 )
@@ -47,3 +49,14 @@ def test_palettes_tell_a_recolouring_apart() -> None:
     near = {"same": 0, "recoloured": 0, "unknown": 2}
     kept = keep_alike(near, logo, {"same": logo, "recoloured": recoloured}, 3)
     assert kept == {"same": 0, "unknown": 2}
+
+
+def test_the_nearest_hash_with_a_close_palette_wins_within_the_tries() -> None:
+    logo = [(WHITE, 0.7), (RED, 0.3)]
+    recoloured = [(WHITE, 0.7), (BLUE, 0.3)]
+    near = {"blue-0": 0, "red-2": 2, "red-1": 1}
+    found = {"blue-0": recoloured, "red-2": logo, "red-1": logo}
+    assert nearest_alike(near, logo, found, 10) == "red-1"
+    # Past the TRIES nearest hashes, nothing is compared.
+    crowd = {f"blue-{i:02d}": 0 for i in range(TRIES)}
+    assert nearest_alike({**crowd, "red": 1}, logo, {**dict.fromkeys(crowd, recoloured), "red": logo}, 10) is None
