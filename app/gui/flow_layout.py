@@ -47,7 +47,9 @@ class FlowLayout(QLayout):
         if height != self._hinted:
             # The hint was taken at another width: ask the parents again, once it settles.
             self._hinted = height
-            QTimer.singleShot(0, self._ask_again)
+            # With the layout as the timer's context: a layout deleted before the timer fires
+            # (the pane showing another asset, or closing) cancels it, not a call into nothing.
+            QTimer.singleShot(0, self, self._ask_again)
 
     def _ask_again(self) -> None:
         self.invalidate()
