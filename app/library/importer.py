@@ -190,7 +190,9 @@ class ImportSession:
             if not in_flight:
                 break
             done, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-            for fut in done:
+            # In the order they were handed out, not the set's: a batch keeps the files'
+            # order, so of two look-alikes found together the one listed first is the original.
+            for fut in [f for f in in_flight if f in done]:
                 src = in_flight.pop(fut)
                 self._settle(fut, src, prog)
             if self._batch and (
