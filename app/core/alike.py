@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Final
 
@@ -78,11 +78,16 @@ def keep_alike(near: dict[str, int], own: Palette, palettes: dict[str, Palette],
 TRIES: Final[int] = 8
 
 
+def nearest_first(near: Mapping[str, int], most: int | None = None) -> list[str]:
+    """Candidate ids (id -> bits) by fewest differing bits, then id; at most `most` of them."""
+    return sorted(near, key=lambda i: (near[i], i))[:most]
+
+
 def nearest_alike(near: dict[str, int], own: Palette, palettes: dict[str, Palette], bits: int) -> str | None:
-    """Of the TRIES candidates with the fewest differing bits (then the lowest id), the
-    first whose palette is close enough; None when none of them is."""
+    """Of the TRIES candidates nearest_first, the first whose palette is close enough;
+    None when none of them is."""
     limit = palette_limit(bits)
-    for other in sorted(near, key=lambda i: (near[i], i))[:TRIES]:
+    for other in nearest_first(near, TRIES):
         if palette_distance(own, palettes.get(other, ())) <= limit:
             return other
     return None

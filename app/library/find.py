@@ -333,7 +333,7 @@ def lookalikes(
     own_palette: Palette = (),
 ) -> dict[str, int]:
     near: dict[str, int] = {}
-    for other, value, owner, _name in band_matches(s, [phash], bits):
+    for other, value, owner, _name in band_matches(s, phash, bits):
         if other in exclude or (user_id is not None and owner != user_id):
             continue
         d = distance(phash, value)
@@ -342,43 +342,43 @@ def lookalikes(
     return keep_alike(near, own_palette, palettes(s, list(near)), bits) if own_palette else near
 
 
-# SQLite: each band probed at each given band XOR each mask (core.alike.flips), the values
-# made by SQLite from JSON arrays ((a | m) - (a & m) is XOR, which it lacks): one statement
-# for a whole import batch, where bound lists cost 13 ms of statement building per 16 files.
+def probe_sql(band_params: Sequence[str], masks_param: str, prefix: str = "") -> str:
+    """SQLite's condition for a hash probe: each band column IN its bound band XOR each mask
+    of a JSON array (core.alike.flips). SQLite makes the 4 x 137 values itself, so a probe
+    binds five values instead of 548 ((a | m) - (a & m) is XOR, which it lacks)."""
+    return " OR ".join(
+        f"{prefix}hb{i} IN (SELECT ({band} | value) - ({band} & value) FROM json_each({masks_param}))"
+        for i, band in enumerate(band_params)
+    )
+
+
+@functools.cache
+def masks_json(bits: int) -> str:
+    """core.alike.flips(bits) as the JSON array probe_sql binds (made once per radius)."""
+    return json.dumps(flips(bits))
+
+
 _BAND_MATCHES = (
     "SELECT m.asset_id, m.phash, a.user_id, a.name FROM asset_meta m JOIN assets a ON a.id = m.asset_id WHERE "
-    + " OR ".join(
-        f"m.hb{i} IN (SELECT (b.value | f.value) - (b.value & f.value) "
-        f"FROM json_each(:b{i}) AS b, json_each(:flips) AS f)"
-        for i in range(BANDS)
-    )
+    + probe_sql([f":b{i}" for i in range(BANDS)], ":flips", "m.")
 )
 
 
-def band_matches(s: Session, values: Sequence[int], bits: int) -> list[tuple[str, int, int | None, str]]:
-    """Assets with a hash whose band lies within the probe radius of one of values' bands:
-    the candidates within `bits` of any of them, as (id, hash, owner, name)."""
-    cut = [bands(v) for v in values]
+def band_matches(s: Session, value: int, bits: int) -> list[tuple[str, int, int | None, str]]:
+    """Assets whose hash has a band within the probe radius of value's: every one within
+    `bits` of it (up to 11) and some further, as (id, hash, owner, name)."""
     if s.get_bind().dialect.name == "sqlite":
-        params: dict[str, str] = {f"b{i}": json.dumps(sorted({c[i] for c in cut})) for i in range(BANDS)}
-        params["flips"] = json.dumps(flips(bits))
+        params: dict[str, Any] = {f"b{i}": band for i, band in enumerate(bands(value))}
+        params["flips"] = masks_json(bits)
         rows = s.execute(sql_text(_BAND_MATCHES), params)
-        return [(str(a), int(h), u, str(n)) for a, h, u, n in rows if h is not None]
-    out: dict[str, tuple[str, int, int | None, str]] = {}
-    columns = (AssetMeta.hb0, AssetMeta.hb1, AssetMeta.hb2, AssetMeta.hb3)
-    for start in range(0, len(values), 16):  # 16 x 137 values a band: under every bound-value limit
-        probed: list[set[int]] = [set() for _ in columns]
-        for value in values[start : start + 16]:
-            for band, probe in zip(probed, band_probes(value, bits), strict=True):
-                band.update(probe)
-        for a, h, u, n in s.execute(
+    else:
+        columns = (AssetMeta.hb0, AssetMeta.hb1, AssetMeta.hb2, AssetMeta.hb3)
+        rows = s.execute(
             select(AssetMeta.asset_id, AssetMeta.phash, Asset.user_id, Asset.name)
             .join(Asset, Asset.id == AssetMeta.asset_id)
-            .where(or_(*(col.in_(sorted(v)) for col, v in zip(columns, probed, strict=True))))
-        ):
-            if h is not None:
-                out[str(a)] = (str(a), int(h), u, str(n))
-    return list(out.values())
+            .where(or_(*(col.in_(v) for col, v in zip(columns, band_probes(value, bits), strict=True))))
+        )
+    return [(str(a), int(h), u, str(n)) for a, h, u, n in rows if h is not None]
 
 
 def palettes(s: Session, ids: Sequence[str]) -> dict[str, Palette]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
-from app.core.alike import TRIES, Palette, flips, keep_alike, nearest_alike
+from app.core.alike import TRIES, Palette, keep_alike, nearest_alike, nearest_first
 from app.core.names import has_control_characters
 from app.core.phash import BANDS, NEAR_DUPLICATE, bands, distance
 from app.library import campaign_sync, find_store, find_sync, sync_state
@@ -23,9 +22,11 @@ from app.library.find import (
     Find,
     Rule,
     band_matches,
+    masks_json,
     palettes,
     parse_rule,
     plan,
+    probe_sql,
     rules_from_json,
     rules_to_json,
     similar_args,
@@ -51,26 +52,18 @@ RIGHTS_FIELDS = ("licence", "source", "credit", "valid_from", "valid_until")
 # other rows: built on each call, never compiled once.
 _UNCACHED = frozenset({"rights", "added", "taken"})
 _OWN_HASH = "SELECT phash FROM asset_meta WHERE asset_id = ?"
-# Each band probed at its value XOR every mask of core.alike.flips, bound once as a JSON
-# array: SQLite makes the 4 x 137 values (it has no XOR: (a | m) - (a & m) is one), so a
-# search binds five values instead of 548, in the same time of index probes.
-_CANDIDATES = "SELECT asset_id, phash FROM asset_meta WHERE " + " OR ".join(
-    f"hb{i} IN (SELECT (?{i + 1} | value) - (?{i + 1} & value) FROM json_each(?{BANDS + 1}))"
-    for i in range(BANDS)
+# The own bands bound as ?1-?4, the masks of core.alike.flips once as a JSON array (find.probe_sql).
+_CANDIDATES = "SELECT asset_id, phash FROM asset_meta WHERE " + probe_sql(
+    [f"?{i + 1}" for i in range(BANDS)], f"?{BANDS + 1}"
 )
 _PALETTES = (
     "SELECT asset_id, l, a, b, share FROM asset_colours WHERE asset_id IN (SELECT value FROM json_each(?))"
 )
 
 
-@functools.cache
-def _masks_json(bits: int) -> str:
-    return json.dumps(flips(bits))
-
-
 def candidate_params(value: int, bits: int) -> list[Any]:
     """What _CANDIDATES binds for a hash and a search of `bits`: its bands, then the masks."""
-    return [*bands(value), _masks_json(bits)]
+    return [*bands(value), masks_json(bits)]
 
 
 def _page(stmt: Any, p: Any, f: Find, limit: int | None, offset: int) -> Any:
@@ -332,13 +325,12 @@ class Finder:
                     continue
                 near: dict[str, int] = {}
                 names: dict[str, str] = {}
-                for other, other_hash, owner, name in band_matches(s, [own], NEAR_DUPLICATE):
+                for other, other_hash, owner, name in band_matches(s, own, NEAR_DUPLICATE):
                     if order.get(other, -1) < n and owner == record.user_id and other != record.id:
                         d = distance(own, other_hash)
                         if d <= NEAR_DUPLICATE:
                             near[other], names[other] = d, name
-                tried = sorted(near, key=lambda i: (near[i], i))[:TRIES]  # nearest_alike's
-                found.update(palettes(s, [i for i in tried if i not in found]))
+                found.update(palettes(s, [i for i in nearest_first(near, TRIES) if i not in found]))
                 best = nearest_alike(near, found.get(record.id, []), found, NEAR_DUPLICATE)
                 if best is not None:
                     out.append(LookAlike(record.id, record.name, best, names[best], near[best]))
@@ -366,7 +358,7 @@ class Finder:
                 ),
             }
             near = similar_candidates(s, record.id, NEAR_DUPLICATE, record.user_id)
-            nearest = sorted(near, key=lambda other: (near[other], other))[:10]
+            nearest = nearest_first(near, 10)
             names = {
                 str(i): str(n) for i, n in s.execute(select(Asset.id, Asset.name).where(Asset.id.in_(nearest)))
             } if nearest else {}
