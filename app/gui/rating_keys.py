@@ -61,7 +61,8 @@ def set_label(w: MainWindow, label: str) -> None:
         return
     lib, uid = w.library, w.library.local_user_id
     # The same key again takes the label off, as in Bridge.
-    current = {lib.find.metadata(i, uid)["label"] for i in ids[:1]}
+    # The tile's state, not the whole metadata (which also probes for look-alikes).
+    current = {state.label for state in lib.find.tile_states(ids[:1]).values()}
     value = None if current == {label} else label
     w.commands._write(
         lambda: lib.find.set_label(ids, value, uid),
